@@ -1,0 +1,5 @@
+"""syncrules: Microsoft Entra provisioning rules as code."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

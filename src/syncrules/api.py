@@ -1,0 +1,167 @@
+"""The public Python API: check and compile .prov files. The CLI only wraps these functions.
+
+    >>> from syncrules.api import check_paths, compile_paths
+    >>> result = check_paths(["rules/"])
+    >>> result.ok, [d.message for d in result.diagnostics]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syncrules.check import check_job
+from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
+from syncrules.ir.lower import load_job
+from syncrules.ir.nodes import Job
+from syncrules.source import SourceFile, Span, display_path
+
+
+@dataclass
+class CheckResult:
+    """Diagnostics (sorted) and the jobs that loaded, keyed by their root file."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    #: job -> True when its root file holds the job block (False: a test file importing a job)
+    owns_job: dict[int, bool] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def compiled_jobs(self) -> list[Job]:
+        return [j for j in self.jobs if self.owns_job.get(id(j), True)]
+
+
+@dataclass
+class CompileResult(CheckResult):
+    #: (job name, compiled document) for every job that compiled
+    documents: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: files written (relative to out_dir), in order
+    written: list[Path] = field(default_factory=list)
+
+
+def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[Path, bool]]:
+    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted."""
+    out: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.prov") if p.is_file())
+            out.extend((p, True) for p in found)
+        elif path.exists() or path.suffix == ".prov" or not path.suffix:
+            out.append((path, False))
+        else:
+            out.append((path, False))
+    if not out:
+        for raw in paths:
+            bag.add(
+                Code.UNREADABLE_FILE,
+                Span.unknown(display_path(raw)),
+                detail=f"no .prov files in {display_path(raw)}",
+            )
+    return out
+
+
+def check_paths(paths: Iterable[str | Path]) -> CheckResult:
+    """Parse, lower and check every job under ``paths``; report every problem."""
+    result = CheckResult()
+    _run(paths, result)
+    return result
+
+
+def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
+    bag = DiagnosticBag()
+    files = expand_paths(list(paths), bag)
+    imported: set[Path] = set()
+    per_file: list[tuple[Path, bool, DiagnosticBag, Any]] = []
+    seen: set[Path] = set()
+    for path, from_folder in files:
+        key = path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        local = DiagnosticBag()
+        loaded = load_job(path, local)
+        for unit in loaded.units:
+            result.sources.setdefault(unit.source.path, unit.source)
+            if unit.path.resolve() != key:
+                imported.add(unit.path.resolve())
+        if loaded.job is not None and not any(
+            d.severity is Severity.ERROR and d.code is Code.SYNTAX_ERROR for d in local.items
+        ):
+            check_job(loaded.job, local)
+            result.jobs.append(loaded.job)
+            result.owns_job[id(loaded.job)] = loaded.has_own_job
+        per_file.append((key, from_folder, local, loaded))
+    for key, from_folder, local, _loaded in per_file:
+        for diag in local.items:
+            if diag.code is Code.NO_JOB and from_folder and key in imported:
+                continue  # a shared library file inside a folder of jobs
+            bag.items.append(diag)
+    result.diagnostics = bag.sorted()
+
+
+def slug(name: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return text or "job"
+
+
+def compile_paths(
+    paths: Iterable[str | Path],
+    out_dir: str | Path | None = None,
+    targets: tuple[str, ...] = ("json", "python"),
+) -> CompileResult:
+    """Check, then build each job's artefacts; write them under ``out_dir`` when given."""
+    from syncrules.backends.jobconfig.emit import build_document, dumps
+    from syncrules.backends.jobconfig.schema import validate
+
+    result = CompileResult()
+    _run(paths, result)
+    if not result.ok:
+        return result
+    bag = DiagnosticBag()
+    artefacts: dict[Path, str] = {}
+    for job in result.compiled_jobs():
+        name = slug(job.name)
+        if "json" in targets:
+            document = build_document(job)
+            problems = validate(document)
+            if problems:
+                bag.add(Code.SCHEMA_VALIDATION, job.span, detail="; ".join(problems[:5]))
+                continue
+            result.documents.append((job.name, document))
+            path = Path(f"{name}.json")
+            if path in artefacts:
+                bag.add(
+                    Code.MULTIPLE_JOBS,
+                    job.span,
+                    hint=f"two jobs compile to {path}; give them different names",
+                )
+            artefacts[path] = dumps(document)
+        if "python" in targets:
+            try:
+                from syncrules.backends.python.emit import emit_package
+            except ImportError:  # the Python backend is optional until it is built
+                continue
+            for rel, text in emit_package(job, name, bag).items():
+                artefacts[Path(name) / rel] = text
+    result.diagnostics = sorted(result.diagnostics + bag.sorted(), key=Diagnostic.sort_key)
+    if out_dir is not None and result.ok:
+        root = Path(out_dir)
+        for rel in sorted(artefacts):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(artefacts[rel], encoding="utf-8", newline="\n")
+            result.written.append(rel)
+    return result
+
+
+def compile_path(path: str | Path) -> CompileResult:
+    """Compile one file or folder in memory (nothing written)."""
+    return compile_paths([path], None, ("json",))

@@ -1,0 +1,1 @@
+"""Backends: IR Job → artefacts (the Graph job configuration, the Python evaluator package)."""

@@ -1,0 +1,1 @@
+"""The job-configuration backend: IR Job → a Graph synchronizationSchema document."""

@@ -1,0 +1,1 @@
+"""The Python backend: IR Job → a self-contained evaluator package (module + runtime copy)."""

@@ -1,0 +1,154 @@
+"""IR Job → the evaluator package: ``__init__.py``, ``evaluator.py`` and ``_runtime/`` (a verbatim
+copy of ``syncrules.runtime``, so the package needs only the standard library and ``regex``).
+
+All decisions are made here; the templates only lay text out. Every module is passed through
+``compile()`` before anything is written (a failure is PROV903, a bug).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from syncrules import __version__
+from syncrules.backends.python.compile_expr import ExprCompiler
+from syncrules.backends.python.filters import FILTERS
+from syncrules.catalogue.attributes import AttributeDef, source_attributes, target_attributes
+from syncrules.diagnostics import Code, DiagnosticBag
+from syncrules.ir.nodes import AttrRef, Job
+from syncrules.ir.printer import compact
+from syncrules.ir.visitor import iter_nodes
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("syncrules.backends.python", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def runtime_files() -> dict[str, str]:
+    """The runtime package's modules, by file name (sorted)."""
+    root = resources.files("syncrules.runtime")
+    files = {}
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            files[entry.name] = entry.read_text(encoding="utf-8")
+    return files
+
+
+def _where(span: Any) -> str:
+    return f"{span.file}:{span.line}:{span.col}"
+
+
+def _context_functions() -> frozenset[str]:
+    from syncrules.runtime.functions import CONTEXT_FUNCTIONS
+
+    return frozenset(CONTEXT_FUNCTIONS)
+
+
+def module_context(job: Job) -> dict[str, Any]:
+    compiler = ExprCompiler(_context_functions())
+    sources = dict(source_attributes())
+    for ext in job.extensions:
+        for attr in ext.attributes:
+            sources[attr.full_name] = AttributeDef(
+                name=attr.full_name, type=attr.type.value, multivalued=attr.multivalued
+            )
+    targets = target_attributes(job.target.value)
+    used_sources: set[str] = set()
+    mappings = []
+    ordered = sorted(
+        job.mappings, key=lambda m: (m.matching_priority == 0, m.matching_priority)
+    )
+    for mapping in ordered:
+        compiler.reset()
+        for node in iter_nodes(mapping.expression):
+            if isinstance(node, AttrRef):
+                used_sources.add(node.name)
+        defn = targets.get(mapping.target)
+        mappings.append(
+            {
+                "target": mapping.target,
+                "code": compiler.compile(mapping.expression),
+                "flow": mapping.flow.value,
+                "default": mapping.default,
+                "priority": mapping.matching_priority,
+                "target_type": defn.type if defn else "String",
+                "multivalued": defn.multivalued if defn else False,
+                "where": _where(mapping.span),
+                "text": f"{mapping.target} <- {compact(mapping.expression)}",
+            }
+        )
+    groups = []
+    for group in job.scope:
+        clauses = []
+        for clause in group.clauses:
+            used_sources.add(clause.attribute)
+            clauses.append(
+                {
+                    "attribute": clause.attribute,
+                    "operator": clause.operator,
+                    "operand": clause.values[0] if clause.values else None,
+                    "where": _where(clause.span),
+                }
+            )
+        groups.append({"name": group.name, "clauses": clauses})
+    source_rows = []
+    for name in sorted(used_sources):
+        defn = sources.get(name)
+        source_rows.append(
+            (name, defn.type if defn else "String", defn.multivalued if defn else False)
+        )
+    fn_names = sorted(n for n in compiler.used if n.startswith("fn_"))
+    value_names = sorted(n for n in compiler.used if not n.startswith("fn_"))
+    imports = []
+    if fn_names:
+        imports.append(("functions", fn_names))
+    if value_names:
+        imports.append(("values", value_names))
+    return {
+        "version": __version__,
+        "source": job.source_path,
+        "job": {
+            "name": job.name,
+            "target": job.target.value,
+            "actions": tuple(job.actions),
+            "deletion_threshold": job.deletion_threshold,
+        },
+        "source_attributes": source_rows,
+        "mappings": mappings,
+        "groups": groups,
+        "imports": imports,
+    }
+
+
+def emit_package(job: Job, name: str, bag: DiagnosticBag) -> dict[str, str]:
+    """Files of the package, relative to the package folder; empty on an internal error."""
+    env = environment()
+    ctx = module_context(job)
+    files = {
+        "__init__.py": env.get_template("package_init.py.jinja").render(
+            version=__version__, source=job.source_path
+        ),
+        "evaluator.py": env.get_template("module.py.jinja").render(**ctx),
+    }
+    for file_name, text in runtime_files().items():
+        files[f"_runtime/{file_name}"] = text
+    for rel, text in files.items():
+        try:
+            compile(text, f"{name}/{rel}", "exec")
+        except SyntaxError as exc:
+            bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{exc.lineno}: {exc.msg}")
+            return {}
+    return files

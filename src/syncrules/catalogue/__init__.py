@@ -1,0 +1,1 @@
+"""Catalogues: Entra expression functions and source/target attribute schemas (package data)."""

@@ -1,0 +1,102 @@
+"""Rule-level checks: matching pairs, scoping clauses, actions."""
+
+from __future__ import annotations
+
+from syncrules.check.context import CheckContext
+from syncrules.diagnostics import Code, DiagnosticBag
+from syncrules.ir.nodes import Clause, FlowType, Job
+
+UNARY = ("IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL")
+INTEGER_OPERATORS = ("Greater_Than", "Greater_Than_OR_EQUALS")
+REGEX_OPERATORS = ("REGEX MATCH", "NOT REGEX MATCH")
+
+
+def check_rules(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
+    _check_matching(job, bag)
+    for group in job.scope:
+        for clause in group.clauses:
+            _check_clause(clause, ctx, bag)
+    seen: dict[str, object] = {}
+    for group in job.scope:
+        if group.name in seen:
+            bag.add(Code.DUPLICATE_SCOPE_GROUP, group.span, name=group.name)
+        seen[group.name] = group
+    if "delete" in job.actions and job.deletion_threshold is None:
+        bag.add(
+            Code.DELETE_WITHOUT_THRESHOLD,
+            job.span,
+            hint="add `deletion threshold N` to the job block",
+        )
+
+
+def _check_matching(job: Job, bag: DiagnosticBag) -> None:
+    matching = [m for m in job.mappings if m.matching_priority]
+    if not matching:
+        bag.add(
+            Code.NO_MATCHING_PAIR,
+            job.span,
+            hint="add `match [externalId] -> employeeId` (the API-driven default)",
+        )
+    by_priority: dict[int, object] = {}
+    for mapping in matching:
+        if mapping.matching_priority in by_priority:
+            bag.add(
+                Code.DUPLICATE_MATCHING_PRIORITY, mapping.span, priority=mapping.matching_priority
+            )
+        by_priority[mapping.matching_priority] = mapping
+        if mapping.flow is FlowType.OBJECT_ADD_ONLY:
+            bag.add(Code.MATCHING_ON_CREATE, mapping.span)
+
+
+def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None:
+    op = clause.operator
+    count = len(clause.values)
+    if op in UNARY and count:
+        bag.add(Code.SCOPE_OPERATOR_ARITY, clause.span, detail=f"{op} takes no value")
+    elif op not in UNARY and count != 1:
+        bag.add(
+            Code.SCOPE_OPERATOR_ARITY,
+            clause.span,
+            detail=f"{op} takes exactly one value, got {count}",
+        )
+    defn = ctx.source(clause.attribute)
+    if defn is None:
+        return  # reported by the names pass
+    if defn.multivalued:
+        bag.add(
+            Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="multi-valued", name=defn.name
+        )
+    elif defn.type == "Reference":
+        bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="reference", name=defn.name)
+    elif defn.type == "DateTime":
+        bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="date", name=defn.name)
+    if op in ("IS TRUE", "IS FALSE") and defn.type != "Boolean":
+        bag.add(
+            Code.SCOPE_OPERAND_TYPE,
+            clause.span,
+            detail=f"{op} needs a Boolean attribute; '{defn.name}' is {defn.type}",
+            hint=f'compare the text instead: [{defn.name}] EQUALS "True"',
+        )
+    if op in INTEGER_OPERATORS:
+        for value in clause.values:
+            try:
+                int(value)
+            except ValueError:
+                bag.add(
+                    Code.SCOPE_OPERAND_TYPE,
+                    clause.span,
+                    detail=f"{op} compares integers; '{value}' is not an integer",
+                )
+        if defn.type not in ("Integer", "String"):
+            bag.add(
+                Code.SCOPE_OPERAND_TYPE,
+                clause.span,
+                detail=f"{op} compares integers; '{defn.name}' is {defn.type}",
+            )
+    if op in REGEX_OPERATORS:
+        from syncrules.runtime import regexes
+
+        for value in clause.values:
+            problem = regexes.validate_pattern(value)
+            if problem:
+                bag.add(Code.SCOPE_INVALID_REGEX, clause.span, detail=problem)

@@ -1,0 +1,178 @@
+"""The `prov` command line: parse arguments, call the API, render, map to exit codes.
+
+Exit codes: 0 success (warnings allowed unless --strict), 1 errors found (or a test/operation
+failed), 2 usage error, 3 internal error (a bug: "this is a bug" banner; --debug shows the
+traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from syncrules import __version__
+from syncrules.output import err, out
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+FORMATS = click.Choice(["text", "json"])
+
+
+class ProvGroup(click.Group):
+    """Turns any unexpected exception into exit 3 with a bug banner."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            err("interrupted")
+            ctx.exit(130)
+        except Exception:  # noqa: BLE001 - the last line of defence
+            debug = bool(ctx.obj and ctx.obj.get("debug"))
+            err("error[PROV901]: internal error: this is a bug in syncrules, not in your input.")
+            err("Please report it with the command you ran and its input.")
+            if debug:
+                err(traceback.format_exc())
+            else:
+                err("Run again with --debug to see the traceback.")
+            ctx.exit(EXIT_INTERNAL)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=ProvGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="prov")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """syncrules: Microsoft Entra API-driven provisioning rules as code.
+
+    \b
+    Exit codes:
+      0  success (warnings allowed unless --strict)
+      1  errors found, a test failed, or a remote operation failed
+      2  usage error (unknown flag, missing argument, bad option value)
+      3  internal error (a bug in syncrules; --debug shows the traceback)
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _sources(result: Any) -> dict[str, Any]:
+    return dict(result.sources)
+
+
+def report(result: Any, fmt: str, max_errors: int | None, strict: bool = False) -> int:
+    """Print diagnostics (stderr for text, stdout for json) and return the exit code."""
+    from syncrules.diagnostics.render import render_json, render_text, summary
+
+    diags = result.diagnostics
+    if fmt == "json":
+        out(render_json(diags))
+    elif fmt == "sarif":
+        from syncrules.diagnostics.sarif import render_sarif
+
+        out(render_sarif(diags))
+    elif diags:
+        err(render_text(diags, _sources(result), max_errors))
+        err(summary(diags))
+    failed = not result.ok or (strict and bool(diags))
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+_paths = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+)
+_max_errors = click.option(
+    "--max-errors", type=click.IntRange(min=1), default=50, show_default=True,
+    help="Show at most this many diagnostics in text output.",
+)
+
+
+@main.command()
+@_paths
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+    show_default=True, help="text to stderr; json (an array) or sarif (2.1.0) to stdout.",
+)
+@_max_errors
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+def check(paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool) -> None:
+    """Check .prov files (or folders of them) and report every problem."""
+    from syncrules.api import check_paths
+
+    result = check_paths(paths)
+    code = report(result, fmt, max_errors, strict)
+    if fmt == "text" and code == EXIT_OK:
+        jobs = len(result.compiled_jobs())
+        err(f"ok: {jobs} job{'s' if jobs != 1 else ''} checked")
+    sys.exit(code)
+
+
+@main.command(name="compile")
+@_paths
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"), show_default=True, help="Output folder.",
+)
+@click.option(
+    "--target", type=click.Choice(["json", "python", "all"]), default="all", show_default=True,
+    help="json: the Graph job configuration; python: the evaluator package.",
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@_max_errors
+def compile_(
+    paths: tuple[Path, ...], out_dir: Path, target: str, fmt: str, max_errors: int
+) -> None:
+    """Compile .prov files into <job>.json (a Graph synchronizationSchema) and a Python package."""
+    from syncrules.api import compile_paths
+
+    targets = ("json", "python") if target == "all" else (target,)
+    try:
+        result = compile_paths(paths, out_dir, targets)
+    except OSError as exc:
+        err(f"error: cannot write to {out_dir}: {exc.strerror}")
+        sys.exit(EXIT_ERRORS)
+    code = report(result, fmt, max_errors)
+    if code == EXIT_OK:
+        for rel in result.written:
+            if fmt == "text":
+                out((out_dir / rel).as_posix())
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("topic", required=False)
+def explain(topic: str | None) -> None:
+    """Explain a diagnostic code (PROV101), a function (Replace), or `functions` / `codes`."""
+    from syncrules.explain import explain_topic
+
+    text, ok = explain_topic(topic)
+    out(text)
+    sys.exit(EXIT_OK if ok else EXIT_ERRORS)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema that every compiled job configuration validates against."""
+    from syncrules.backends.jobconfig.schema import schema as load
+
+    out(json.dumps(load(), indent=2, sort_keys=True))
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules."""
+    from syncrules.commands import register_all
+
+    register_all(main)
+
+
+_register_optional()

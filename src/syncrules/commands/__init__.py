@@ -1,0 +1,22 @@
+"""Commands that live in their own modules, registered on the `prov` group."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: (module, attribute): a click command, or a `register(group)` function.
+_COMMANDS = (
+    ("syncrules.commands.eval_cmd", "eval_"),
+)
+
+
+def register_all(group: click.Group) -> None:
+    for module_name, attr in _COMMANDS:
+        module = importlib.import_module(module_name)
+        item = getattr(module, attr)
+        if isinstance(item, click.Command):
+            group.add_command(item)
+        else:
+            item(group)

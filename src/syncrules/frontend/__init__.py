@@ -1,0 +1,1 @@
+"""Reading .prov text: the grammar, the parser and syntax-error translation."""

@@ -1,0 +1,1 @@
+"""The intermediate representation: frozen, slotted dataclasses with spans."""

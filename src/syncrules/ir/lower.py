@@ -1,0 +1,482 @@
+"""Load .prov files (with their imports) and lower the textX models to one IR ``Job``.
+
+Structural problems that decide the IR's shape (no job, a second job, unknown target, unknown action,
+unknown type, duplicate settings, unreadable or cyclic imports) are reported here; every other check
+runs over the IR in ``syncrules.check``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syncrules.diagnostics import Code, DiagnosticBag
+from syncrules.frontend.parse import parse_source
+from syncrules.ir.expressions import ExpressionLowerer, unescape
+from syncrules.ir.nodes import (
+    AttrType,
+    Clause,
+    CsvEntry,
+    Expectation,
+    Extension,
+    ExtAttribute,
+    FlowType,
+    GraphConfig,
+    Job,
+    Mapping,
+    ScopeGroup,
+    TargetKind,
+    TestCase,
+)
+from syncrules.source import SourceFile, Span, display_path, span_of
+
+ACTIONS = ("create", "update", "delete")
+TYPES = {
+    "string": AttrType.STRING,
+    "boolean": AttrType.BOOLEAN,
+    "integer": AttrType.INTEGER,
+    "datetime": AttrType.DATETIME,
+    "reference": AttrType.REFERENCE,
+    "binary": AttrType.BINARY,
+}
+TEST_ACTIONS = ("create", "update", "enable", "disable", "delete", "skip", "none", "fail")
+
+
+def read_source(path: Path, bag: DiagnosticBag, span: Span | None = None) -> SourceFile | None:
+    """Read a file as UTF-8 (a BOM is accepted); unreadable files become PROV002."""
+    shown = display_path(path)
+    where = span or Span(shown, 1, 1, 1, 1)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        bag.add(Code.UNREADABLE_FILE, where, detail=f"no such file: {shown}")
+        return None
+    except IsADirectoryError:
+        bag.add(Code.UNREADABLE_FILE, where, detail=f"is a directory: {shown}")
+        return None
+    except OSError as exc:
+        bag.add(Code.UNREADABLE_FILE, where, detail=f"cannot read {shown}: {exc.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = SourceFile(shown, data[: exc.start].decode("utf-8", "replace"))
+        line, col = bad.line_col(len(bad.text))
+        bag.add(
+            Code.UNREADABLE_FILE,
+            Span(shown, line, col, line, col + 1),
+            detail=f"{shown} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint="re-save the file as UTF-8",
+        )
+        return None
+    if "\x00" in text:
+        bag.add(Code.UNREADABLE_FILE, where, detail=f"{shown} is a binary file, not .prov text")
+        return None
+    return SourceFile(shown, text.replace("\r\n", "\n"))
+
+
+@dataclass
+class _Unit:
+    """One parsed file: its source and textX model."""
+
+    path: Path
+    source: SourceFile
+    model: Any
+
+
+@dataclass
+class Loader:
+    """Reads a file and, depth first, everything it imports (each file once)."""
+
+    bag: DiagnosticBag
+    units: list[_Unit] = field(default_factory=list)
+    _done: set[Path] = field(default_factory=set)
+    _stack: list[Path] = field(default_factory=list)
+
+    def load(self, path: Path, span: Span | None = None) -> None:
+        key = path.resolve()
+        if key in self._stack:
+            cycle = " -> ".join(display_path(p) for p in [*self._stack, key])
+            self.bag.add(Code.IMPORT_CYCLE, span or Span.unknown(display_path(path)), cycle=cycle)
+            return
+        if key in self._done:
+            return
+        if span is not None and not path.is_file():
+            self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
+            self._done.add(key)
+            return
+        source = read_source(path, self.bag, span)
+        self._done.add(key)
+        if source is None:
+            return
+        model = parse_source(source, self.bag)
+        if model is None:
+            return
+        self._stack.append(key)
+        for imp in model.imports:
+            target = (path.parent / unescape(imp.path.raw)).resolve()
+            self.load(target, span_of(imp, source))
+        self._stack.pop()
+        self.units.append(_Unit(path, source, model))
+
+
+def _json_value(obj: Any) -> Any:
+    kind = type(obj).__name__
+    if kind == "JsonObject":
+        return {unescape(m.key.raw): _json_value(m.value) for m in obj.members}
+    if kind == "JsonArray":
+        return [_json_value(i) for i in obj.items]
+    if kind == "StringLit":
+        # JSON strings in tests follow JSON escaping rules.
+        try:
+            return json.loads(obj.raw)
+        except ValueError:
+            return unescape(obj.raw)
+    if kind == "NumberLit":
+        return json.loads(obj.raw)
+    if kind == "JsonTrue":
+        return True
+    if kind == "JsonFalse":
+        return False
+    if kind == "JsonNull":
+        return None
+    raise AssertionError(f"unexpected JSON node {kind}")
+
+
+class _JobBuilder:
+    """Accumulates the items of all units into one Job."""
+
+    def __init__(self, bag: DiagnosticBag, root: Path) -> None:
+        self.bag = bag
+        self.root = root
+        self.job_seen: Span | None = None
+        self.name = ""
+        self.job_span = Span.unknown(display_path(root))
+        self.target: TargetKind | None = None
+        self.actions: tuple[str, ...] = ("create", "update")
+        self.threshold: int | None = None
+        self.extensions: list[Extension] = []
+        self.mappings: list[Mapping] = []
+        self.scope: list[ScopeGroup] = []
+        self.csv: list[CsvEntry] = []
+        self.graph: GraphConfig | None = None
+        self.tests: list[TestCase] = []
+        self.aliases: dict[str, str] = {}
+
+    # Aliases are collected from every unit before expressions are lowered.
+    def collect_aliases(self, units: list[_Unit]) -> None:
+        for unit in units:
+            for item in unit.model.items:
+                if type(item).__name__ == "Extension" and item.alias is not None:
+                    alias = item.alias.name
+                    urn = unescape(item.urn.raw)
+                    if alias in self.aliases and self.aliases[alias] != urn:
+                        self.bag.add(
+                            Code.EXTENSION_CLASH,
+                            span_of(item.alias, unit.source),
+                            detail=f"alias '{alias}' is already used for {self.aliases[alias]}",
+                        )
+                        continue
+                    self.aliases[alias] = urn
+
+    def resolve(self, name: str) -> str:
+        head, sep, rest = name.partition(":")
+        if sep and head in self.aliases and not name.startswith("urn:"):
+            return f"{self.aliases[head]}:{rest}"
+        return name
+
+    def add_unit(self, unit: _Unit) -> None:
+        src = unit.source
+        lower = ExpressionLowerer(src, self.resolve)
+        for item in unit.model.items:
+            kind = type(item).__name__
+            getattr(self, f"_item_{kind}")(item, src, lower)
+
+    def _item_Job(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        span = span_of(item, src)
+        if self.job_seen is not None:
+            self.bag.add(Code.MULTIPLE_JOBS, span, hint=f"the first job is at {_at(self.job_seen)}")
+            return
+        self.job_seen = span
+        self.job_span = span
+        self.name = unescape(item.name.raw)
+        seen: dict[str, Span] = {}
+        for setting in item.settings:
+            skind = type(setting).__name__
+            sspan = span_of(setting, src)
+            label = {"TargetSetting": "target", "ActionsSetting": "actions"}.get(
+                skind, "deletion threshold"
+            )
+            if label in seen:
+                self.bag.add(Code.DUPLICATE_SETTING, sspan, setting=label)
+                continue
+            seen[label] = sspan
+            if skind == "TargetSetting":
+                value = setting.kind.name
+                if value in ("entra", "ad"):
+                    self.target = TargetKind(value)
+                else:
+                    self.bag.add(
+                        Code.UNKNOWN_TARGET_KIND,
+                        span_of(setting.kind, src),
+                        name=value,
+                        hint=_suggest(value, ("entra", "ad")),
+                    )
+            elif skind == "ActionsSetting":
+                actions = []
+                for word in setting.actions:
+                    if word.name in ACTIONS:
+                        if word.name not in actions:
+                            actions.append(word.name)
+                    else:
+                        self.bag.add(
+                            Code.UNKNOWN_ACTION,
+                            span_of(word, src),
+                            name=word.name,
+                            hint=_suggest(word.name, ACTIONS),
+                        )
+                self.actions = tuple(a for a in ACTIONS if a in actions)
+            else:
+                self.threshold = int(setting.value.raw)
+        if "target" not in seen:
+            self.bag.add(Code.NO_TARGET, span)
+
+    def _item_Extension(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        urn = unescape(item.urn.raw)
+        attrs = []
+        for attr in item.attributes:
+            tname = attr.type.name
+            atype = TYPES.get(tname.lower())
+            if atype is None:
+                self.bag.add(
+                    Code.UNKNOWN_TYPE,
+                    span_of(attr.type, src),
+                    name=tname,
+                    hint=_suggest(tname.lower(), tuple(TYPES)),
+                )
+                atype = AttrType.STRING
+            attrs.append(
+                ExtAttribute(
+                    name=attr.name.name,
+                    full_name=f"{urn}:{attr.name.name}",
+                    type=atype,
+                    multivalued=bool(attr.multi),
+                    span=span_of(attr, src),
+                )
+            )
+        alias = item.alias.name if item.alias is not None else None
+        self.extensions.append(
+            Extension(urn=urn, alias=alias, attributes=tuple(attrs), span=span_of(item, src))
+        )
+
+    def _item_Match(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        priority = int(item.priority.raw) if item.priority is not None else None
+        if priority is None:
+            used = [m.matching_priority for m in self.mappings if m.matching_priority]
+            priority = max(used, default=0) + 1
+        self.mappings.append(
+            Mapping(
+                target=item.target.name,
+                expression=lower.lower(item.source),
+                matching_priority=priority,
+                span=span_of(item, src),
+                text=_text(item.source, src),
+            )
+        )
+
+    def _item_Scope(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        for group in item.groups:
+            clauses = []
+            for clause in group.clauses:
+                values = []
+                for value in clause.values:
+                    values.append(
+                        unescape(value.raw) if type(value).__name__ == "StringLit" else value.raw
+                    )
+                clauses.append(
+                    Clause(
+                        attribute=self.resolve(clause.attribute.raw[1:-1]),
+                        operator=" ".join(clause.operator.name.split()),
+                        values=tuple(values),
+                        span=span_of(clause, src),
+                    )
+                )
+            self.scope.append(
+                ScopeGroup(
+                    name=unescape(group.name.raw), clauses=tuple(clauses), span=span_of(group, src)
+                )
+            )
+
+    def _item_MapBlock(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        for mapping in item.mappings:
+            default = None
+            flow = FlowType.ALWAYS
+            for option in mapping.options:
+                if type(option).__name__ == "DefaultOption":
+                    default = unescape(option.value.raw)
+                else:
+                    flow = FlowType.OBJECT_ADD_ONLY
+            self.mappings.append(
+                Mapping(
+                    target=mapping.target.name,
+                    expression=lower.lower(mapping.expression),
+                    default=default,
+                    flow=flow,
+                    span=span_of(mapping, src),
+                    text=_text(mapping.expression, src),
+                )
+            )
+
+    def _item_SourceCsv(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        for entry in item.entries:
+            self.csv.append(
+                CsvEntry(
+                    path=self.resolve(entry.path.name),
+                    expression=lower.lower(entry.expression),
+                    span=span_of(entry, src),
+                )
+            )
+
+    def _item_Graph(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        values: dict[str, str] = {}
+        for setting in item.settings:
+            key = {"GraphSpSetting": "service_principal", "GraphJobSetting": "job"}.get(
+                type(setting).__name__, "url"
+            )
+            values[key] = unescape(setting.value.raw)
+        self.graph = GraphConfig(span=span_of(item, src), **values)
+
+    def _item_Test(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        given: list[object] = []
+        existing: object | None = None
+        taken: list[str] = []
+        now = seed = domain = None
+        action = "create"
+        group = None
+        expectations: list[Expectation] = []
+        saw_expect = False
+        for step in item.steps:
+            kind = type(step).__name__
+            if kind == "TestGiven":
+                given.append(_json_value(step.record))
+            elif kind == "TestExisting":
+                existing = _json_value(step.record)
+            elif kind == "TestTaken":
+                taken.extend(unescape(v.raw) for v in step.values)
+            elif kind == "TestNow":
+                now = unescape(step.value.raw)
+            elif kind == "TestSeed":
+                seed = int(step.value.raw)
+            elif kind == "TestDomain":
+                domain = unescape(step.value.raw)
+            elif kind == "TestExpect":
+                saw_expect = True
+                action = step.action.name
+                if action not in TEST_ACTIONS:
+                    self.bag.add(
+                        Code.UNKNOWN_EXPECTATION,
+                        span_of(step.action, src),
+                        detail=f"unknown expected action '{action}'",
+                        hint=_suggest(action, TEST_ACTIONS),
+                    )
+                group = unescape(step.group.raw) if step.group is not None else None
+                for check in step.checks:
+                    ckind = type(check.check).__name__
+                    expectations.append(
+                        Expectation(
+                            attribute=check.attribute.name,
+                            kind={"ExpectEquals": "equals", "ExpectNotSet": "not_set"}.get(
+                                ckind, "no_flow"
+                            ),
+                            value=_json_value(check.check.value) if ckind == "ExpectEquals" else None,
+                            span=span_of(check, src),
+                        )
+                    )
+        span = span_of(item, src)
+        if not given:
+            self.bag.add(
+                Code.UNKNOWN_EXPECTATION, span, detail="a test needs at least one `given user {...}`"
+            )
+        if not saw_expect:
+            self.bag.add(Code.UNKNOWN_EXPECTATION, span, detail="a test needs an `expect` line")
+        self.tests.append(
+            TestCase(
+                name=unescape(item.name.raw),
+                given=tuple(given),
+                existing=existing,
+                taken=tuple(taken),
+                now=now,
+                seed=seed,
+                domain=domain,
+                action=action,
+                group=group,
+                expectations=tuple(expectations),
+                span=span,
+            )
+        )
+
+    def build(self) -> Job | None:
+        if self.job_seen is None:
+            self.bag.add(Code.NO_JOB, Span(display_path(self.root), 1, 1, 1, 1))
+            return None
+        return Job(
+            name=self.name,
+            target=self.target or TargetKind.ENTRA,
+            actions=self.actions,
+            deletion_threshold=self.threshold,
+            extensions=tuple(self.extensions),
+            mappings=tuple(self.mappings),
+            scope=tuple(self.scope),
+            csv=tuple(self.csv),
+            graph=self.graph,
+            tests=tuple(self.tests),
+            span=self.job_span,
+            source_path=display_path(self.root),
+        )
+
+
+def _text(obj: Any, src: SourceFile) -> str:
+    start = getattr(obj, "_tx_position", 0)
+    end = getattr(obj, "_tx_position_end", start)
+    return src.text[start:end]
+
+
+def _at(span: Span) -> str:
+    return f"{span.file}:{span.line}:{span.col}"
+
+
+def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "expected one of: " + ", ".join(choices)
+
+
+@dataclass
+class Loaded:
+    """The result of loading one root file."""
+
+    job: Job | None
+    has_own_job: bool  # the root file itself (not an import) contains the job block
+    units: list[_Unit]
+
+
+def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
+    """Read ``path`` and its imports and lower them to one Job (None when there is no job)."""
+    loader = Loader(bag)
+    loader.load(path)
+    if not loader.units:
+        return Loaded(None, False, [])
+    builder = _JobBuilder(bag, path)
+    builder.collect_aliases(loader.units)
+    for unit in loader.units:
+        builder.add_unit(unit)
+    root = loader.units[-1]
+    own = any(type(i).__name__ == "Job" for i in root.model.items)
+    if root.path.resolve() != path.resolve():  # the root failed to parse; only imports loaded
+        return Loaded(None, False, loader.units)
+    return Loaded(builder.build(), own, loader.units)

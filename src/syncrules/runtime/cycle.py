@@ -1,0 +1,270 @@
+"""One record through one job, as the Entra provisioning service processes it.
+
+The generated evaluator module holds the job as data tables plus one compiled function per
+mapping; this module interprets the tables: scoping, matching keys, the target values for a
+create or an update, and the decision (create, update, enable, disable, delete, skip, none, fail).
+
+Contract: standard library only, plus sibling runtime modules (copied into generated packages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import EvalContext
+from .errors import ExpressionError, NoFlow
+from .scim import flatten
+from .scoping import clause_holds
+from .values import to_str
+
+MappingFn = Callable[[Mapping[str, Any], EvalContext], Any]
+
+#: The target attribute that carries the account state, per target kind.
+ACCOUNT_STATE = {"entra": ("accountEnabled", True), "ad": ("accountDisabled", False)}
+
+
+@dataclass(frozen=True, slots=True)
+class MappingSpec:
+    target: str
+    fn: MappingFn
+    flow: str  # "Always" | "ObjectAddOnly"
+    default: str | None
+    matching_priority: int
+    target_type: str  # String, Boolean, Integer, DateTime, Reference
+    multivalued: bool
+    where: str  # "file:line:col" of the mapping
+    text: str  # the mapping as written: target <- expression
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseSpec:
+    attribute: str
+    operator: str
+    operand: str | None
+    where: str
+
+    def describe(self) -> str:
+        value = f' "{self.operand}"' if self.operand is not None else ""
+        return f"[{self.attribute}] {self.operator}{value}"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    name: str
+    clauses: tuple[ClauseSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JobModel:
+    name: str
+    target: str  # "entra" | "ad"
+    actions: tuple[str, ...]
+    deletion_threshold: int | None
+    source_attributes: tuple[tuple[str, str, bool], ...]
+    mappings: tuple[MappingSpec, ...]
+    scope: tuple[GroupSpec, ...]
+
+
+@dataclass(slots=True)
+class ScopeDecision:
+    in_scope: bool
+    group: str | None  # the group that put the record in scope
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (group, clause) that failed
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the job does with one record."""
+
+    action: str  # create update enable disable delete skip none fail
+    reason: str
+    scope: ScopeDecision
+    keys: list[tuple[str, Any]]  # matching (target attribute, value) in priority order
+    values: dict[str, Any] = field(default_factory=dict)  # target values computed
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # target: (old, new)
+    no_flow: list[str] = field(default_factory=list)  # targets dropped by IgnoreFlowIfNullOrEmpty
+    error: str | None = None
+    error_mapping: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)  # the flat source attributes
+
+
+def source_values(model: JobModel, user: Mapping[str, Any]) -> dict[str, Any]:
+    return flatten(user, model.source_attributes)
+
+
+def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) -> ScopeDecision:
+    if not model.scope:
+        return ScopeDecision(True, None, reason="no scoping filter: every record is in scope")
+    failed: list[tuple[str, str]] = []
+    for group in model.scope:
+        for clause in group.clauses:
+            value = attrs.get(clause.attribute)
+            if not clause_holds(clause.operator, value, clause.operand, ctx.regex_timeout):
+                failed.append((group.name, clause.describe()))
+                break
+        else:
+            return ScopeDecision(True, group.name, failed, f'in scope by group "{group.name}"')
+    reason = "; ".join(f'group "{g}": {c} is false' for g, c in failed)
+    return ScopeDecision(False, None, failed, "out of scope: " + reason)
+
+
+def normalise(value: Any, type_: str, multivalued: bool) -> Any:
+    """A computed or stored value in the target's terms (for comparison and storage)."""
+    if value is None:
+        return None
+    if multivalued:
+        items = value if isinstance(value, list | tuple) else [value]
+        return [normalise(v, type_, False) for v in items if v is not None]
+    if isinstance(value, list | tuple):
+        value = value[0] if len(value) == 1 else to_str(list(value))
+    if type_ == "Boolean":
+        if isinstance(value, bool):
+            return value
+        text = to_str(value) or ""
+        if text.strip().lower() in ("true", "false"):
+            return text.strip().lower() == "true"
+        return text
+    if type_ == "Integer" and not isinstance(value, bool):
+        text = to_str(value) or ""
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return to_str(value)
+
+
+def same(old: Any, new: Any) -> bool:
+    """Change detection: attributes are not caseExact, so text compares without regard to case."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.casefold() == new.casefold()
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(same(a, b) for a, b in zip(old, new, strict=True))
+    return bool(old == new and type(old) is type(new))
+
+
+def matching_keys(
+    model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext
+) -> list[tuple[str, Any]]:
+    keys = []
+    for spec in sorted(
+        (m for m in model.mappings if m.matching_priority), key=lambda m: m.matching_priority
+    ):
+        try:
+            value = spec.fn(attrs, ctx)
+        except (NoFlow, ExpressionError):
+            value = None
+        value = normalise(value, spec.target_type, spec.multivalued)
+        if value is not None and value != "":
+            keys.append((spec.target, value))
+    return keys
+
+
+def target_values(
+    model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext, *, create: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """Target values for a create (every mapping, defaults) or an update (Always mappings).
+
+    Raises ExpressionError (with ``mapping`` set) when a mapping fails.
+    """
+    values: dict[str, Any] = {}
+    dropped: list[str] = []
+    for spec in model.mappings:
+        if not create and spec.flow == "ObjectAddOnly":
+            continue
+        try:
+            value = spec.fn(attrs, ctx)
+        except NoFlow:
+            dropped.append(spec.target)
+            continue
+        except ExpressionError as exc:
+            exc.mapping = f"{spec.where}: {spec.text}"  # type: ignore[attr-defined]
+            raise
+        if value is None:
+            if create and spec.default is not None:
+                value = spec.default  # "default value if null" applies on create only
+            else:
+                continue  # Entra does not provision NULL
+        values[spec.target] = normalise(value, spec.target_type, spec.multivalued)
+    return values, dropped
+
+
+def decide(
+    model: JobModel,
+    user: Mapping[str, Any],
+    existing: Mapping[str, Any] | None = None,
+    ctx: EvalContext | None = None,
+    *,
+    was_provisioned: bool | None = None,
+) -> Outcome:
+    """The action for one SCIM user against the matched target user ``existing`` (or None)."""
+    ctx = ctx or EvalContext()
+    attrs = source_values(model, user)
+    scope = decide_scope(model, attrs, ctx)
+    keys = matching_keys(model, attrs, ctx)
+    outcome = Outcome("skip", "", scope, keys, attributes=dict(attrs))
+    state_attr, enabled_value = ACCOUNT_STATE.get(model.target, ("accountEnabled", True))
+    if not scope.in_scope:
+        if existing is not None and (was_provisioned is None or was_provisioned):
+            if "delete" in model.actions:
+                outcome.action, outcome.reason = "delete", scope.reason + "; the user is deleted"
+            elif _enabled(existing, state_attr, enabled_value):
+                outcome.action = "disable"
+                outcome.reason = scope.reason + "; a provisioned user leaving scope is disabled"
+                outcome.changes = {state_attr: (existing.get(state_attr), not enabled_value)}
+            else:
+                outcome.action, outcome.reason = "skip", scope.reason + " (already disabled)"
+        else:
+            outcome.reason = scope.reason
+        return outcome
+    if not keys:
+        outcome.action = "fail"
+        outcome.error = "the record has no value for any matching attribute"
+        outcome.reason = outcome.error
+        return outcome
+    try:
+        if existing is None:
+            if "create" not in model.actions:
+                outcome.reason = "no matching user, and the job does not create users"
+                return outcome
+            values, dropped = target_values(model, attrs, ctx, create=True)
+            outcome.values, outcome.no_flow = values, dropped
+            outcome.action, outcome.reason = "create", "no user matched; created"
+            outcome.changes = {k: (None, v) for k, v in values.items()}
+            return outcome
+        values, dropped = target_values(model, attrs, ctx, create=False)
+    except ExpressionError as exc:
+        outcome.action = "fail"
+        outcome.error = exc.message
+        outcome.error_mapping = getattr(exc, "mapping", None)
+        outcome.reason = f"{outcome.error_mapping}: {exc.message}" if outcome.error_mapping else exc.message
+        return outcome
+    outcome.values, outcome.no_flow = values, dropped
+    changes = {
+        k: (existing.get(k), v) for k, v in values.items() if not same(existing.get(k), v)
+    }
+    if not changes:
+        outcome.action, outcome.reason = "none", "redundant export: the target already matches"
+        return outcome
+    if "update" not in model.actions:
+        outcome.action, outcome.reason = "skip", "changes found, but the job does not update users"
+        outcome.changes = changes
+        return outcome
+    outcome.changes = changes
+    outcome.action, outcome.reason = "update", f"{len(changes)} attribute(s) changed"
+    if state_attr in changes:
+        old, new = changes[state_attr]
+        if new == enabled_value and old != enabled_value:
+            outcome.action, outcome.reason = "enable", "the account is enabled (active)"
+        elif new != enabled_value and (old == enabled_value or old is None):
+            outcome.action, outcome.reason = "disable", "the account is disabled (not active)"
+    return outcome
+
+
+def _enabled(existing: Mapping[str, Any], state_attr: str, enabled_value: bool) -> bool:
+    value = existing.get(state_attr)
+    if value is None:
+        return True
+    return normalise(value, "Boolean", False) == enabled_value

@@ -1,0 +1,155 @@
+"""SCIM users → flat source attributes, as the API-driven source schema names them.
+
+Real payloads are messy: attribute names are case-insensitive (``username``), extension data
+sits in objects keyed by URN (or, rarely, in flat ``urn:...:User:attr`` keys), booleans come as
+``true`` or ``"True"``, numbers as JSON numbers, the manager as ``{"value": "<externalId>"}``, and only
+``work``-typed entries of addresses, emails and phoneNumbers are processed (a documented limitation).
+
+Contract: standard library only (this module is copied into generated packages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_FILTERED = re.compile(r'^([A-Za-z0-9_]+)\[\s*([A-Za-z0-9_]+)\s+eq\s+"([^"]*)"\s*\]\.([A-Za-z0-9_]+)$')
+
+#: The attribute types that get normalised: "True"/"true" become booleans for Boolean attributes.
+BOOLEAN_WORDS = {"true": True, "false": False}
+
+
+def _lower_map(obj: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k).lower(): v for k, v in obj.items()}
+
+
+def _get(obj: Any, key: str) -> Any:
+    """Case-insensitive member of a JSON object (None when absent or obj is not an object)."""
+    if not isinstance(obj, Mapping):
+        return None
+    if key in obj:
+        return obj[key]
+    lowered = key.lower()
+    for k, v in obj.items():
+        if str(k).lower() == lowered:
+            return v
+    return None
+
+
+def _scalar(value: Any, type_: str) -> Any:
+    """Normalise one JSON value to the runtime value model for an attribute of ``type_``."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        # Complex values such as the manager reference: {"value": "..."}.
+        inner = _get(value, "value")
+        return _scalar(inner, type_) if inner is not None else None
+    if type_ == "Boolean":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[value.strip().lower()]
+        return str(value)
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _value(value: Any, type_: str, multivalued: bool) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        items = [_scalar(v, type_) for v in value]
+        items = [v for v in items if v is not None]
+        if multivalued:
+            return items or None
+        return items[0] if items else None
+    scalar = _scalar(value, type_)
+    return [scalar] if multivalued and scalar is not None else scalar
+
+
+def lookup(user: Mapping[str, Any], name: str) -> Any:
+    """The raw JSON value of source attribute ``name`` in a SCIM user (None when absent)."""
+    if name.startswith("urn:"):
+        urn, _, attr = name.rpartition(":")
+        ext = _get(user, urn)
+        if isinstance(ext, Mapping):
+            return _path(ext, attr)
+        flat = _get(user, name)
+        return flat
+    match = _FILTERED.match(name)
+    if match:
+        collection, key, wanted, field = match.groups()
+        items = _get(user, collection)
+        if isinstance(items, Mapping):
+            items = [items]
+        if not isinstance(items, list):
+            return None
+        for item in items:
+            kind = _get(item, key)
+            if isinstance(kind, str) and kind.lower() == wanted.lower():
+                return _get(item, field)
+        return None
+    return _path(user, name)
+
+
+def _path(obj: Any, dotted: str) -> Any:
+    current = obj
+    for part in dotted.split("."):
+        current = _get(current, part)
+        if current is None:
+            return None
+    return current
+
+
+def flatten(
+    user: Mapping[str, Any], attributes: Iterable[tuple[str, str, bool]]
+) -> dict[str, Any]:
+    """Flat ``{source attribute: value}`` for the given ``(name, type, multivalued)`` attributes.
+
+    Absent attributes are left out (NULL); present ones are normalised to the value model.
+    """
+    out: dict[str, Any] = {}
+    for name, type_, multivalued in attributes:
+        value = _value(lookup(user, name), type_, multivalued)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def set_path(user: dict[str, Any], path: str, value: Any) -> None:
+    """Put ``value`` at a SCIM path in ``user`` (the inverse of :func:`lookup`, used for CSV)."""
+    if path.startswith("urn:"):
+        urn, _, attr = path.rpartition(":")
+        ext = user.setdefault(urn, {})
+        if attr == "manager":
+            ext[attr] = {"value": value}
+        else:
+            _set_dotted(ext, attr, value)
+        schemas = user.setdefault("schemas", [])
+        if urn not in schemas:
+            schemas.append(urn)
+        return
+    match = _FILTERED.match(path)
+    if match:
+        collection, key, wanted, field = match.groups()
+        items = user.setdefault(collection, [])
+        for item in items:
+            if item.get(key) == wanted:
+                item[field] = value
+                return
+        items.append({key: wanted, field: value})
+        return
+    _set_dotted(user, path, value)
+
+
+def _set_dotted(obj: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        obj = obj.setdefault(part, {})
+    obj[parts[-1]] = value

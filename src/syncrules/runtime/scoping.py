@@ -1,0 +1,78 @@
+"""Scoping-filter operators (Entra portal spelling) over flat source attributes.
+
+Rules (reference §3): clauses in a group are AND-ed, groups OR-ed. Every operator except IS NULL
+and IS NOT NULL is false when the attribute is NULL or empty. EQUALS, NOT EQUALS, Includes,
+ENDS_WITH and REGEX MATCH are case-sensitive. Greater_Than(_OR_EQUALS) compare integers (false if
+either side is not an integer). ``&`` / ``!&`` are not spelled out by Microsoft: syncrules takes
+them as a bitwise flag test when both sides are integers (as the msExchRecipientTypeDetails
+example in real exports suggests), else as "the value contains the attribute's text".
+
+Contract: standard library and ``regex`` only (copied into generated packages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .regexes import search as _regex_search
+
+AMPERSAND_RULE = (
+    "& is true when attribute AND value (as integers) is not zero; for non-integers, when the "
+    "value's text contains the attribute's text. !& is its negation (false on NULL/empty)."
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, list):
+        return _text(value[0]) if len(value) == 1 else None
+    return str(value)
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def clause_holds(operator: str, value: Any, operand: str | None, timeout: float = 1.0) -> bool:
+    """Whether one scoping clause holds for attribute value ``value``."""
+    text = _text(value)
+    empty = text is None or text == ""
+    if operator == "IS NULL":
+        return empty
+    if operator == "IS NOT NULL":
+        return not empty
+    if empty or text is None:
+        return False
+    if operator == "IS TRUE":
+        return text.lower() == "true"
+    if operator == "IS FALSE":
+        return text.lower() == "false"
+    target = operand if operand is not None else ""
+    if operator == "EQUALS":
+        return text == target
+    if operator == "NOT EQUALS":
+        return text != target
+    if operator == "Includes":
+        return target in text
+    if operator == "ENDS_WITH":
+        return text.endswith(target)
+    if operator == "REGEX MATCH":
+        return _regex_search(target, text, timeout)
+    if operator == "NOT REGEX MATCH":
+        return not _regex_search(target, text, timeout)
+    if operator in ("Greater_Than", "Greater_Than_OR_EQUALS"):
+        left, right = _int(text), _int(target)
+        if left is None or right is None:
+            return False
+        return left > right if operator == "Greater_Than" else left >= right
+    if operator in ("&", "!&"):
+        left, right = _int(text), _int(target)
+        hit = (left & right) != 0 if left is not None and right is not None else text in target
+        return hit if operator == "&" else not hit
+    raise ValueError(f"unknown scoping operator {operator!r}")
