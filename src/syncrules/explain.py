@@ -84,8 +84,9 @@ def explain_function(name: str) -> str | None:
 
 def list_functions() -> str:
     rows = []
-    for name in sorted(fncat.FUNCTIONS, key=str.lower):
-        fn = fncat.FUNCTIONS[name]
+    functions = fncat.all_functions()
+    for name in sorted(functions, key=str.lower):
+        fn = functions[name]
         tag = "  (cloud sync only)" if fn.engine != "app" else ""
         rows.append(f"  {name:<36} {fn.description}{tag}")
     return "Functions (prov explain <Function> for details):\n" + "\n".join(rows)

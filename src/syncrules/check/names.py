@@ -47,7 +47,7 @@ def check_functions(expr: Expr, bag: DiagnosticBag) -> None:
                 Code.UNKNOWN_FUNCTION,
                 node.name_span,
                 name=node.name,
-                hint=did_you_mean(node.name, list(fncat.FUNCTIONS)),
+                hint=did_you_mean(node.name, list(fncat.all_functions())),
             )
         elif fn.engine != "app":
             bag.add(Code.CLOUD_SYNC_FUNCTION, node.name_span, name=fn.name)

@@ -30,27 +30,16 @@ _TYPE_OF = {
 
 
 def arity(fn: Function) -> tuple[int, int | None]:
-    """(minimum, maximum or None for unbounded) argument slots."""
-    fixed = [p for p in fn.params if not p.repeating]
-    repeating = [p for p in fn.params if p.repeating]
-    low = sum(1 for p in fixed if p.required) + sum(1 for p in repeating if p.required)
-    high: int | None = None if repeating else len(fn.params)
-    if fn.min_args is not None:
-        low = fn.min_args
-    if fn.max_args is not None:
-        high = fn.max_args
-    return low, high
+    """(minimum, maximum or None for unbounded) argument slots, from the catalogue."""
+    return fncat.arity(fn)
 
 
 def param_for(fn: Function, index: int, count: int) -> Param | None:
     """The parameter that slot ``index`` binds to (FormatDateTime's 3-slot form skips a slot)."""
-    params = list(fn.params)
-    if fn.name == "FormatDateTime" and count == 3 and len(params) == 4:
-        params = [params[0], params[2], params[3]]
-    if index < len(params):
-        return params[index]
-    repeating = [p for p in params if p.repeating]
-    return repeating[-1] if repeating else None
+    params = fncat.slot_params(fn, count)
+    if params is None or index >= len(params):
+        return None
+    return params[index]
 
 
 def infer(expr: Expr | None, ctx: CheckContext) -> VType:

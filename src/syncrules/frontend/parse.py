@@ -196,7 +196,7 @@ def _statement_region(text: str, offset: int) -> tuple[int, int]:
 def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
     """Parse a .prov file; on a syntax error add PROV001 and return None."""
     try:
-        return prov_metamodel().model_from_str(source.text, file_name=source.path)
+        model = prov_metamodel().model_from_str(source.text, file_name=source.path)
     except TextXSyntaxError as err:
         _report(source, err, bag)
     except TextXError as err:  # semantic errors from textX itself
@@ -207,7 +207,18 @@ def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
         )
     except RecursionError:
         bag.add(Code.SYNTAX_ERROR, source.span(0, 0), detail="input is nested too deeply to parse")
+    else:
+        if not hasattr(model, "items"):  # textX gives "" for a file of only whitespace/comments
+            return EmptyModel()
+        return model
     return None
+
+
+class EmptyModel:
+    """The model of a file with nothing but whitespace and comments."""
+
+    imports: tuple[()] = ()
+    items: tuple[()] = ()
 
 
 def parse_expression_model(source: SourceFile, bag: DiagnosticBag) -> Any | None:

@@ -276,11 +276,14 @@ class _JobBuilder:
         if priority is None:
             used = [m.matching_priority for m in self.mappings if m.matching_priority]
             priority = max(used, default=0) + 1
+        default, flow = _options(item.options)
         self.mappings.append(
             Mapping(
                 target=item.target.name,
                 expression=lower.lower(item.source),
                 matching_priority=priority,
+                default=default,
+                flow=flow,
                 span=span_of(item, src),
                 text=_text(item.source, src),
             )
@@ -311,13 +314,7 @@ class _JobBuilder:
 
     def _item_MapBlock(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
         for mapping in item.mappings:
-            default = None
-            flow = FlowType.ALWAYS
-            for option in mapping.options:
-                if type(option).__name__ == "DefaultOption":
-                    default = unescape(option.value.raw)
-                else:
-                    flow = FlowType.OBJECT_ADD_ONLY
+            default, flow = _options(mapping.options)
             self.mappings.append(
                 Mapping(
                     target=mapping.target.name,
@@ -435,6 +432,17 @@ class _JobBuilder:
             span=self.job_span,
             source_path=display_path(self.root),
         )
+
+
+def _options(options: list[Any]) -> tuple[str | None, FlowType]:
+    default = None
+    flow = FlowType.ALWAYS
+    for option in options:
+        if type(option).__name__ == "DefaultOption":
+            default = unescape(option.value.raw)
+        else:
+            flow = FlowType.OBJECT_ADD_ONLY
+    return default, flow
 
 
 def _text(obj: Any, src: SourceFile) -> str:

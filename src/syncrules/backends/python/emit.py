@@ -111,10 +111,13 @@ def module_context(job: Job) -> dict[str, Any]:
             (name, defn.type if defn else "String", defn.multivalued if defn else False)
         )
     fn_names = sorted(n for n in compiler.used if n.startswith("fn_"))
-    value_names = sorted(n for n in compiler.used if not n.startswith("fn_"))
+    lazy_names = sorted(n for n in compiler.used if n in ("switch_key", "truth"))
+    value_names = sorted(n for n in compiler.used if n == "compare")
     imports = []
     if fn_names:
         imports.append(("functions", fn_names))
+    if lazy_names:
+        imports.append(("lazy", lazy_names))
     if value_names:
         imports.append(("values", value_names))
     return {
