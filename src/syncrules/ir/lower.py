@@ -122,7 +122,12 @@ class Loader:
         self.units.append(_Unit(path, source, model))
 
 
+_JSON_WORDS = {"true": True, "false": False, "null": None}
+
+
 def _json_value(obj: Any) -> Any:
+    if isinstance(obj, str) and obj in _JSON_WORDS:  # textX gives match rules as text
+        return _JSON_WORDS[obj]
     kind = type(obj).__name__
     if kind == "JsonObject":
         return {unescape(m.key.raw): _json_value(m.value) for m in obj.members}
@@ -414,9 +419,11 @@ class _JobBuilder:
             )
         )
 
-    def build(self) -> Job | None:
+    def build(self, library: bool = False) -> Job | None:
+        """The Job; None without a job block (PROV003 unless the file is a library)."""
         if self.job_seen is None:
-            self.bag.add(Code.NO_JOB, Span(display_path(self.root), 1, 1, 1, 1))
+            if not library:
+                self.bag.add(Code.NO_JOB, Span(display_path(self.root), 1, 1, 1, 1))
             return None
         return Job(
             name=self.name,
@@ -487,4 +494,8 @@ def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
     own = any(type(i).__name__ == "Job" for i in root.model.items)
     if root.path.resolve() != path.resolve():  # the root failed to parse; only imports loaded
         return Loaded(None, False, loader.units)
-    return Loaded(builder.build(), own, loader.units)
+    # A file with declarations but no job block (in it or its imports) is a library of shared
+    # extensions and mappings: fine on its own. An empty file, or tests with no job, is PROV003.
+    kinds = {type(i).__name__ for i in root.model.items}
+    library = bool(kinds) and "Test" not in kinds and not own
+    return Loaded(builder.build(library=library), own, loader.units)
