@@ -9,6 +9,7 @@ import click
 #: (module, attribute): a click command, or a `register(group)` function.
 _COMMANDS = (
     ("syncrules.commands.eval_cmd", "eval_"),
+    ("syncrules.graph.commands", "register"),
 )
 
 

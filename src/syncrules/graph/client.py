@@ -1,0 +1,310 @@
+"""A small Microsoft Graph client for synchronization schemas and bulkUpload.
+
+Contract:
+- ``GraphClient`` speaks HTTP through a synchronous ``httpx.Client`` rooted at the settings' base
+  URL. Every request passes the sliding-window limiter, carries a bearer token from the
+  ``TokenProvider`` and is retried on 429, 500, 502, 503, 504 and connection errors, with
+  exponential backoff (``RetryPolicy``) or the server's ``Retry-After`` seconds, up to
+  ``max_attempts`` attempts in all.
+- Methods return data: a ``Reply`` (or the parsed schema) on success, a ``GraphError`` with a
+  user-facing, redacted message otherwise. Nothing here prints; retries are announced through the
+  optional ``on_retry`` callback. Exceptions escaping this module are bugs.
+- The schema is replaced with a raw ``PUT`` (the endpoint does not accept PATCH).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from syncrules import __version__
+from syncrules.graph.auth import AuthFailure, Redactor, TokenProvider
+from syncrules.graph.config import ENV_JOB, ENV_SERVICE_PRINCIPAL, GraphSettings
+from syncrules.graph.limiter import SlidingWindowLimiter
+
+SCIM_CONTENT_TYPE = "application/scim+json"
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+TOKEN_REJECTED = "the access token was rejected (expired or wrong tenant?)"
+
+
+class Operation(enum.Enum):
+    """What a request does; decides which permission a 403 names."""
+
+    READ_SCHEMA = "read the synchronization schema"
+    WRITE_SCHEMA = "replace the synchronization schema"
+    BULK_UPLOAD = "upload users (bulkUpload)"
+
+
+_PERMISSIONS = {
+    Operation.READ_SCHEMA: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
+    Operation.WRITE_SCHEMA: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
+    Operation.BULK_UPLOAD: (
+        "SynchronizationData-User.Upload (SynchronizationData-User.Upload.OwnedBy for apps that "
+        "own the service principal)"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """Attempts are counted per request; the n-th retry waits ``base_delay * 2**(n-1)``."""
+
+    max_attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    # A longer Retry-After (e.g. the daily quota is used up) is reported instead of waited for.
+    max_retry_after: float = 300.0
+
+    def backoff(self, attempt: int) -> float:
+        """Delay after the failed attempt number ``attempt`` (1-based)."""
+        return float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A successful response: status, ``Location`` header, parsed JSON body (or None)."""
+
+    status: int
+    location: str | None
+    body: Any
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class GraphError:
+    """A failed request. ``fatal`` means later requests would fail the same way (401/403/404)."""
+
+    status: int | None
+    message: str
+    attempts: int
+    fatal: bool = False
+    missing_dependency: bool = False
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header; None when absent or not a number of seconds."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def _graph_detail(response: httpx.Response) -> str:
+    """The ``error.code: error.message`` of a Graph error body, else a short text excerpt."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        text = response.text.strip()
+        return text[:200]
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error = body["error"]
+        code = str(error.get("code") or "").strip()
+        message = str(error.get("message") or "").strip()
+        return ": ".join(part for part in (code, message) if part)
+    return ""
+
+
+class GraphClient:
+    """Schema and bulkUpload calls for one synchronization job."""
+
+    def __init__(
+        self,
+        settings: GraphSettings,
+        tokens: TokenProvider,
+        redactor: Redactor,
+        *,
+        policy: RetryPolicy | None = None,
+        limiter: SlidingWindowLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        on_retry: Callable[[str], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.settings = settings
+        self._tokens = tokens
+        self._redact = redactor
+        self.policy = policy or RetryPolicy()
+        self._limiter = limiter or SlidingWindowLimiter(clock=clock, sleep=sleep)
+        self._sleep = sleep
+        self._on_retry = on_retry
+        self._http = httpx.Client(
+            base_url=settings.url,
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": f"syncrules/{__version__}", "Accept": "application/json"},
+        )
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> GraphClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- operations ------------------------------------------------------------------------
+
+    @property
+    def schema_path(self) -> str:
+        return f"{self.settings.job_path}/schema"
+
+    def get_schema(self) -> dict[str, Any] | GraphError:
+        """GET the job's synchronizationSchema."""
+        reply = self._send("GET", self.schema_path, Operation.READ_SCHEMA)
+        if isinstance(reply, GraphError):
+            return reply
+        if not isinstance(reply.body, dict):
+            return GraphError(reply.status, "Graph returned a schema that is not a JSON object", 1)
+        return reply.body
+
+    def put_schema(self, schema: dict[str, Any]) -> Reply | GraphError:
+        """Replace the whole schema (raw PUT; Graph answers 204)."""
+        body = json.dumps(schema, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._send(
+            "PUT",
+            self.schema_path,
+            Operation.WRITE_SCHEMA,
+            body=body,
+            content_type="application/json",
+        )
+
+    def bulk_upload(self, payload: dict[str, Any]) -> Reply | GraphError:
+        """POST one SCIM BulkRequest; Graph answers 202 with a provisioning-logs ``Location``."""
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._send(
+            "POST",
+            f"{self.settings.job_path}/bulkUpload",
+            Operation.BULK_UPLOAD,
+            body=body,
+            content_type=SCIM_CONTENT_TYPE,
+        )
+
+    # ---- transport -------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        operation: Operation,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+    ) -> Reply | GraphError:
+        max_attempts = max(1, self.policy.max_attempts)
+        attempt = 0
+        while True:
+            attempt += 1
+            token = self._tokens.get()
+            if isinstance(token, AuthFailure):
+                return GraphError(
+                    None,
+                    token.message,
+                    attempt - 1,
+                    fatal=True,
+                    missing_dependency=token.missing_dependency,
+                )
+            self._redact.add(token)
+            headers = {"Authorization": f"Bearer {token}"}
+            if content_type is not None:
+                headers["Content-Type"] = content_type
+            self._limiter.acquire()
+            try:
+                response = self._http.request(method, path, content=body, headers=headers)
+            except httpx.TransportError as exc:
+                problem = f"could not reach {self.settings.url} ({type(exc).__name__}: {exc})"
+                if attempt < max_attempts:
+                    self._wait(self.policy.backoff(attempt), problem, attempt, max_attempts)
+                    continue
+                return GraphError(
+                    None, self._redact(f"{problem} after {attempt} attempts"), attempt
+                )
+            status = response.status_code
+            if 200 <= status < 300:
+                return Reply(
+                    status, response.headers.get("location"), self._json(response), attempt
+                )
+            if status in TRANSIENT_STATUSES and attempt < max_attempts:
+                delay = self.policy.backoff(attempt)
+                if status == 429:
+                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                    if retry_after is not None:
+                        if retry_after > self.policy.max_retry_after:
+                            return GraphError(
+                                status,
+                                f"throttled (429): Graph asks to wait {retry_after:g} s, "
+                                f"longer than "
+                                f"{self.policy.max_retry_after:g} s (is the daily quota used up?)",
+                                attempt,
+                                fatal=True,
+                            )
+                        delay = retry_after
+                self._wait(delay, f"{status} {response.reason_phrase}", attempt, max_attempts)
+                continue
+            return self._error(response, operation, attempt)
+
+    def _wait(self, delay: float, problem: str, attempt: int, max_attempts: int) -> None:
+        if self._on_retry is not None:
+            self._on_retry(
+                self._redact(
+                    f"{problem}; retrying in {delay:g} s (attempt {attempt + 1} of {max_attempts})"
+                )
+            )
+        self._sleep(delay)
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    def _error(self, response: httpx.Response, operation: Operation, attempts: int) -> GraphError:
+        status = response.status_code
+        detail = _graph_detail(response)
+        suffix = f" [{detail}]" if detail else ""
+        fatal = False
+        if status == 401:
+            message = TOKEN_REJECTED + suffix
+            fatal = True
+        elif status == 403:
+            message = (
+                f"permission denied: to {operation.value} the app needs the "
+                f"{_PERMISSIONS[operation]} permission with admin consent{suffix}"
+            )
+            fatal = True
+        elif status == 404:
+            message = (
+                f"not found: no synchronization job '{self.settings.job}' on service principal "
+                f"'{self.settings.service_principal}' (check --service-principal/--job, "
+                f"{ENV_SERVICE_PRINCIPAL}/{ENV_JOB} or the graph block){suffix}"
+            )
+            fatal = True
+        elif status in TRANSIENT_STATUSES:
+            message = (
+                f"Graph answered {status} {response.reason_phrase} "
+                f"after {attempts} attempts{suffix}"
+            )
+            if status == 500 and operation is Operation.BULK_UPLOAD:
+                message += (
+                    "; a full ingestion bucket means the job is paused, stopped or in quarantine, "
+                    "or requests come too fast"
+                )
+        else:
+            message = f"Graph rejected the request: {status} {response.reason_phrase}{suffix}"
+        return GraphError(status, self._redact(message), attempts, fatal=fatal)

@@ -1,0 +1,463 @@
+"""The ``prov pull``, ``prov deploy`` and ``prov upload`` commands (thin click shells).
+
+Contract: ``register(group)`` adds the three commands to a click group. Each command parses its
+options, resolves settings (``config``), calls the library (``client``, ``merge``/``deploy``,
+``upload``) and exits with 0 (ok), 1 (remote/operation failure or failed records), 2 (usage error,
+missing confirmation, missing azure-identity) or 3 (internal error: a bug; the traceback, redacted,
+only with the main group's ``--debug``, i.e. ``ctx.obj["debug"]``).
+All text goes through a redacting ``Console``. The compiler is reached lazily through
+``syncrules.api.compile_path``. Hooks for tests come from the click context object
+(``GraphRuntime``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from syncrules.graph.client import GraphError
+from syncrules.graph.config import (
+    DEFAULT_GRAPH_URL,
+    ENV_ACCESS_TOKEN,
+    ENV_GRAPH_URL,
+    ENV_JOB,
+    ENV_SERVICE_PRINCIPAL,
+    ConfigProblem,
+    GraphSettings,
+    resolve_settings,
+)
+from syncrules.graph.deploy import DEFAULT_BACKUP_DIR, deploy_document, schema_text
+from syncrules.graph.session import (
+    EXIT_BUG,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Console,
+    GraphRuntime,
+    open_client,
+    seeded_redactor,
+)
+from syncrules.graph.upload import (
+    MAX_OPERATIONS,
+    CsvReader,
+    ReadResult,
+    make_batches,
+    payload_text,
+    read_users,
+    validate_users,
+)
+
+if TYPE_CHECKING:
+    from syncrules.ir.nodes import Job
+
+DEFAULT_PAYLOAD_DIR = "prov-payloads"
+_CONNECTION_HELP = f"""
+\b
+Connection: the service principal id and job id come from --service-principal/--job, else
+{ENV_SERVICE_PRINCIPAL}/{ENV_JOB}, else the .prov file's graph {{ }} block. The base URL from
+--graph-url, else {ENV_GRAPH_URL}, else the block's url, else {DEFAULT_GRAPH_URL}. The token from
+{ENV_ACCESS_TOKEN}, else azure-identity (pip install "syncrules[graph]").
+
+\b
+Exit codes: 0 ok, 1 remote or operation failure, 2 usage error, 3 internal error.
+"""
+
+
+def _run(fn: Callable[..., int]) -> Callable[..., None]:
+    """Run a command body with a redacting console; map results and bugs to exit codes."""
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> None:
+        ctx = click.get_current_context()
+        console = Console(seeded_redactor(os.environ))
+        runtime = ctx.find_object(GraphRuntime) or GraphRuntime()
+        try:
+            code = fn(console=console, runtime=runtime, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so, without a secret (traceback only with --debug)
+            console.err(
+                f"error[PROV901]: internal error: {type(exc).__name__}: {exc} "
+                "(this is a bug in syncrules, not in your input; please report it)"
+            )
+            if isinstance(ctx.obj, dict) and ctx.obj.get("debug"):
+                console.err(traceback.format_exc())
+            code = EXIT_BUG
+        ctx.exit(code)
+
+    return wrapper
+
+
+def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--graph-url", help=f"Graph base URL [default: {DEFAULT_GRAPH_URL}].")(fn)
+    fn = click.option("--job", "job_id", help=f"Synchronization job id (or {ENV_JOB}).")(fn)
+    fn = click.option(
+        "--service-principal", help=f"Service principal object id (or {ENV_SERVICE_PRINCIPAL})."
+    )(fn)
+    return fn
+
+
+def _max_attempts_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--max-attempts",
+        type=click.IntRange(1, 20),
+        default=5,
+        show_default=True,
+        help="Attempts per request (429, 5xx and connection errors are retried with backoff).",
+    )(fn)
+
+
+def _compile(
+    path: Path, console: Console
+) -> tuple[list[tuple[str, dict[str, Any]]], list[Job]] | int:
+    """Compile ``path`` (``syncrules.api``); print diagnostics; return the result or a code."""
+    try:
+        from syncrules.api import compile_path
+    except ImportError:
+        console.err("internal error: syncrules.api.compile_path is not available (this is a bug)")
+        return EXIT_BUG
+    from syncrules.diagnostics.render import render_text
+
+    result = compile_path(path)
+    if result.diagnostics:
+        console.err(render_text(result.diagnostics, result.sources))
+    if not result.ok:
+        console.err(f"error: {path} has errors; nothing was sent")
+        return EXIT_FAILED
+    return list(result.documents), list(result.compiled_jobs())
+
+
+def _load_job(path: Path | None, console: Console) -> Job | int | None:
+    """The single job of a .prov file (None without a file), or an exit code."""
+    if path is None:
+        return None
+    compiled = _compile(path, console)
+    if isinstance(compiled, int):
+        return compiled
+    _, jobs = compiled
+    if len(jobs) != 1:
+        console.err(
+            f"error: {path} defines {len(jobs)} jobs; give a .prov file with exactly one job"
+        )
+        return EXIT_USAGE
+    return jobs[0]
+
+
+def _settings(
+    console: Console,
+    job: Job | None,
+    service_principal: str | None,
+    job_id: str | None,
+    graph_url: str | None,
+) -> GraphSettings | int:
+    settings = resolve_settings(
+        service_principal=service_principal,
+        job=job_id,
+        graph_url=graph_url,
+        env=os.environ,
+        block=job.graph if job is not None else None,
+    )
+    if isinstance(settings, ConfigProblem):
+        console.err(f"error: {settings.message}")
+        return EXIT_USAGE
+    return settings
+
+
+# ---- pull --------------------------------------------------------------------------------------
+
+
+@click.command("pull", epilog=_CONNECTION_HELP)
+@click.option(
+    "--prov",
+    "prov_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .prov file whose graph { } block names the service principal and job.",
+)
+@_connection_options
+@_max_attempts_option
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    default="-",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the schema JSON ('-' = stdout).",
+)
+@_run
+def pull_command(
+    *,
+    console: Console,
+    runtime: GraphRuntime,
+    prov_file: Path | None,
+    service_principal: str | None,
+    job_id: str | None,
+    graph_url: str | None,
+    max_attempts: int,
+    output_path: Path,
+) -> int:
+    """Write the live synchronization schema of a job to a file.
+
+    Sends GET .../servicePrincipals/{id}/synchronization/jobs/{job}/schema and writes the JSON with
+    sorted keys, ready for `prov import` or review.
+    """
+    job = _load_job(prov_file, console)
+    if isinstance(job, int):
+        return job
+    settings = _settings(console, job, service_principal, job_id, graph_url)
+    if isinstance(settings, int):
+        return settings
+    with open_client(
+        settings, runtime, console.redact, console, max_attempts=max_attempts
+    ) as client:
+        schema = client.get_schema()
+    if isinstance(schema, GraphError):
+        console.err(f"error: cannot read the live schema: {schema.message}")
+        return EXIT_USAGE if schema.missing_dependency else EXIT_FAILED
+    text = schema_text(schema)
+    if str(output_path) == "-":
+        console.out(text.rstrip("\n"))
+        return EXIT_OK
+    problem = console.write_text(output_path, text)
+    if problem is not None:
+        console.err(f"error: {problem}")
+        return EXIT_FAILED
+    console.out(f"wrote the live schema of job '{settings.job}' to {output_path}")
+    return EXIT_OK
+
+
+# ---- deploy ------------------------------------------------------------------------------------
+
+
+@click.command("deploy", epilog=_CONNECTION_HELP)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_connection_options
+@_max_attempts_option
+@click.option(
+    "--backup-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_BACKUP_DIR,
+    show_default=True,
+    help="Where the timestamped backup of the live schema is written.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
+@click.option(
+    "--yes", is_flag=True, help="Do not ask for confirmation (needed without a terminal)."
+)
+@_run
+def deploy_command(
+    *,
+    console: Console,
+    runtime: GraphRuntime,
+    path: Path,
+    service_principal: str | None,
+    job_id: str | None,
+    graph_url: str | None,
+    max_attempts: int,
+    backup_dir: Path,
+    dry_run: bool,
+    yes: bool,
+) -> int:
+    """Compile PATH and replace the job's live schema with the merged result.
+
+    Reads the live schema, merges in the compiled attribute mappings, scope, actions (flowTypes)
+    and source extension attributes (everything else is kept), shows what would change, writes a
+    timestamped backup of the live schema and replaces the schema with a raw PUT.
+    """
+    compiled = _compile(path, console)
+    if isinstance(compiled, int):
+        return compiled
+    documents, jobs = compiled
+    if len(documents) != 1:
+        console.err(f"error: {path} compiles to {len(documents)} jobs; deploy one job at a time")
+        return EXIT_USAGE
+    name, document = documents[0]
+    job = next((j for j in jobs if j.name == name), jobs[0] if len(jobs) == 1 else None)
+    settings = _settings(console, job, service_principal, job_id, graph_url)
+    if isinstance(settings, int):
+        return settings
+    with open_client(
+        settings, runtime, console.redact, console, max_attempts=max_attempts
+    ) as client:
+        return deploy_document(
+            document,
+            client=client,
+            settings=settings,
+            console=console,
+            runtime=runtime,
+            dry_run=dry_run,
+            yes=yes,
+            backup_dir=backup_dir,
+        )
+
+
+# ---- upload ------------------------------------------------------------------------------------
+
+
+def _read_input(
+    path: Path, job: Job | None, csv_reader: CsvReader | None, console: Console
+) -> ReadResult | int:
+    if path.suffix.lower() != ".csv":
+        return read_users(path)
+    if csv_reader is None:
+        console.err("error: CSV input is not supported by this build (no `source csv` reader)")
+        return EXIT_USAGE
+    if job is None:
+        console.err("error: CSV input needs --prov FILE: the job whose `source csv` block maps it")
+        return EXIT_USAGE
+    return validate_users(csv_reader(path, job))
+
+
+def upload_users(
+    users: ReadResult,
+    *,
+    console: Console,
+    runtime: GraphRuntime,
+    settings: GraphSettings | None,
+    batch_size: int,
+    max_attempts: int,
+    dry_run: bool,
+    out_dir: Path,
+) -> int:
+    """Send (or, with ``dry_run``, write) the users in batches; report; return the exit code."""
+    for failure in users.failures:
+        console.err(f"error: {failure.origin}: {failure.reason}")
+    batches = make_batches(users.users, batch_size)
+    failed_records = len(users.failures)
+    if not batches:
+        console.out("no users to send")
+        return EXIT_FAILED if failed_records else EXIT_OK
+    if dry_run or settings is None:
+        for batch in batches:
+            target = out_dir / f"payload-{batch.number:04d}.json"
+            problem = console.write_text(target, payload_text(batch.payload))
+            if problem is not None:
+                console.err(f"error: {problem}")
+                return EXIT_FAILED
+            console.out(f"wrote {target} ({batch.size} operations)")
+        console.out(
+            f"dry run: {len(users.users)} users in {len(batches)} payloads, nothing sent; "
+            f"{failed_records} records failed"
+        )
+        return EXIT_FAILED if failed_records else EXIT_OK
+    sent = failed_requests = 0
+    total = len(batches)
+    with open_client(
+        settings, runtime, console.redact, console, max_attempts=max_attempts
+    ) as client:
+        for batch in batches:
+            label = f"request {batch.number}/{total}: {batch.size} operations"
+            reply = client.bulk_upload(batch.payload)
+            if isinstance(reply, GraphError):
+                failed_requests += 1
+                console.err(f"error: {label}: failed: {reply.message}")
+                if reply.fatal:
+                    rest = total - batch.number
+                    if rest:
+                        console.err(f"error: stopped: the remaining {rest} requests were not sent")
+                    if reply.missing_dependency:
+                        return EXIT_USAGE
+                    break
+                continue
+            sent += batch.size
+            location = reply.location or "(no Location header)"
+            console.out(f"{label}: status {reply.status}; provisioning logs: {location}")
+    console.out(
+        f"sent {sent} of {len(users.users)} users in {total - failed_requests} of {total} "
+        "requests; "
+        f"{failed_records} records failed before sending"
+    )
+    console.out(
+        f"provisioning logs (they appear after 5-10 minutes): GET {settings.logs_query} "
+        "(needs ProvisioningLog.Read.All)"
+    )
+    return EXIT_FAILED if failed_records or failed_requests else EXIT_OK
+
+
+def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
+    """The ``upload`` command; ``csv_reader`` maps CSV input with the job's ``source csv`` block."""
+
+    @click.command("upload", epilog=_CONNECTION_HELP)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--prov",
+        "prov_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="The job's .prov file: its graph { } block and, for CSV input, its source csv block.",
+    )
+    @_connection_options
+    @_max_attempts_option
+    @click.option(
+        "--batch-size",
+        type=click.IntRange(1, MAX_OPERATIONS),
+        default=MAX_OPERATIONS,
+        show_default=True,
+        help="Operations per bulkUpload request (Graph allows at most 50).",
+    )
+    @click.option("--dry-run", is_flag=True, help="Write the payloads to files instead of sending.")
+    @click.option(
+        "--out-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_PAYLOAD_DIR,
+        show_default=True,
+        help="Where --dry-run writes payload-0001.json, payload-0002.json, ...",
+    )
+    @_run
+    def upload_command(
+        *,
+        console: Console,
+        runtime: GraphRuntime,
+        file: Path,
+        prov_file: Path | None,
+        service_principal: str | None,
+        job_id: str | None,
+        graph_url: str | None,
+        max_attempts: int,
+        batch_size: int,
+        dry_run: bool,
+        out_dir: Path,
+    ) -> int:
+        """Send the SCIM users in FILE to the job's bulkUpload endpoint.
+
+        FILE is a SCIM BulkRequest JSON, a JSON Lines file with one SCIM user per line, or a CSV
+        mapped by the job's source csv block (--prov). Users go in requests of at most 50
+        operations, within Graph's rate limit (40 calls per 5 seconds), honouring 429 Retry-After
+        and retrying transient failures. A bad record fails alone; the others are sent.
+        """
+        job = _load_job(prov_file, console)
+        if isinstance(job, int):
+            return job
+        settings: GraphSettings | None = None
+        if not dry_run:
+            resolved = _settings(console, job, service_principal, job_id, graph_url)
+            if isinstance(resolved, int):
+                return resolved
+            settings = resolved
+        users = _read_input(file, job, csv_reader, console)
+        if isinstance(users, int):
+            return users
+        return upload_users(
+            users,
+            console=console,
+            runtime=runtime,
+            settings=settings,
+            batch_size=batch_size,
+            max_attempts=max_attempts,
+            dry_run=dry_run,
+            out_dir=out_dir,
+        )
+
+    return upload_command
+
+
+def register(group: click.Group, *, csv_reader: CsvReader | None = None) -> None:
+    """Add ``pull``, ``deploy`` and ``upload`` to ``group``."""
+    group.add_command(pull_command)
+    group.add_command(deploy_command)
+    group.add_command(make_upload_command(csv_reader))

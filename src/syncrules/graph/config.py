@@ -1,0 +1,113 @@
+"""Resolve the Graph connection settings of one job.
+
+Contract: ``resolve_settings`` turns command-line options, environment variables and the job's
+``graph { ... }`` block into a ``GraphSettings`` or a ``ConfigProblem`` (errors are data). It does
+no I/O and never sees a token.
+
+Precedence, for the service principal id and the job id: option > environment variable > .prov
+block. For the base URL: ``--graph-url`` > ``PROV_GRAPH_URL`` > the block's ``url`` > the default
+``https://graph.microsoft.com/v1.0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from syncrules.ir.nodes import GraphConfig
+
+DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+
+ENV_SERVICE_PRINCIPAL = "PROV_SERVICE_PRINCIPAL_ID"
+ENV_JOB = "PROV_JOB_ID"
+ENV_GRAPH_URL = "PROV_GRAPH_URL"
+ENV_ACCESS_TOKEN = "PROV_ACCESS_TOKEN"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphSettings:
+    """Where one job lives: ``url`` has no trailing slash."""
+
+    service_principal: str
+    job: str
+    url: str
+
+    @property
+    def job_path(self) -> str:
+        """The job's path below the base URL, with both ids percent-encoded."""
+        sp = quote(self.service_principal, safe="")
+        job = quote(self.job, safe="")
+        return f"/servicePrincipals/{sp}/synchronization/jobs/{job}"
+
+    @property
+    def logs_query(self) -> str:
+        """Where the provisioning logs of this job can be read (reference §4.3)."""
+        return f"{self.url}/auditLogs/provisioning?$filter=jobid eq '{self.job}'"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """A setting is missing or invalid: a usage error (exit code 2)."""
+
+    message: str
+
+
+def _pick(*candidates: str | None) -> str | None:
+    for value in candidates:
+        if value is not None and value.strip():
+            return value.strip()
+    return None
+
+
+def resolve_url(
+    option: str | None, env: Mapping[str, str], block: GraphConfig | None
+) -> str | ConfigProblem:
+    """Return the Graph base URL without a trailing slash, or a problem."""
+    url = _pick(option, env.get(ENV_GRAPH_URL), block.url if block else None) or DEFAULT_GRAPH_URL
+    if not url.startswith(("https://", "http://")):
+        return ConfigProblem(f"the Graph URL must start with https:// (got {url!r})")
+    return url.rstrip("/")
+
+
+def resolve_settings(
+    *,
+    service_principal: str | None,
+    job: str | None,
+    graph_url: str | None,
+    env: Mapping[str, str],
+    block: GraphConfig | None,
+) -> GraphSettings | ConfigProblem:
+    """Combine options, environment and the .prov ``graph`` block.
+
+    Args:
+        service_principal: the ``--service-principal`` option, if given.
+        job: the ``--job`` option, if given.
+        graph_url: the ``--graph-url`` option, if given.
+        env: the process environment (``os.environ`` in the CLI).
+        block: the job's ``graph { ... }`` block, if the .prov file has one.
+
+    Returns:
+        The settings, or a ``ConfigProblem`` naming every way to supply what is missing.
+    """
+    url = resolve_url(graph_url, env, block)
+    if isinstance(url, ConfigProblem):
+        return url
+    sp = _pick(
+        service_principal,
+        env.get(ENV_SERVICE_PRINCIPAL),
+        block.service_principal if block else None,
+    )
+    job_id = _pick(job, env.get(ENV_JOB), block.job if block else None)
+    missing = []
+    if sp is None:
+        missing.append(
+            f"the service principal id (--service-principal, {ENV_SERVICE_PRINCIPAL} or "
+            'graph { service principal "..." } in the .prov file)'
+        )
+    if job_id is None:
+        missing.append(f'the job id (--job, {ENV_JOB} or graph {{ job "..." }} in the .prov file)')
+    if sp is None or job_id is None:
+        return ConfigProblem("missing " + " and ".join(missing))
+    return GraphSettings(service_principal=sp, job=job_id, url=url)

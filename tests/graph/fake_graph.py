@@ -1,0 +1,244 @@
+"""A fake Microsoft Graph on loopback: a real HTTP server for the graph command tests.
+
+Contract: ``FakeGraph`` serves, under ``<url> = http://127.0.0.1:<port>/v1.0``, the documented
+behaviour of the endpoints syncrules uses (reference §4.3, §5):
+
+- every request needs ``Authorization: Bearer <token>``, else 401 ``InvalidAuthenticationToken``;
+- ``GET .../servicePrincipals/{sp}/synchronization/jobs/{job}/schema`` -> 200 + the schema;
+  ``PUT`` the same path replaces the whole schema -> 204; ``PATCH`` -> 404 (as the real API);
+  an unknown service principal or job -> 404;
+- ``POST .../jobs/{job}/bulkUpload``: 400 without ``Content-Type: application/scim+json``, for a
+  body that is not a BulkRequest (root ``schemas``), for more than 50 operations or a malformed
+  operation; else 202 with ``Location: <url>/auditLogs/provisioning?$filter=jobid eq '<job>'``;
+- scripted failures (``fail``): the next N calls of an operation answer a given status (429 with
+  ``Retry-After``, 500, 503, 403, ...).
+
+Every request is recorded (method, path with query, headers without Authorization, body).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+_JOB_ROUTE = re.compile(
+    r"^/servicePrincipals/(?P<sp>[^/]+)/synchronization/jobs/(?P<job>[^/]+)/(?P<op>schema|bulkUpload)$"
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]  # lower-case names, Authorization removed
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Failure:
+    status: int
+    retry_after: str | None = None
+    method: str | None = None  # None: any method
+
+
+class FakeGraph:
+    """The server and its state; use ``start()``/``stop()`` (the pytest fixture does)."""
+
+    def __init__(self, token: str, base_path: str = "/v1.0") -> None:
+        self.token = token
+        self.base_path = base_path
+        self.schemas: dict[tuple[str, str], dict[str, Any]] = {}
+        self.requests: list[Recorded] = []
+        self._failures: dict[str, deque[Failure]] = {"schema": deque(), "bulkUpload": deque()}
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- control ---------------------------------------------------------------------------
+
+    def start(self) -> FakeGraph:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (idempotent); the port is closed afterwards."""
+        if self._thread is not None and self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    @property
+    def origin(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.base_path
+
+    def add_job(self, service_principal: str, job: str, schema: dict[str, Any]) -> None:
+        with self._lock:
+            self.schemas[(service_principal, job)] = copy.deepcopy(schema)
+
+    def schema(self, service_principal: str, job: str) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self.schemas[(service_principal, job)])
+
+    def fail(
+        self,
+        operation: str,
+        status: int,
+        times: int = 1,
+        retry_after: str | None = None,
+        method: str | None = None,
+    ) -> None:
+        """The next ``times`` calls of ``operation`` ("schema"/"bulkUpload") answer ``status``."""
+        with self._lock:
+            failure = Failure(status, retry_after, method)
+            self._failures[operation].extend(failure for _ in range(times))
+
+    def calls(self, method: str | None = None, suffix: str = "") -> list[Recorded]:
+        with self._lock:
+            return [
+                r
+                for r in self.requests
+                if (method is None or r.method == method) and urlsplit(r.path).path.endswith(suffix)
+            ]
+
+    # ---- request handling (called from server threads) -------------------------------------
+
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        with self._lock:
+            visible = {k: v for k, v in headers.items() if k != "authorization"}
+            self.requests.append(Recorded(method, raw_path, visible, body))
+            path = urlsplit(raw_path).path
+            if not path.startswith(self.base_path + "/"):
+                return _error(
+                    404, "ResourceNotFound", f"Resource not found for the segment '{path}'."
+                )
+            if headers.get("authorization") != f"Bearer {self.token}":
+                return _error(401, "InvalidAuthenticationToken", "Access token validation failure.")
+            route = _JOB_ROUTE.match(path[len(self.base_path) :])
+            if route is None:
+                return _error(404, "ResourceNotFound", "Resource not found.")
+            key = (unquote(route["sp"]), unquote(route["job"]))
+            operation = route["op"]
+            queue = self._failures[operation]
+            failure = next((f for f in queue if f.method in (None, method)), None)
+            if failure is not None:
+                queue.remove(failure)
+                status, extra, payload = _error(failure.status, "Scripted", "scripted failure")
+                if failure.retry_after is not None:
+                    extra["Retry-After"] = failure.retry_after
+                return status, extra, payload
+            if key not in self.schemas:
+                return _error(404, "ResourceNotFound", "The synchronization job was not found.")
+            if operation == "schema":
+                return self._schema(method, key, headers, body)
+            return self._bulk_upload(method, key, headers, body)
+
+    def _schema(
+        self, method: str, key: tuple[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        if method == "GET":
+            schema = {"@odata.context": f"{self.url}/$metadata#synchronizationSchema"}
+            schema.update(self.schemas[key])
+            return 200, {"Content-Type": "application/json"}, json.dumps(schema).encode()
+        if method == "PUT":
+            try:
+                new = json.loads(body)
+            except ValueError:
+                return _error(400, "BadRequest", "The request body is not valid JSON.")
+            if not isinstance(new, dict):
+                return _error(400, "BadRequest", "A synchronizationSchema object is required.")
+            self.schemas[key] = new
+            return 204, {}, b""
+        if method == "PATCH":
+            return _error(404, "ResourceNotFound", "No HTTP resource was found for PATCH.")
+        return _error(405, "MethodNotAllowed", f"{method} is not supported.")
+
+    def _bulk_upload(
+        self, method: str, key: tuple[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        if method != "POST":
+            return _error(405, "MethodNotAllowed", "Only POST is supported.")
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/scim+json":
+            return _error(400, "BadRequest", "Invalid Data Format")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return _error(400, "BadRequest", "Invalid Data Format")
+        if not isinstance(payload, dict) or BULK_REQUEST_URN not in (payload.get("schemas") or []):
+            return _error(400, "BadRequest", "The root schemas must be the BulkRequest URN.")
+        operations = payload.get("Operations")
+        if not isinstance(operations, list) or not operations:
+            return _error(400, "BadRequest", "Operations are required.")
+        if len(operations) > 50:
+            return _error(400, "BadRequest", "A request holds at most 50 operations.")
+        bulk_ids = set()
+        for op in operations:
+            if (
+                not isinstance(op, dict)
+                or op.get("method") != "POST"
+                or str(op.get("path", "")).lower() != "/users"
+                or not op.get("bulkId")
+                or op["bulkId"] in bulk_ids
+                or not isinstance(op.get("data"), dict)
+            ):
+                return _error(
+                    400,
+                    "BadRequest",
+                    "Each operation needs POST, /Users, a unique bulkId and data.",
+                )
+            bulk_ids.add(op["bulkId"])
+        location = f"{self.url}/auditLogs/provisioning?$filter=jobid eq '{key[1]}'"
+        return 202, {"Location": location}, b""
+
+
+def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    return status, {"Content-Type": "application/json"}, body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    fake: FakeGraph
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, extra, payload = self.fake.handle(self.command, self.path, headers, body)
+        self.send_response(status)
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+    do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        return
