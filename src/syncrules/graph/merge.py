@@ -15,7 +15,8 @@ of ``live`` in which only the parts syncrules models are replaced by the compile
 A live attribute mapping (same target) or attribute definition (same name) that we also define is
 updated in place with the properties the language models (``MAPPING_KEYS``, ``ATTRIBUTE_KEYS``) and
 keeps all others (``exportMissingReferences``, ``flowBehavior``, ``metadata``, ``apiExpressions``,
-...); new ones are taken whole from the compiled schema. ``inputFilterGroups`` and
+...); new ones are taken whole from the compiled schema. Live mappings of type None (``source``
+null: a default value only), which .prov cannot express, are kept. ``inputFilterGroups`` and
 ``categoryFilterGroups`` (experimental, not modelled) are kept.
 
 Everything else (other rules, object mappings, directories, metadata, unknown properties, ``id``,
@@ -205,6 +206,11 @@ def _merge_attribute_mappings(
         if details:
             changes.append(Change(where, "mapping", "changed", str(target), tuple(details)))
     for old in remaining:
+        if isinstance(old, dict) and old.get("source") is None:
+            # Mapping type "None" (no source, a default only) cannot be written in .prov:
+            # syncrules does not manage it, so it is kept as it is.
+            merged.append(old)
+            continue
         if isinstance(old, dict):
             subject = f"{old.get('targetAttributeName')} <- {source_text(old.get('source'))}"
             changes.append(Change(where, "mapping", "removed", subject, _mapping_flags(old)))

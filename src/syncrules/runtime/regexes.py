@@ -81,7 +81,9 @@ def compile_pattern(pattern: str) -> Any:
     try:
         return regex.compile(translate(pattern))
     except (regex.error, ValueError, TypeError) as exc:
-        raise ExpressionError("invalid-regex", f"invalid regular expression {pattern!r}: {exc}") from None
+        raise ExpressionError(
+            "invalid-regex", f"invalid regular expression {pattern!r}: {exc}"
+        ) from None
 
 
 def validate_pattern(pattern: str) -> str | None:

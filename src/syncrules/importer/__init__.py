@@ -1,0 +1,1 @@
+"""`prov import`: decompile a Graph synchronizationSchema into a readable .prov file."""

@@ -1,0 +1,55 @@
+"""The evaluation context: everything an expression may read besides the source attributes.
+
+Contract: imports only the standard library. Non-deterministic functions (Now, Guid,
+RandomString) and target-dependent ones (SelectUniqueValue, DefaultDomain) read their inputs from
+here, so a fixed ``now`` and ``seed`` make every evaluation reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+Taken = Callable[[str], bool] | frozenset[str] | set[str]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class EvalContext:
+    """Clock, randomness, tenant and target state for one evaluation.
+
+    Attributes:
+        now: the clock for ``Now()``; naive values are taken as UTC.
+        seed: seeds ``random`` (RandomString, Guid); ``None`` = unpredictable.
+        default_domain: the tenant's default verified domain for ``DefaultDomain()``.
+        taken: values already present in the target, for ``SelectUniqueValue``: a set (compared
+            case-insensitively, as directory lookups are) or a predicate deciding itself.
+        regex_timeout: seconds a single regular-expression operation may take.
+    """
+
+    now: datetime = field(default_factory=_utc_now)
+    seed: int | None = None
+    default_domain: str | None = None
+    taken: Taken = frozenset()
+    regex_timeout: float = 1.0
+    random: random.Random = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            self.now = self.now.replace(tzinfo=UTC)
+        else:
+            self.now = self.now.astimezone(UTC)
+        self.random = random.Random(self.seed)
+        if not callable(self.taken):
+            self._taken_folded = frozenset(value.casefold() for value in self.taken)
+
+    def is_taken(self, value: str) -> bool:
+        """True if ``value`` already exists in the target."""
+        if callable(self.taken):
+            return bool(self.taken(value))
+        return value.casefold() in self._taken_folded

@@ -1,0 +1,505 @@
+"""The Entra app-provisioning function library: one ``fn_<Name>`` per function.
+
+Contract: imports only the standard library, ``regex`` (through ``regexes``) and sibling runtime
+modules. Every ``fn_<Name>`` takes already-evaluated arguments positionally, an empty slot or a
+NULL value being ``None``; the functions named in ``CONTEXT_FUNCTIONS`` take the ``EvalContext``
+first. Results follow ``values`` (NULL = ``None``, multi-valued = ``list``, predicates = ``bool``,
+numbers = ``int``, DateTimes = ``M/d/yyyy h:mm:ss tt`` strings). Failures raise ``ExpressionError``;
+``IgnoreFlowIfNullOrEmpty`` raises ``NoFlow``. The lazy forms an interpreter or generated code
+needs (IIF, Switch, Coalesce, SelectUniqueValue evaluate only what they use) are built on
+``switch_match``, ``coalesce`` and ``select_unique``. Where Microsoft's reference does not settle a
+behaviour, the choice made is recorded in ``DECISIONS``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import regexes, text
+from .context import EvalContext
+from .date_functions import (  # noqa: F401  (registered in RUNTIME_FUNCTIONS below)
+    fn_CDate,
+    fn_DateAdd,
+    fn_DateDiff,
+    fn_DateFromNum,
+    fn_FormatDateTime,
+    fn_Now,
+    fn_NumFromDate,
+)
+from .diacritics import normalize_diacritics
+from .errors import ExpressionError, NoFlow
+from .values import is_null, is_null_or_empty, to_bool, to_int, to_str, values_of
+
+DECISIONS: dict[str, str] = {
+    "Append": 'A NULL source or suffix counts as "" (string concatenation); both NULL give NULL.',
+    "BitAnd": "A NULL operand gives NULL; numeric strings and &H hex text are accepted.",
+    "CBool": 'NULL and "" are False; "True"/"False" (any case) and numbers are accepted.',
+    "CDate": 'NULL gives NULL; "" and unparsable text raise invalid-date; no offset means UTC.',
+    "Count": 'NULL and "" count 0, any other single value 1, a multi-valued attribute its size.',
+    "CStr": "NULL stays NULL (absent stays absent).",
+    "DateAdd": "A NULL date gives NULL; the number is truncated toward zero (VB Fix).",
+    "DateDiff": "A NULL date gives NULL.",
+    "DateFromNum": "NULL gives NULL; the result is rendered M/d/yyyy h:mm:ss tt in UTC.",
+    "FormatDateTime": (
+        'A NULL source gives NULL, "" raises invalid-date; an omitted inputFormat parses like '
+        "CDate; a time-only inputFormat takes the date from the context clock."
+    ),
+    "IIF": "A NULL or \"\" condition is false (the 'condition check fails'): valueIfFalse.",
+    "InStr": 'A NULL value1 gives 0; a NULL or "" value2 gives start; start < 1 is an error.',
+    "IsString": "True for any single non-NULL value (numbers and booleans are strings in Entra).",
+    "Item": "A NULL attribute gives NULL; a single value is a one-value list; index 0 is an error.",
+    "Join": 'An omitted separator is ""; NULL and "" values are skipped.',
+    "Left": 'As documented: NULL gives "".',
+    "Mid": 'A NULL source gives "" (like Left and Word); start < 1 or length < 0 is an error.',
+    "NormalizeDiacritics": (
+        "Exactly the documented table, in composed and decomposed spelling; other characters "
+        "(đ, þ, ð, plain œ) are kept."
+    ),
+    "Not": '"True" (any case) or True gives False; anything else, NULL included, gives True.',
+    "NumFromDate": "NULL gives NULL; the FILETIME is returned as a string, as the docs print it.",
+    "PCase": "NULL gives NULL; the input is lower-cased before title-casing.",
+    "RandomString": (
+        "Characters beyond the minima come from letters and digits (and the special set when "
+        "MinimumSpecialCharacters > 0); the special set is ~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/."
+    ),
+    "RemoveDuplicates": "Case-sensitive; the first occurrence is kept, in order; NULL gives NULL.",
+    "Replace": (
+        'A NULL source gives NULL (modes 1-4); oldValue "" or neither oldValue nor '
+        'regexPattern returns the source unchanged; a NULL replacementValue replaces with ""; '
+        "with regexGroupName, replacementValue is spliced in literally; mode 5 returns NULL when "
+        "the pattern does not match."
+    ),
+    "SelectUniqueValue": (
+        "NULL and \"\" candidates are skipped; 'taken' is checked case-insensitively (directory "
+        "lookups are); when all are taken, unique-values-exhausted (the object is escrowed)."
+    ),
+    "Split": (
+        'No trimming; the delimiter is matched as a whole string; NULL gives NULL, "" gives '
+        '[""]; an omitted delimiter splits at each whitespace character (.NET Split()).'
+    ),
+    "StripSpaces": "Only U+0020 is removed; NULL gives NULL.",
+    "Switch": 'The source and the keys compare as strings, NULL as ""; no match and no default '
+    "gives NULL.",
+    "ToLower": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
+    "ToUpper": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
+    "Word": 'Runs of delimiters count as one break; NULL gives "".',
+}
+
+CONTEXT_FUNCTIONS: frozenset[str] = frozenset(
+    {"DefaultDomain", "FormatDateTime", "Guid", "Now", "RandomString", "Replace",
+     "SelectUniqueValue"}
+)  # fmt: skip
+
+# Functions of the cloud-sync (AD2AAD) dialect that app provisioning does not have.
+CLOUD_SYNC_FUNCTIONS: frozenset[str] = frozenset(
+    {"ConvertFromBase64", "CRef", "Contains", "DNComponent", "Error", "StringFromSID", "Trim"}
+)
+
+SPECIAL_CHARACTERS = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
+
+
+def _s(value: Any) -> str | None:
+    return to_str(value)
+
+
+def _unsupported(name: str) -> ExpressionError:
+    return ExpressionError(
+        "unsupported-function",
+        f"{name} needs an Entra ID source with appRoleAssignments (outbound provisioning) and "
+        "cannot be evaluated for inbound rules",
+    )
+
+
+# ---- strings -------------------------------------------------------------------------------
+
+
+def fn_Append(source: Any, suffix: Any) -> str | None:
+    if source is None and suffix is None:
+        return None
+    return (_s(source) or "") + (_s(suffix) or "")
+
+
+def fn_ConvertToBase64(source: Any) -> str | None:
+    value = _s(source)
+    return None if value is None else text.base64_utf16le(value)
+
+
+def fn_ConvertToUTF8Hex(source: Any) -> str | None:
+    value = _s(source)
+    return None if value is None else text.utf8_hex(value)
+
+
+def fn_CStr(value: Any) -> str | None:
+    return _s(value)
+
+
+def fn_InStr(value1: Any, value2: Any, start: Any = None, compareType: Any = None) -> int:
+    begin = 1 if start is None else to_int(start, "InStr start")
+    if begin < 1:
+        raise ExpressionError("invalid-argument", f"InStr start must be 1 or more, got {begin}")
+    haystack, needle = _s(value1), _s(value2)
+    mode = "binary" if compareType is None else _compare_mode(compareType)
+    if haystack is None:
+        return 0
+    if not needle:
+        return begin if begin <= len(haystack) + 1 else 0
+    if mode == "text":
+        haystack, needle = text.simple_lower(haystack), text.simple_lower(needle)
+    return haystack.find(needle, begin - 1) + 1
+
+
+def _compare_mode(value: Any) -> str:
+    name = (_s(value) or "").strip().lower()
+    if name in ("vbtextcompare", "1"):
+        return "text"
+    if name in ("vbbinarycompare", "0"):
+        return "binary"
+    raise ExpressionError(
+        "invalid-argument",
+        f"InStr compareType must be vbTextCompare or vbBinaryCompare, got {value!r}",
+    )
+
+
+def fn_Join(separator: Any, *sources: Any) -> str:
+    parts = []
+    for source in sources:
+        for value in values_of(source):
+            rendered = _s(value)
+            if rendered:
+                parts.append(rendered)
+    return (_s(separator) or "").join(parts)
+
+
+def fn_Left(string: Any, numChars: Any) -> str:
+    count = to_int(numChars, "Left NumChars")
+    value = _s(string) or ""
+    return value if count < 0 else value[:count]
+
+
+def fn_Len(string: Any) -> int:
+    return len(_s(string) or "")
+
+
+def fn_Mid(source: Any, start: Any, length: Any) -> str:
+    begin, count = to_int(start, "Mid start"), to_int(length, "Mid length")
+    if begin < 1 or count < 0:
+        raise ExpressionError(
+            "invalid-argument", f"Mid needs start >= 1 and length >= 0, got {begin} and {count}"
+        )
+    value = _s(source) or ""
+    return value[begin - 1 : begin - 1 + count]
+
+
+def fn_NormalizeDiacritics(source: Any) -> str | None:
+    value = _s(source)
+    return None if value is None else normalize_diacritics(value)
+
+
+def fn_PCase(source: Any, wordSeparators: Any = None) -> str | None:
+    value = _s(source)
+    return None if value is None else text.proper_case(value, _s(wordSeparators))
+
+
+def fn_StripSpaces(source: Any) -> str | None:
+    value = _s(source)
+    return None if value is None else text.strip_spaces(value)
+
+
+def fn_ToLower(source: Any, culture: Any = None) -> str | None:
+    value = _s(source)
+    return None if value is None else text.simple_lower(value)
+
+
+def fn_ToUpper(source: Any, culture: Any = None) -> str | None:
+    value = _s(source)
+    return None if value is None else text.simple_upper(value)
+
+
+def fn_Word(string: Any, wordNumber: Any, delimiters: Any) -> str:
+    number = to_int(wordNumber, "Word WordNumber")
+    return text.word(_s(string) or "", number, _s(delimiters) or "")
+
+
+def fn_Split(source: Any, delimiter: Any = None) -> list[str] | None:
+    value = _s(source)
+    if value is None:
+        return None
+    separator = _s(delimiter)
+    if separator is None or separator == "":
+        return re.split(r"\s", value)
+    return value.split(separator)
+
+
+def fn_Replace(
+    ctx: EvalContext,
+    source: Any,
+    oldValue: Any = None,
+    regexPattern: Any = None,
+    regexGroupName: Any = None,
+    replacementValue: Any = None,
+    replacementAttributeName: Any = None,
+    template: Any = None,
+) -> str | None:
+    value, old, pattern = _s(source), _s(oldValue), _s(regexPattern)
+    group, replacement = _s(regexGroupName), _s(replacementValue)
+    if pattern is not None and group is not None and replacementValue is None:
+        # Mode 5: the source if it has a value, else the group captured from the other value.
+        if value:
+            return value
+        other = _s(replacementAttributeName)
+        if other is None:
+            return None
+        return regexes.search_group(other, pattern, group, ctx.regex_timeout)
+    if value is None:
+        return None
+    if old is not None:
+        if old == "":
+            return value
+        if template is not None:
+            return (_s(template) or "").replace(old, value)
+        return value.replace(old, replacement or "")
+    if pattern is not None:
+        if group is not None:
+            return regexes.replace_group(
+                value, pattern, group, replacement or "", ctx.regex_timeout
+            )
+        return regexes.replace_all(value, pattern, replacement or "", ctx.regex_timeout)
+    return value
+
+
+# ---- multi-valued ----------------------------------------------------------------------------
+
+
+def fn_Count(attribute: Any) -> int:
+    if isinstance(attribute, list):
+        return len(attribute)
+    return 0 if is_null_or_empty(attribute) else 1
+
+
+def fn_Item(attribute: Any, index: Any) -> Any:
+    position = to_int(index, "Item index")
+    if attribute is None:
+        return None
+    items = values_of(attribute)
+    if not 1 <= position <= len(items):
+        raise ExpressionError(
+            "index-out-of-range",
+            f"Item index {position} is outside 1..{len(items)} (the attribute has "
+            f"{len(items)} value{'s' if len(items) != 1 else ''})",
+        )
+    return items[position - 1]
+
+
+def fn_RemoveDuplicates(attribute: Any) -> list[Any] | None:
+    if attribute is None:
+        return None
+    seen: set[Any] = set()
+    out = []
+    for value in values_of(attribute):
+        key = _s(value)
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+# ---- logic and predicates --------------------------------------------------------------------
+
+
+def fn_CBool(expression: Any) -> bool:
+    return to_bool(expression)
+
+
+def coalesce(values: Iterable[Any]) -> Any:
+    """The first non-NULL value (lazy when given a generator), else NULL."""
+    for value in values:
+        if not is_null(value):
+            return value
+    return None
+
+
+def fn_Coalesce(*sources: Any) -> Any:
+    return coalesce(sources)
+
+
+def fn_IgnoreFlowIfNullOrEmpty(expression: Any) -> Any:
+    if is_null_or_empty(expression):
+        raise NoFlow()
+    return expression
+
+
+def fn_IIF(condition: Any, valueIfTrue: Any, valueIfFalse: Any = None) -> Any:
+    return valueIfTrue if to_bool(condition) else valueIfFalse
+
+
+def fn_IsNull(expression: Any) -> bool:
+    return is_null(expression)
+
+
+def fn_IsNullOrEmpty(expression: Any) -> bool:
+    return is_null_or_empty(expression)
+
+
+def fn_IsPresent(expression: Any) -> bool:
+    return not is_null_or_empty(expression)
+
+
+def fn_IsString(expression: Any) -> bool:
+    return not is_null(expression) and not (isinstance(expression, list) and len(expression) > 1)
+
+
+def fn_Not(source: Any) -> bool:
+    if isinstance(source, bool):
+        return not source
+    return not (isinstance(source, str) and source.strip().lower() == "true")
+
+
+def fn_Redact(value: Any) -> Any:
+    return value
+
+
+def switch_match(source: Any, keys: Iterable[Any]) -> int | None:
+    """Index of the first key equal to ``source`` (ordinal; NULL compares as ""), else None."""
+    wanted = _s(source) or ""
+    for index, key in enumerate(keys):
+        if (_s(key) or "") == wanted:
+            return index
+    return None
+
+
+def switch_pairs(pairs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Switch's key/value slots, with one trailing empty slot tolerated.
+
+    Raises:
+        ExpressionError: ``invalid-argument`` when a key has no value.
+    """
+    if len(pairs) % 2 and pairs[-1] is None:
+        pairs = pairs[:-1]
+    if len(pairs) % 2:
+        raise ExpressionError(
+            "invalid-argument", "Switch needs key/value pairs; a key has no value"
+        )
+    return pairs
+
+
+def fn_Switch(source: Any, defaultValue: Any, *pairs: Any) -> Any:
+    pairs = switch_pairs(pairs)
+    index = switch_match(source, pairs[0::2])
+    return defaultValue if index is None else pairs[2 * index + 1]
+
+
+# ---- numbers ---------------------------------------------------------------------------------
+
+
+def fn_BitAnd(value1: Any, value2: Any) -> int | None:
+    if value1 is None or value2 is None:
+        return None
+    return to_int(value1, "BitAnd value1") & to_int(value2, "BitAnd value2")
+
+
+# ---- context: tenant, target, randomness -----------------------------------------------------
+
+
+def fn_DefaultDomain(ctx: EvalContext) -> str:
+    if not ctx.default_domain:
+        raise ExpressionError("no-default-domain", "the tenant has no default verified domain")
+    return ctx.default_domain
+
+
+def fn_Guid(ctx: EvalContext) -> str:
+    return str(uuid.UUID(int=ctx.random.getrandbits(128), version=4))
+
+
+def fn_RandomString(
+    ctx: EvalContext,
+    Length: Any,
+    MinimumNumbers: Any,
+    MinimumSpecialCharacters: Any,
+    MinimumCapital: Any,
+    MinimumLowerCase: Any,
+    CharactersToAvoid: Any = None,
+) -> str:
+    length = to_int(Length, "RandomString Length")
+    minima = [
+        to_int(MinimumNumbers, "RandomString MinimumNumbers"),
+        to_int(MinimumSpecialCharacters, "RandomString MinimumSpecialCharacters"),
+        to_int(MinimumCapital, "RandomString MinimumCapital"),
+        to_int(MinimumLowerCase, "RandomString MinimumLowerCase"),
+    ]
+    if not 1 <= length <= 256 or min(minima) < 0 or sum(minima) > length:
+        raise ExpressionError(
+            "invalid-argument",
+            f"RandomString needs 1 <= Length <= 256 and minima (>= 0) summing to at most Length; "
+            f"got Length {length}, minima {minima}",
+        )
+    avoid = set(_s(CharactersToAvoid) or "")
+    pools = [
+        "".join(ch for ch in chars if ch not in avoid)
+        for chars in (
+            "0123456789",
+            SPECIAL_CHARACTERS,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "abcdefghijklmnopqrstuvwxyz",
+        )
+    ]
+    chosen: list[str] = []
+    for count, pool in zip(minima, pools, strict=True):
+        if count and not pool:
+            raise ExpressionError("invalid-argument", "CharactersToAvoid removes a required class")
+        chosen.extend(ctx.random.choice(pool) for _ in range(count))
+    rest = pools[0] + pools[2] + pools[3] + (pools[1] if minima[1] > 0 else "")
+    if len(chosen) < length and not rest:
+        raise ExpressionError("invalid-argument", "CharactersToAvoid leaves no usable character")
+    chosen.extend(ctx.random.choice(rest) for _ in range(length - len(chosen)))
+    ctx.random.shuffle(chosen)
+    return "".join(chosen)
+
+
+def select_unique(ctx: EvalContext, candidates: Iterable[Any]) -> str:
+    """The first candidate not already taken in the target (lazy when given a generator).
+
+    Raises:
+        ExpressionError: ``unique-values-exhausted`` when every candidate is taken or empty.
+    """
+    tried = []
+    for candidate in candidates:
+        value = _s(candidate)
+        if not value:
+            continue
+        if not ctx.is_taken(value):
+            return value
+        tried.append(value)
+    raise ExpressionError(
+        "unique-values-exhausted",
+        "every SelectUniqueValue candidate is already taken"
+        + (f" ({', '.join(repr(v) for v in tried)})" if tried else " or empty"),
+    )
+
+
+def fn_SelectUniqueValue(ctx: EvalContext, *rules: Any) -> str:
+    return select_unique(ctx, rules)
+
+
+# ---- outbound-only functions -----------------------------------------------------------------
+
+
+def fn_AppRoleAssignmentsComplex(*args: Any) -> Any:
+    raise _unsupported("AppRoleAssignmentsComplex")
+
+
+def fn_AssertiveAppRoleAssignmentsComplex(*args: Any) -> Any:
+    raise _unsupported("AssertiveAppRoleAssignmentsComplex")
+
+
+def fn_SingleAppRoleAssignment(*args: Any) -> Any:
+    raise _unsupported("SingleAppRoleAssignment")
+
+
+RUNTIME_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    name[3:]: value
+    for name, value in sorted(globals().items())
+    if name.startswith("fn_") and callable(value)
+}

@@ -1,0 +1,138 @@
+"""String helpers with .NET semantics: invariant casing, ToTitleCase word breaking, encodings.
+
+Contract: imports only the standard library. Casing is the 1:1 "simple" case mapping .NET uses
+(``ß`` stays ``ß`` in upper case, ``İ`` lower-cases to ``i``), so string lengths never change.
+"""
+
+from __future__ import annotations
+
+import base64
+import unicodedata
+
+_LETTERS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo"})
+# .NET TextInfo.ToTitleCase: categories that end a word (separators, controls, format characters,
+# punctuation and symbols). Marks, digits and other letters stay inside the word.
+_WORD_SEPARATORS = frozenset(
+    {"Zs", "Zl", "Zp", "Cc", "Cf", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
+)
+
+
+def simple_lower(text: str) -> str:
+    """Invariant lower case, one character for one character."""
+    out = []
+    for ch in text:
+        if ch == "\u0130":
+            out.append("i")
+            continue
+        lower = ch.lower()
+        out.append(lower if len(lower) == 1 else ch)
+    return "".join(out)
+
+
+def simple_upper(text: str) -> str:
+    """Invariant upper case, one character for one character."""
+    out = []
+    for ch in text:
+        upper = ch.upper()
+        out.append(upper if len(upper) == 1 else ch)
+    return "".join(out)
+
+
+def _title_char(ch: str) -> str:
+    title = ch.title()
+    return title if len(title) == 1 else simple_upper(ch)
+
+
+def to_title_case(text: str) -> str:
+    """.NET ``TextInfo.ToTitleCase`` (invariant): first letter of each word upper (title) case.
+
+    As in .NET, the rest of a word is lower-cased only when the word contains a lower-case letter
+    (so acronyms survive), and an apostrophe does not start a new word ("o'neil" -> "O'neil").
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if unicodedata.category(text[i]) not in _LETTERS:
+            out.append(text[i])
+            i += 1
+            continue
+        out.append(_title_char(text[i]))
+        has_lower = unicodedata.category(text[i]) == "Ll"
+        i += 1
+        start = i
+        while i < n:
+            category = unicodedata.category(text[i])
+            if category in _LETTERS:
+                has_lower = has_lower or category == "Ll"
+                i += 1
+            elif text[i] == "'":
+                i += 1
+                chunk = text[start:i]
+                out.append(simple_lower(chunk) if has_lower else chunk)
+                start, has_lower = i, True
+            elif category not in _WORD_SEPARATORS:
+                i += 1
+            else:
+                break
+        chunk = text[start:i]
+        out.append(simple_lower(chunk) if has_lower else chunk)
+    return "".join(out)
+
+
+def proper_case(text: str, separators: str | None) -> str:
+    """PCase: the input is lower-cased, then each word starts with an upper-case letter.
+
+    Without ``separators`` words break as in .NET ToTitleCase; with them, only those characters
+    separate words.
+    """
+    lowered = simple_lower(text)
+    if not separators:
+        return to_title_case(lowered)
+    out: list[str] = []
+    at_start = True
+    for ch in lowered:
+        if ch in separators:
+            out.append(ch)
+            at_start = True
+        elif at_start:
+            out.append(_title_char(ch))
+            at_start = False
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def word(text: str, number: int, delimiters: str) -> str:
+    """The ``number``-th (1-based) word; any character of ``delimiters`` separates words.
+
+    Runs of delimiters count as one break (empty words are not words); a missing word is "".
+    """
+    if number < 1:
+        return ""
+    words: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in delimiters:
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        words.append("".join(current))
+    return words[number - 1] if number <= len(words) else ""
+
+
+def base64_utf16le(text: str) -> str:
+    """Base64 of the UTF-16LE bytes (.NET ``Encoding.Unicode``)."""
+    return base64.b64encode(text.encode("utf-16-le", "surrogatepass")).decode("ascii")
+
+
+def utf8_hex(text: str) -> str:
+    """Upper-case hexadecimal of the UTF-8 bytes."""
+    return text.encode("utf-8", "surrogatepass").hex().upper()
+
+
+def strip_spaces(text: str) -> str:
+    """Remove every U+0020 space (other whitespace stays)."""
+    return text.replace(" ", "")
