@@ -6,11 +6,12 @@ interpreter's semantics are tested against); the behaviour tests run both.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .values import to_bool, to_str
 
-__all__ = ["switch_key", "truth"]
+__all__ = ["bad_arity", "each", "switch_key", "truth", "unknown"]
 
 
 def truth(condition: Any) -> bool:
@@ -21,3 +22,23 @@ def truth(condition: Any) -> bool:
 def switch_key(value: Any) -> str:
     """The text Switch compares, ordinally; NULL compares as ""."""
     return to_str(value) or ""
+
+
+def each(thunks: tuple[Callable[[], Any], ...]) -> Iterator[Any]:
+    """The values of ``thunks``, computed one at a time (lazy SelectUniqueValue candidates)."""
+    for thunk in thunks:
+        yield thunk()
+
+
+def unknown(name: str) -> Any:
+    """Generated code for a function the runtime does not have (the checker normally stops it)."""
+    from .errors import ExpressionError
+
+    raise ExpressionError("unknown-function", f"unknown function {name!r}")
+
+
+def bad_arity(name: str, count: int) -> Any:
+    """Generated code for a call with the wrong number of slots (the checker normally stops it)."""
+    from .errors import ExpressionError
+
+    raise ExpressionError("invalid-argument", f"{name} cannot take {count} argument slot(s)")

@@ -12,12 +12,15 @@ from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
 from syncrules.runtime.values import parse_number
 
 #: Functions whose arguments are evaluated lazily by the compiled code itself.
-LAZY = ("IIF", "Switch", "Coalesce")
+LAZY = ("IIF", "Switch", "Coalesce", "SelectUniqueValue")
 
 
 class ExprCompiler:
     def __init__(self, context_functions: frozenset[str]) -> None:
         self.context_functions = context_functions
+        from syncrules.runtime.functions import RUNTIME_FUNCTIONS
+
+        self.known = frozenset(RUNTIME_FUNCTIONS)
         self.used: set[str] = set()  # runtime names the module must import
         self._temp = 0
 
@@ -51,6 +54,15 @@ class ExprCompiler:
         raise AssertionError(f"cannot compile {type(expr).__name__}")
 
     def _call(self, call: Call) -> str:
+        from syncrules.catalogue import functions as fncat
+
+        fn = fncat.get(call.name)
+        if fn is not None and fn.engine == "app":
+            low, high = fncat.arity(fn)
+            count = len(call.args)
+            if count < low or (high is not None and count > high):
+                self.used.add("bad_arity")
+                return f"bad_arity({py_literal(call.name)}, {count})"
         if call.name == "IIF" and len(call.args) == 3:
             self.used.add("truth")
             cond, yes, no = (self.compile(a) for a in call.args)
@@ -75,16 +87,53 @@ class ExprCompiler:
                 return f"({default})"
             return "(" + " else ".join(parts) + f" else {default})"
         if call.name == "Coalesce" and call.args:
+            self.used.add("is_null")
             temp = self.temp()
-            parts = []
             args = [a for a in call.args if a is not None]
-            for arg in args[:-1]:
-                parts.append(f"{temp} if ({temp} := {self.compile(arg)}) is not None")
-            last = self.compile(args[-1]) if args else "None"
+            if not args:
+                return "None"
+            parts = [
+                f"{temp} if not is_null({temp} := {self.compile(arg)})" for arg in args[:-1]
+            ]
+            last = self.compile(args[-1])
             return "(" + " else ".join([*parts, last]) + ")" if parts else f"({last})"
+        if call.name == "SelectUniqueValue":
+            self.used.update(("select_unique", "each"))
+            thunks = ", ".join(f"lambda: {self.compile(a)}" for a in call.args)
+            return f"select_unique(ctx, each(({thunks},)))"
         name = f"fn_{call.name}"
+        if call.name not in self.known:
+            self.used.add("unknown")
+            return f"unknown({py_literal(call.name)})"
         self.used.add(name)
         args = [self.compile(a) for a in call.args]
         if call.name in self.context_functions:
             args.insert(0, "ctx")
         return f"{name}({', '.join(args)})"
+
+
+def function_source(expr: Expr, name: str = "_f") -> tuple[str, set[str]]:
+    """Source of ``def name(a, ctx): return <expr>`` and the runtime names it uses."""
+    from syncrules.runtime.functions import CONTEXT_FUNCTIONS
+
+    compiler = ExprCompiler(frozenset(CONTEXT_FUNCTIONS))
+    body = compiler.compile(expr)
+    return f"def {name}(a, ctx):\n    return {body}\n", compiler.used
+
+
+def compile_callable(expr: Expr):  # type: ignore[no-untyped-def]
+    """``expr`` compiled to a Python function ``f(attributes, ctx)`` in this process.
+
+    The globals hold only the runtime names the code uses; every constant in the source is a
+    ``repr`` literal, so no text of the expression becomes code.
+    """
+    from syncrules.runtime import functions, lazy, values
+
+    source, used = function_source(expr)
+    namespace: dict[str, object] = {"__builtins__": {}}
+    for module in (functions, lazy, values):
+        for item in used:
+            if hasattr(module, item):
+                namespace[item] = getattr(module, item)
+    exec(compile(source, "<compiled expression>", "exec"), namespace)  # noqa: S102
+    return namespace["_f"]

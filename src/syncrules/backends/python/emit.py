@@ -110,9 +110,13 @@ def module_context(job: Job) -> dict[str, Any]:
         source_rows.append(
             (name, defn.type if defn else "String", defn.multivalued if defn else False)
         )
-    fn_names = sorted(n for n in compiler.used if n.startswith("fn_"))
-    lazy_names = sorted(n for n in compiler.used if n in ("switch_key", "truth"))
-    value_names = sorted(n for n in compiler.used if n == "compare")
+    fn_names = sorted(
+        n for n in compiler.used if n.startswith("fn_") or n == "select_unique"
+    )
+    lazy_names = sorted(
+        n for n in compiler.used if n in ("bad_arity", "each", "switch_key", "truth", "unknown")
+    )
+    value_names = sorted(n for n in compiler.used if n in ("compare", "is_null"))
     imports = []
     if fn_names:
         imports.append(("functions", fn_names))
