@@ -52,7 +52,10 @@ def test_python(case: Path, py_snapshot) -> None:  # type: ignore[no-untyped-def
 
 @pytest.mark.parametrize("case", INVALID, ids=[case_id(c) for c in INVALID])
 def test_invalid(case: Path, text_snapshot) -> None:  # type: ignore[no-untyped-def]
+    """Diagnostics of `prov check`, or of `prov compile` when checking passes (backend codes)."""
     result = check_paths([_rel(case / "input.prov")])
+    if result.ok:
+        result = compile_paths([_rel(case / "input.prov")], None, ("json",))
     assert result.diagnostics, "an invalid case must produce diagnostics"
     expected_code = case.name.split("_")[0].upper()
     if expected_code.startswith("PROV"):

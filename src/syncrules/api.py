@@ -135,6 +135,14 @@ def compile_paths(
             if problems:
                 bag.add(Code.SCHEMA_VALIDATION, job.span, detail="; ".join(problems[:5]))
                 continue
+            if job.preserved is not None:
+                from syncrules.graph.merge import merge_schema
+
+                merged = merge_schema(job.preserved, document["schema"])  # type: ignore[arg-type]
+                if merged.problems:
+                    bag.add(Code.PRESERVE_MERGE, job.span, detail="; ".join(merged.problems))
+                    continue
+                document["schema"] = merged.schema
             result.documents.append((job.name, document))
             path = Path(f"{name}.json")
             if path in artefacts:

@@ -18,6 +18,7 @@ class Code(enum.StrEnum):
     IMPORT_NOT_FOUND = "PROV005"
     IMPORT_CYCLE = "PROV006"
     DUPLICATE_SETTING = "PROV007"
+    PRESERVE_MERGE = "PROV008"
     UNKNOWN_SOURCE_ATTRIBUTE = "PROV101"
     UNKNOWN_TARGET_ATTRIBUTE = "PROV102"
     DUPLICATE_TARGET = "PROV103"
@@ -123,6 +124,15 @@ CODES: dict[Code, CodeInfo] = {
         "error",
         "'{setting}' is set more than once in the job",
         "Each job setting (target, actions, deletion threshold) may appear once.",
+    ),
+    Code.PRESERVE_MERGE: CodeInfo(
+        "preserve-merge",
+        "error",
+        "the preserved schema cannot take the compiled rules: {detail}",
+        "`preserve \"file.json\"` names a schema (written by `prov import`) whose parts the "
+        ".prov language does not model; `prov compile` merges the compiled rules into it. The "
+        "merge needs one synchronization rule and one User object mapping to update, and the "
+        "source directory the rule reads from. Re-import the schema, or remove the preserve line.",
     ),
     Code.UNKNOWN_SOURCE_ATTRIBUTE: CodeInfo(
         "unknown-source-attribute",

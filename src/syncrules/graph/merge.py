@@ -201,7 +201,12 @@ def _merge_attribute_mappings(
             changes.append(Change(where, "mapping", "added", subject, _mapping_flags(mapping)))
             continue
         old = remaining.pop(found)
-        merged.append({**old, **_modelled(mapping, MAPPING_KEYS)})
+        updated = {**old, **_modelled(mapping, MAPPING_KEYS)}
+        if "source" in old and _source_key(old["source"]) == _source_key(mapping.get("source")):
+            # The same tree: keep the live text (Graph may print it differently, e.g. a macro
+            # constant %DomainFQDN% whose expression is null), so nothing changes needlessly.
+            updated["source"] = copy.deepcopy(old["source"])
+        merged.append(updated)
         details = _field_differences(old, mapping, _MAPPING_DEFAULTS, MAPPING_KEYS[1:])
         if details:
             changes.append(Change(where, "mapping", "changed", str(target), tuple(details)))

@@ -56,15 +56,18 @@ def _build(source: dict[str, Any]) -> Expr:
     params = _params(source)
     if name.upper() == "IIF":
         return _build_iif(params)
+    if name.upper() == "CBOOL" and any(k == "one" for k, _ in params):
+        condition = _condition({k: v for k, v in params})
+        return Call(name="CBool", args=(condition,))
     fn = fncat.get(name)
     if fn is None:
         return Call(name=name, args=tuple(_build(v) for _, v in params))
     canonical = fn.name
     slots: list[Expr | None] = []
     remaining = list(params)
+    # FormatDateTime without dateTimeStyles comes back in the documented 4-slot form with an
+    # empty second slot, which compiles to the same parameters as the 3-slot form.
     order = [p.key for p in fn.params]
-    if fn.name == "FormatDateTime" and not any(k == "dateTimeStyles" for k, _ in params):
-        order = [k for k in order if k != "dateTimeStyles"]
     repeating = {p.key for p in fn.params if p.repeating}
     for key in order:
         if key in repeating:
@@ -89,17 +92,23 @@ def _build_iif(params: list[tuple[str, dict[str, Any]]]) -> Expr:
     by_key = {k: v for k, v in params}
     if set(by_key) - set(IIF_KEYS):
         raise TreeError(f"IIF with unexpected parameters {sorted(by_key)}")
+    condition = _condition(by_key)
+    yes = _build(by_key["four"]) if "four" in by_key else None
+    no = _build(by_key["five"]) if "five" in by_key else None
+    return Call(name="IIF", args=(condition, yes, no))
+
+
+def _condition(by_key: dict[str, dict[str, Any]]) -> Expr:
+    """A condition stored as one (operand or predicate) [, two (operator), three (operand)]."""
     if "one" not in by_key:
-        raise TreeError("IIF without a condition")
+        raise TreeError("a condition without its first operand")
     condition: Expr = _build(by_key["one"])
     if "two" in by_key:
         op = by_key["two"].get("name")
         if op not in COMPARE_OPS or "three" not in by_key:
-            raise TreeError(f"IIF with an unknown comparison {op!r}")
+            raise TreeError(f"an unknown comparison {op!r}")
         condition = Compare(op=op, left=condition, right=_build(by_key["three"]))
-    yes = _build(by_key["four"]) if "four" in by_key else None
-    no = _build(by_key["five"]) if "five" in by_key else None
-    return Call(name="IIF", args=(condition, yes, no))
+    return condition
 
 
 def _agrees(parsed: Expr | None, built: Expr | None) -> bool:
@@ -120,6 +129,8 @@ def _agrees(parsed: Expr | None, built: Expr | None) -> bool:
             a.pop()
         while b and b[-1] is None:
             b.pop()
+        if parsed.name == "FormatDateTime" and len(a) == 3 and len(b) == 4 and b[1] is None:
+            b = [b[0], b[2], b[3]]  # the 3-slot form binds the same parameters
         return len(a) == len(b) and all(_agrees(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(parsed, Compare) and isinstance(built, Compare):
         return parsed.op == built.op and _agrees(parsed.left, built.left) and _agrees(

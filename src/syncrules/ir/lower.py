@@ -169,6 +169,8 @@ class _JobBuilder:
         self.graph: GraphConfig | None = None
         self.tests: list[TestCase] = []
         self.aliases: dict[str, str] = {}
+        self.preserve_path: str | None = None
+        self.preserved: object | None = None
 
     # Aliases are collected from every unit before expressions are lowered.
     def collect_aliases(self, units: list[_Unit]) -> None:
@@ -350,6 +352,30 @@ class _JobBuilder:
             values[key] = unescape(setting.value.raw)
         self.graph = GraphConfig(span=span_of(item, src), **values)
 
+    def _item_Preserve(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        span = span_of(item, src)
+        if self.preserve_path is not None:
+            self.bag.add(Code.DUPLICATE_SETTING, span, setting="preserve")
+            return
+        path = Path(src.path).parent / unescape(item.path.raw)
+        self.preserve_path = display_path(path)
+        try:
+            from syncrules.importer.decompile import ImportProblem, read_schema_file
+
+            doc = read_schema_file(path)
+        except ImportProblem as exc:
+            self.bag.add(Code.UNREADABLE_FILE, span, detail=str(exc))
+            return
+        schema = doc.get("schema") if isinstance(doc.get("schema"), dict) else doc
+        if not isinstance(schema.get("synchronizationRules"), list):
+            self.bag.add(
+                Code.UNREADABLE_FILE,
+                span,
+                detail=f"{self.preserve_path} holds no synchronizationSchema",
+            )
+            return
+        self.preserved = schema
+
     def _item_Test(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
         given: list[object] = []
         existing: object | None = None
@@ -438,6 +464,8 @@ class _JobBuilder:
             tests=tuple(self.tests),
             span=self.job_span,
             source_path=display_path(self.root),
+            preserved=self.preserved,
+            preserve_path=self.preserve_path,
         )
 
 

@@ -196,3 +196,6 @@ class Job(Node):
     graph: GraphConfig | None
     tests: tuple[TestCase, ...]
     source_path: str = field(default="", compare=False, hash=False)
+    #: the schema kept by `preserve "file.json"` (parts the language does not model), if any
+    preserved: object | None = field(default=None, compare=False, hash=False, repr=False)
+    preserve_path: str | None = None

@@ -1,8 +1,17 @@
-"""The canonical printer: IR expression → Entra text.
+r"""The canonical printers: IR expression → Entra text.
 
 ``compact`` is the one-line form the portal and Graph take: ``Join(" ", [a], [b])`` with one space
 after each comma, empty slots written as nothing (``Replace([x], , "re", , "", , )``), function names
 in canonical casing. ``parse(compact(e)) == e`` holds for every expression.
+
+``readable`` is the form for people (``prov fmt``): a call whose one-line form fits in the width and
+nests at most ``MAX_FLAT_DEPTH`` calls stays on one line; any other call is broken one argument slot
+per line, each slot indented one step further than the line holding the call's name, the ``)`` on a
+line of its own at the call's level. An empty slot keeps its comma: on a line of its own it is the
+indentation followed by ``,``; an empty last slot is the comma that ends the slot before it, right
+before the ``)``. Comparisons get a space on each side of the operator, and strings escape only what
+must be escaped (``"\d+"`` stays ``"\d+"``; compact writes ``"\\d+"``, the same value).
+``parse(readable(e)) == e`` holds for every expression, and ``readable`` of that parse is the same text.
 """
 
 from __future__ import annotations
@@ -35,36 +44,120 @@ def _slots(args: tuple[Expr | None, ...]) -> str:
     return ", ".join(compact(a) for a in args)
 
 
-def readable(expr: Expr | None, width: int = 88, indent: str = "    ", level: int = 0) -> str:
-    """The readable form: short calls on one line, long or nested calls one argument per line."""
-    flat = compact(expr)
+#: The one-line form is kept only for calls nesting at most this many calls (Left(Join(Trim(x))) is 3).
+MAX_FLAT_DEPTH = 4
+#: The default line width of the readable form.
+WIDTH = 100
+
+
+def literal(value: str) -> str:
+    """The shortest string literal for ``value``: a backslash is doubled only where it must be.
+
+    A backslash must be doubled before ``"`` or ``\\`` and at the end; any other backslash stays
+    single, since only \\" and \\\\ are escapes (``"\\d"`` and ``"\\\\d"`` are the same string).
+    """
+    if "\\" not in value and '"' not in value:
+        return f'"{value}"'
+    out: list[str] = []
+    n = len(value)
+    for i, ch in enumerate(value):
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\" and (i + 1 == n or value[i + 1] in '"\\'):
+            out.append("\\\\")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def flat(expr: Expr | None) -> str:
+    """The one-line readable form (compact with spaced comparisons and minimal string escapes)."""
+    if expr is None:
+        return ""
+    if isinstance(expr, Str):
+        return literal(expr.value)
+    if isinstance(expr, Compare):
+        return f"{flat(expr.left)} {expr.op} {flat(expr.right)}"
+    if isinstance(expr, Call):
+        return f"{expr.name}({', '.join(flat(a) for a in expr.args)})"
+    return compact(expr)
+
+
+def call_depth(expr: Expr | None) -> int:
+    """How many calls nest in ``expr`` (a literal is 0, ``Trim([x])`` is 1)."""
+    if isinstance(expr, Call):
+        return 1 + max((call_depth(a) for a in expr.args), default=0)
+    if isinstance(expr, Compare):
+        return max(call_depth(expr.left), call_depth(expr.right))
+    return 0
+
+
+def readable(
+    expr: Expr | None, width: int = WIDTH, column: int = 0, indent: str = "    ", tail: int = 0
+) -> str:
+    """The readable form of ``expr`` (see the module docstring).
+
+    Args:
+        expr: the expression.
+        width: the line width to keep within where a call can be broken.
+        column: the column the first line starts at (continuation lines are indented relative to
+            column 0: a caller placing the text after a prefix indents them itself).
+        indent: one indentation step.
+        tail: how many characters will follow the expression on its last line.
+    """
+    return "\n".join(readable_lines(expr, width, column, indent, tail))
+
+
+def readable_lines(
+    expr: Expr | None,
+    width: int = WIDTH,
+    column: int = 0,
+    indent: str = "    ",
+    tail: int = 0,
+    base: int = 0,
+) -> list[str]:
+    """The readable form as structural lines: the first one continues at ``column``, the others
+    are indented relative to the line holding the expression; ``base`` is that line's own absolute
+    indentation (for the width check). A string with a newline in it stays inside one element."""
+    return _layout(expr, column, 0, _Style(width, indent, base), tail)
+
+
+class _Style:
+    __slots__ = ("base", "indent", "width")
+
+    def __init__(self, width: int, indent: str, base: int) -> None:
+        self.width = width
+        self.indent = indent
+        self.base = base
+
+
+def _layout(expr: Expr | None, column: int, level: int, style: _Style, tail: int) -> list[str]:
+    one = flat(expr)
+    if isinstance(expr, Compare):
+        left = _layout(expr.left, column, level, style, 0)
+        joint = f" {expr.op} "
+        last = left[-1]
+        at = (column if len(left) == 1 else style.base) + len(last) + len(joint)
+        right = _layout(expr.right, at, level, style, tail)
+        return [*left[:-1], last + joint + right[0], *right[1:]]
     if not isinstance(expr, Call) or not expr.args:
-        if isinstance(expr, Compare):
-            return readable(expr.left, width, indent, level) + expr.op + readable(
-                expr.right, width, indent, level
-            )
-        return flat
-    nested = sum(isinstance(a, Call) and bool(a.args) for a in expr.args)
-    if len(flat) + len(indent) * level <= width and not _deep(expr, 2):
-        return flat
-    if nested == 0 and len(flat) + len(indent) * level <= width:
-        return flat
-    inner = indent * (level + 1)
-    lines = []
-    for arg in expr.args:
-        lines.append(inner + (readable(arg, width, indent, level + 1) if arg is not None else ""))
-    body = ",\n".join(lines)
-    return f"{expr.name}(\n{body}\n{indent * level})"
-
-
-def _deep(expr: Expr | None, limit: int) -> bool:
-    """True when calls nest more than ``limit`` levels."""
-
-    def depth(e: Expr | None) -> int:
-        if isinstance(e, Call):
-            return 1 + max((depth(a) for a in e.args), default=0)
-        if isinstance(e, Compare):
-            return max(depth(e.left), depth(e.right))
-        return 0
-
-    return depth(expr) > limit
+        return [one]
+    fits = "\n" not in one and column + len(one) + tail <= style.width
+    if fits and call_depth(expr) <= MAX_FLAT_DEPTH:
+        return [one]
+    inner = style.indent * (level + 1)
+    lines = [f"{expr.name}("]
+    count = len(expr.args)
+    for i, arg in enumerate(expr.args):
+        last = i == count - 1
+        if arg is None:
+            if not last:
+                lines.append(inner + ",")
+            continue
+        sub = _layout(arg, style.base + len(inner), level + 1, style, 0 if last else 1)
+        sub[0] = inner + sub[0]
+        if not last:
+            sub[-1] += ","
+        lines.extend(sub)
+    lines.append(style.indent * level + ")")
+    return lines

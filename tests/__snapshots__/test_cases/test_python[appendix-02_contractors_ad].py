@@ -29,8 +29,8 @@ from ._runtime.cycle import (
     source_values,
     target_values,
 )
-from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Join, fn_Left, fn_Not, fn_SelectUniqueValue
-from ._runtime.lazy import switch_key
+from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Join, fn_Left, fn_Not, select_unique
+from ._runtime.lazy import each, switch_key
 
 __all__ = [
     "JOB",
@@ -76,7 +76,7 @@ def _m5(a: Any, ctx: EvalContext) -> Any:
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-    return fn_SelectUniqueValue(ctx, fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 1), a.get('name.familyName')), 20), fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 2), a.get('name.familyName')), 20), fn_Left(fn_Join('.', a.get('name.givenName'), a.get('name.familyName')), 20))
+    return select_unique(ctx, each((lambda: fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 1), a.get('name.familyName')), 20), lambda: fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 2), a.get('name.familyName')), 20), lambda: fn_Left(fn_Join('.', a.get('name.givenName'), a.get('name.familyName')), 20),)))
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:

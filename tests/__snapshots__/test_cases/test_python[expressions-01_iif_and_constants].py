@@ -31,7 +31,7 @@ from ._runtime.cycle import (
 )
 from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Join, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
 from ._runtime.lazy import switch_key, truth
-from ._runtime.values import compare
+from ._runtime.values import compare, is_null
 
 __all__ = [
     "JOB",
@@ -52,7 +52,7 @@ def _m0(a: Any, ctx: EvalContext) -> Any:
 
 def _m1(a: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
-    return ('Senior' if truth(compare('>=', (_t1 if (_t1 := a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade')) is not None else '0'), 10)) else 'Staff')
+    return ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade')) else '0'), 10)) else 'Staff')
 
 
 def _m2(a: Any, ctx: EvalContext) -> Any:
@@ -82,7 +82,7 @@ def _m6(a: Any, ctx: EvalContext) -> Any:
 
 def _m7(a: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-    return (_t1 if (_t1 := a.get('emails[type eq "work"].value')) is not None else fn_Join('@', a.get('userName'), 'acme.com'))
+    return (_t1 if not is_null(_t1 := a.get('emails[type eq "work"].value')) else fn_Join('@', a.get('userName'), 'acme.com'))
 
 
 def _m8(a: Any, ctx: EvalContext) -> Any:

@@ -1,0 +1,77 @@
+"""`prov import`: a synchronizationSchema (portal download or `GET .../schema`) → a .prov file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from syncrules.output import err, out
+
+
+@click.command(name="import")
+@click.argument("schema_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o", "--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+    help="The .prov file to write (default: <schema name>.prov in the current folder).",
+)
+@click.option("--name", help="The job name (default: from the document or the rule name).")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+def import_(schema_file: Path, out_path: Path | None, name: str | None, force: bool) -> None:
+    """Decompile a synchronizationSchema into a readable .prov file.
+
+    Writes OUT.prov and, beside it, OUT.preserve.json: the parts the .prov language does not
+    model (other object mappings, metadata, unknown properties), which `prov compile` and
+    `prov deploy` merge back in, so nothing is lost. What is kept is listed on stderr.
+    Exit 1 when the schema cannot be imported (the reason is printed).
+    """
+    from syncrules.api import compile_paths
+    from syncrules.importer.decompile import ImportProblem, decompile, read_schema_file
+
+    target = out_path or Path(schema_file.stem.split(".")[0] + ".prov")
+    if target.suffix != ".prov":
+        raise click.BadParameter("the output file must end in .prov", param_hint="--out")
+    preserve = target.with_name(target.stem + ".preserve.json")
+    try:
+        doc = read_schema_file(schema_file)
+        imported = decompile(doc, schema_file.name, preserve.name, name)
+    except ImportProblem as exc:
+        err(f"error: cannot import {schema_file}: {exc}")
+        sys.exit(1)
+    for path in (target, preserve):
+        if path.exists() and not force:
+            err(f"error: {path} exists; use --force to overwrite it")
+            sys.exit(1)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        preserve.write_text(
+            json.dumps(imported.preserve, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        target.write_text(imported.text, encoding="utf-8")
+    except OSError as exc:
+        err(f"error: cannot write {target}: {exc.strerror}")
+        sys.exit(1)
+    for note in imported.notes:
+        err(f"kept: {note}")
+    result = compile_paths([target], None, ("json",))
+    if not result.ok:
+        from syncrules.diagnostics.render import render_text
+
+        err(render_text(result.diagnostics, result.sources))
+        err(f"warning: {target} was written but does not check clean; fix the problems above")
+        sys.exit(1)
+    out(target.as_posix())
+    out(preserve.as_posix())
+
+
+def _formatted(text: str, path: Path) -> str:
+    """The canonical layout of `prov fmt`, when the formatter accepts the text."""
+    try:
+        from syncrules.fmt import format_source
+    except ImportError:  # pragma: no cover - the formatter ships with syncrules
+        return text
+    formatted, _diags = format_source(text, path.as_posix())
+    return formatted if formatted is not None else text
