@@ -12,6 +12,7 @@ _COMMANDS = (
     ("syncrules.commands.fmt_cmd", "fmt"),
     ("syncrules.graph.commands", "register"),
     ("syncrules.commands.import_cmd", "import_"),
+    ("syncrules.commands.test_cmd", "test"),
 )
 
 

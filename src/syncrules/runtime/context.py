@@ -30,6 +30,8 @@ class EvalContext:
         taken: values already present in the target, for ``SelectUniqueValue``: a set (compared
             case-insensitively, as directory lookups are) or a predicate deciding itself.
         regex_timeout: seconds a single regular-expression operation may take.
+        target: the target attribute being computed; the cycle sets it before each mapping, so
+            a ``taken`` predicate can tell which attribute SelectUniqueValue is filling.
     """
 
     now: datetime = field(default_factory=_utc_now)
@@ -37,6 +39,7 @@ class EvalContext:
     default_domain: str | None = None
     taken: Taken = frozenset()
     regex_timeout: float = 1.0
+    target: str | None = None
     random: random.Random = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

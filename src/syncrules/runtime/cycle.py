@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import lazy as _lazy
 from .context import EvalContext
 from .errors import ExpressionError, NoFlow
 from .scim import flatten
@@ -102,7 +103,10 @@ def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) ->
     for group in model.scope:
         for clause in group.clauses:
             value = attrs.get(clause.attribute)
-            if not clause_holds(clause.operator, value, clause.operand, ctx.regex_timeout):
+            holds = clause_holds(clause.operator, value, clause.operand, ctx.regex_timeout)
+            if _lazy.COVERAGE is not None:
+                _lazy.COVERAGE.add(f"{clause.where}: clause {'held' if holds else 'failed'}")
+            if not holds:
                 failed.append((group.name, clause.describe()))
                 break
         else:
@@ -152,6 +156,7 @@ def matching_keys(
     for spec in sorted(
         (m for m in model.mappings if m.matching_priority), key=lambda m: m.matching_priority
     ):
+        ctx.target = spec.target
         try:
             value = spec.fn(attrs, ctx)
         except (NoFlow, ExpressionError):
@@ -174,6 +179,9 @@ def target_values(
     for spec in model.mappings:
         if not create and spec.flow == "ObjectAddOnly":
             continue
+        ctx.target = spec.target
+        if _lazy.COVERAGE is not None:
+            _lazy.COVERAGE.add(f"{spec.where}: mapping {spec.target}")
         try:
             value = spec.fn(attrs, ctx)
         except NoFlow:
@@ -198,12 +206,20 @@ def decide(
     ctx: EvalContext | None = None,
     *,
     was_provisioned: bool | None = None,
+    attrs: Mapping[str, Any] | None = None,
+    keys: list[tuple[str, Any]] | None = None,
 ) -> Outcome:
-    """The action for one SCIM user against the matched target user ``existing`` (or None)."""
+    """The action for one SCIM user against the matched target user ``existing`` (or None).
+
+    ``attrs`` (the user's flat source attributes) and ``keys`` (its matching keys) may be passed
+    when the caller already computed them to find ``existing``; they are not recomputed then.
+    """
     ctx = ctx or EvalContext()
-    attrs = source_values(model, user)
+    if attrs is None:
+        attrs = source_values(model, user)
     scope = decide_scope(model, attrs, ctx)
-    keys = matching_keys(model, attrs, ctx)
+    if keys is None:
+        keys = matching_keys(model, attrs, ctx)
     outcome = Outcome("skip", "", scope, keys, attributes=dict(attrs))
     state_attr, enabled_value = ACCOUNT_STATE.get(model.target, ("accountEnabled", True))
     if not scope.in_scope:

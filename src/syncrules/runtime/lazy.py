@@ -11,7 +11,10 @@ from typing import Any
 
 from .values import to_bool, to_str
 
-__all__ = ["bad_arity", "each", "switch_key", "truth", "unknown"]
+__all__ = ["COVERAGE", "bad_arity", "each", "hit", "switch_key", "truth", "unknown"]
+
+#: Where coverage probes record what ran: None (off) or a set the test runner installs.
+COVERAGE: set[str] | None = None
 
 
 def truth(condition: Any) -> bool:
@@ -42,3 +45,10 @@ def bad_arity(name: str, count: int) -> Any:
     from .errors import ExpressionError
 
     raise ExpressionError("invalid-argument", f"{name} cannot take {count} argument slot(s)")
+
+
+def hit(probe: str, value: Any) -> Any:
+    """A coverage probe in instrumented code: record ``probe``, return ``value`` unchanged."""
+    if COVERAGE is not None:
+        COVERAGE.add(probe)
+    return value

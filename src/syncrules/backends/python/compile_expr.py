@@ -16,13 +16,32 @@ LAZY = ("IIF", "Switch", "Coalesce", "SelectUniqueValue")
 
 
 class ExprCompiler:
-    def __init__(self, context_functions: frozenset[str]) -> None:
+    """Compiles expressions; with ``probes`` (a list to fill), branch coverage probes are added.
+
+    A probe is ``hit(<id>, value)``: it records the id in the runtime's coverage sink and returns
+    the value, so instrumented code computes exactly what plain code does.
+    """
+
+    def __init__(
+        self, context_functions: frozenset[str], probes: list[tuple[str, str]] | None = None
+    ) -> None:
         self.context_functions = context_functions
+        self.probes = probes
         from syncrules.runtime.functions import RUNTIME_FUNCTIONS
 
         self.known = frozenset(RUNTIME_FUNCTIONS)
         self.used: set[str] = set()  # runtime names the module must import
         self._temp = 0
+
+    def probe(self, code: str, node: Expr, label: str) -> str:
+        """Wrap ``code`` in a coverage probe when instrumenting."""
+        if self.probes is None:
+            return code
+        span = node.span
+        ident = f"{span.file}:{span.line}:{span.col}: {label}"
+        self.probes.append((ident, label))
+        self.used.add("hit")
+        return f"hit({py_literal(ident)}, {code})"
 
     def temp(self) -> str:
         self._temp += 1
@@ -66,18 +85,20 @@ class ExprCompiler:
         if call.name == "IIF" and len(call.args) == 3:
             self.used.add("truth")
             cond, yes, no = (self.compile(a) for a in call.args)
+            yes = self.probe(yes, call, "IIF true branch")
+            no = self.probe(no, call, "IIF false branch")
             return f"({yes} if truth({cond}) else {no})"
         if call.name == "Switch" and len(call.args) >= 2:
             self.used.add("switch_key")
             key = self.temp()
             source = self.compile(call.args[0])
-            default = self.compile(call.args[1])
+            default = self.probe(self.compile(call.args[1]), call, "Switch default")
             pairs = list(call.args[2:])
             parts = []
             first = True
             for i in range(0, len(pairs) - 1, 2):
                 k = self.compile(pairs[i])
-                v = self.compile(pairs[i + 1])
+                v = self.probe(self.compile(pairs[i + 1]), call, f"Switch case {i // 2 + 1}")
                 if first:
                     parts.append(f"{v} if ({key} := switch_key({source})) == switch_key({k})")
                     first = False
@@ -93,9 +114,11 @@ class ExprCompiler:
             if not args:
                 return "None"
             parts = [
-                f"{temp} if not is_null({temp} := {self.compile(arg)})" for arg in args[:-1]
+                f"{self.probe(temp, call, f'Coalesce alternative {n + 1}')} "
+                f"if not is_null({temp} := {self.compile(arg)})"
+                for n, arg in enumerate(args[:-1])
             ]
-            last = self.compile(args[-1])
+            last = self.probe(self.compile(args[-1]), call, f"Coalesce alternative {len(args)}")
             return "(" + " else ".join([*parts, last]) + ")" if parts else f"({last})"
         if call.name == "SelectUniqueValue":
             self.used.update(("select_unique", "each"))

@@ -57,8 +57,21 @@ def _context_functions() -> frozenset[str]:
     return frozenset(CONTEXT_FUNCTIONS)
 
 
-def module_context(job: Job) -> dict[str, Any]:
-    compiler = ExprCompiler(_context_functions())
+def coverage_items(job: Job) -> list[str]:
+    """Probe ids for what coverage counts besides branches: mappings and scoping clauses."""
+    items = []
+    for mapping in job.mappings:
+        items.append(f"{_where(mapping.span)}: mapping {mapping.target}")
+    for group in job.scope:
+        for clause in group.clauses:
+            items.append(f"{_where(clause.span)}: clause held")
+            items.append(f"{_where(clause.span)}: clause failed")
+    return items
+
+
+def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
+    probes: list[tuple[str, str]] | None = [] if instrument else None
+    compiler = ExprCompiler(_context_functions(), probes)
     sources = dict(source_attributes())
     for ext in job.extensions:
         for attr in ext.attributes:
@@ -114,7 +127,9 @@ def module_context(job: Job) -> dict[str, Any]:
         n for n in compiler.used if n.startswith("fn_") or n == "select_unique"
     )
     lazy_names = sorted(
-        n for n in compiler.used if n in ("bad_arity", "each", "switch_key", "truth", "unknown")
+        n
+        for n in compiler.used
+        if n in ("bad_arity", "each", "hit", "switch_key", "truth", "unknown")
     )
     value_names = sorted(n for n in compiler.used if n in ("compare", "is_null"))
     imports = []
@@ -137,13 +152,19 @@ def module_context(job: Job) -> dict[str, Any]:
         "mappings": mappings,
         "groups": groups,
         "imports": imports,
+        "probes": (sorted({p for p, _ in probes} | set(coverage_items(job))) if probes is not None else None),
     }
 
 
-def emit_package(job: Job, name: str, bag: DiagnosticBag) -> dict[str, str]:
-    """Files of the package, relative to the package folder; empty on an internal error."""
+def emit_package(
+    job: Job, name: str, bag: DiagnosticBag, instrument: bool = False
+) -> dict[str, str]:
+    """Files of the package, relative to the package folder; empty on an internal error.
+
+    ``instrument`` adds coverage probes (used by `prov test --coverage`, never written out).
+    """
     env = environment()
-    ctx = module_context(job)
+    ctx = module_context(job, instrument)
     files = {
         "__init__.py": env.get_template("package_init.py.jinja").render(
             version=__version__, source=job.source_path

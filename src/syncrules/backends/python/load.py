@@ -55,10 +55,14 @@ class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(code, module.__dict__)  # noqa: S102 - our own generated, compile()-checked code
 
 
-def load_evaluator(job: Job) -> ModuleType:
-    """The generated ``evaluator`` module for ``job``, imported from memory."""
+def load_evaluator(job: Job, instrument: bool = False) -> ModuleType:
+    """The generated ``evaluator`` module for ``job``, imported from memory.
+
+    With ``instrument`` the module carries coverage probes (``COVERAGE_PROBES``) that record into
+    its own runtime copy's ``lazy.COVERAGE`` set when one is installed.
+    """
     bag = DiagnosticBag()
-    files = emit_package(job, "generated", bag)
+    files = emit_package(job, "generated", bag, instrument)
     if not files:
         raise RuntimeError("the Python backend failed: " + "; ".join(d.message for d in bag.items))
     digest = hashlib.sha256("\0".join(f"{k}\0{v}" for k, v in sorted(files.items())).encode())

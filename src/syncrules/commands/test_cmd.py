@@ -1,0 +1,67 @@
+"""`prov test`: run the `test` blocks of .prov files through the generated evaluators."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from syncrules.output import err, out
+
+
+@click.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-k", "pattern", help="Only tests whose name contains PATTERN (or matches a glob).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+    show_default=True, help="text to stderr; json or junit (XML) to stdout.",
+)
+@click.option("--coverage", is_flag=True, help="Report mappings, branches and clauses exercised.")
+@click.option(
+    "--threshold", type=click.FloatRange(0, 100), metavar="PERCENT",
+    help="Fail (exit 1) when coverage is below PERCENT (implies --coverage; exact, no rounding).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
+def test(
+    paths: tuple[Path, ...],
+    pattern: str | None,
+    fmt: str,
+    coverage: bool,
+    threshold: float | None,
+    verbose: bool,
+) -> None:
+    """Run rule tests (default PATHS: the current folder).
+
+    \b
+    Exit 0 when every test passes (and coverage meets --threshold), 1 when a test fails, the
+    rules have errors or coverage is below the threshold, 2 on a usage error.
+    """
+    from syncrules.diagnostics.render import render_text as render_diagnostics
+    from syncrules.testing.report import render_json, render_junit, render_text
+    from syncrules.testing.runner import run_tests
+
+    targets = list(paths) or [Path(".")]
+    report = run_tests(targets, pattern, coverage or threshold is not None)
+    if report.diagnostics:
+        err(render_diagnostics(report.diagnostics, report.check.sources))
+    if not report.check.ok:
+        err("error: the rules have errors; no test was run")
+        sys.exit(1)
+    if fmt == "json":
+        out(render_json(report))
+    elif fmt == "junit":
+        out(render_junit(report))
+    else:
+        err(render_text(report, verbose))
+    code = 0 if report.ok else 1
+    if not report.results:
+        err("no tests found" + (f" matching {pattern!r}" if pattern else ""))
+    if threshold is not None and report.coverage is not None:
+        if not report.coverage.meets(threshold):
+            err(
+                f"error: coverage {report.coverage.covered}/{report.coverage.total} is below "
+                f"the threshold of {threshold:g}%"
+            )
+            code = 1
+    sys.exit(code)

@@ -1,0 +1,141 @@
+"""pytest plugin: a rules repository runs its `.prov` tests with plain `pytest`.
+
+Enabled by the ini option ``prov_tests = true`` (pytest.ini / pyproject.toml) or ``--prov``.
+Each `test` block becomes a pytest item located at its .prov line; each fixture file
+`<job>.fixtures/*.json` becomes an item whose evaluated results are snapshot-tested with syrupy
+(stored under `<job>.fixtures/__snapshots__/`; `pytest --snapshot-update` accepts a change).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_STASH_MODULES = pytest.StashKey[dict[int, Any]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("syncrules")
+    group.addoption("--prov", action="store_true", help="collect .prov rule tests")
+    parser.addini("prov_tests", "collect .prov rule tests and fixture snapshots", type="bool", default=False)
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("--prov") or config.getini("prov_tests"))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".prov" and _enabled(parent.config):
+        return ProvFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ProvFile(pytest.File):
+    def collect(self) -> Any:
+        from syncrules.api import check_paths
+        from syncrules.testing.fixtures import fixture_files
+
+        result = check_paths([self.path])
+        if not result.ok:
+            yield ProvCheckItem.from_parent(self, name="check", result=result)
+            return
+        own = str(self.path.resolve())
+        for job in result.jobs:
+            for case in job.tests:
+                if str(Path(case.span.file).resolve()) == own:
+                    yield ProvTestItem.from_parent(self, name=case.name, job=job, case=case)
+            if result.owns_job.get(id(job), True):
+                for fixture in fixture_files(job):
+                    yield ProvFixtureItem.from_parent(
+                        self, name=f"fixture[{fixture.stem}]", job=job, fixture=fixture
+                    )
+
+
+def _module(config: pytest.Config, job: Any) -> Any:
+    from syncrules.backends.python.load import load_evaluator
+
+    cache = config.stash.setdefault(_STASH_MODULES, {})
+    if id(job) not in cache:
+        cache[id(job)] = load_evaluator(job)
+    return cache[id(job)]
+
+
+class ProvFailure(Exception):
+    """A .prov test failed; the message is the readable report."""
+
+
+class ProvCheckItem(pytest.Item):
+    def __init__(self, *, result: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.result = result
+
+    def runtest(self) -> None:
+        from syncrules.diagnostics.render import render_text
+
+        raise ProvFailure(render_text(self.result.diagnostics, self.result.sources))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        if isinstance(excinfo.value, ProvFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"prov check {self.path.name}"
+
+
+class ProvTestItem(pytest.Item):
+    def __init__(self, *, job: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job = job
+        self.case = case
+
+    def runtest(self) -> None:
+        from syncrules.testing.runner import run_case
+
+        result = run_case(_module(self.config, self.job), self.job, self.case)
+        if result.status != "passed":
+            lines = [f"{result.location}: {result.name}", *(f"  {f}" for f in result.failures)]
+            lines += ["what happened:", *(f"  {s}" for s in result.steps)]
+            raise ProvFailure("\n".join(lines))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        if isinstance(excinfo.value, ProvFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.case.span.line - 1, f"prov test: {self.case.name}"
+
+
+def _snapshot_target() -> None:
+    """Stands for the fixture item in syrupy's naming (module and function name)."""
+
+
+class ProvFixtureItem(pytest.Item):
+    def __init__(self, *, job: Any, fixture: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job = job
+        self.fixture = fixture
+        self.path = fixture  # snapshots live beside the fixture: <job>.fixtures/__snapshots__/
+        self.obj = _snapshot_target
+
+    def runtest(self) -> None:
+        from syrupy.assertion import SnapshotAssertion
+        from syrupy.location import PyTestLocation
+
+        from syncrules.testing.fixtures import fixture_snapshot
+        from syncrules.testing.snapshot import FixtureJson
+
+        text = fixture_snapshot(_module(self.config, self.job), self.fixture)
+        snapshot = SnapshotAssertion(
+            update_snapshots=self.config.option.update_snapshots,
+            extension_class=FixtureJson,
+            test_location=PyTestLocation(self),
+            session=self.config._syrupy,  # type: ignore[attr-defined]
+        )
+        assert text == snapshot
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.fixture, 0, f"prov fixture: {self.fixture.name}"

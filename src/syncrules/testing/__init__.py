@@ -1,0 +1,1 @@
+"""Rule tests: `test` blocks run through the generated evaluators, coverage, fixture snapshots."""
