@@ -13,6 +13,7 @@ _COMMANDS = (
     ("syncrules.graph.commands", "register"),
     ("syncrules.commands.import_cmd", "import_"),
     ("syncrules.commands.test_cmd", "test"),
+    ("syncrules.commands.plan_cmd", "plan"),
 )
 
 

@@ -1,0 +1,1 @@
+"""`prov plan`: what a rule change does, in DSL terms and on fixture records."""

@@ -1,0 +1,108 @@
+"""Load one side of a plan: a .prov file or folder, a compiled JSON document, or `REV:path` (git).
+
+Every side becomes an IR Job (so it can be evaluated) plus its compiled document (so it can be
+diffed). A compiled JSON document is decompiled with the importer first.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syncrules.api import compile_paths
+from syncrules.diagnostics import Diagnostic
+from syncrules.ir.nodes import Job
+
+
+class SideError(ValueError):
+    """A side that cannot be loaded (the message says why)."""
+
+
+@dataclass
+class Side:
+    label: str
+    job: Job
+    document: dict[str, Any]
+
+
+def _from_prov(path: Path, label: str) -> Side:
+    result = compile_paths([path], None, ("json",))
+    if not result.ok:
+        raise SideLoadDiagnostics(label, result.diagnostics, result.sources)
+    jobs = result.compiled_jobs()
+    if len(jobs) != 1 or len(result.documents) != 1:
+        raise SideError(f"{label}: expected exactly one job, found {len(jobs)}")
+    return Side(label, jobs[0], result.documents[0][1])
+
+
+class SideLoadDiagnostics(SideError):
+    def __init__(self, label: str, diagnostics: list[Diagnostic], sources: dict[str, Any]) -> None:
+        super().__init__(f"{label}: the rules have errors")
+        self.diagnostics = diagnostics
+        self.sources = sources
+
+
+def _from_json(path: Path, label: str, workdir: Path) -> Side:
+    from syncrules.importer.decompile import ImportProblem, decompile, read_schema_file
+
+    try:
+        doc = read_schema_file(path)
+        imported = decompile(doc, path.name, "side.preserve.json")
+    except ImportProblem as exc:
+        raise SideError(f"{label}: {exc}") from None
+    target = workdir / "side.prov"
+    (workdir / "side.preserve.json").write_text(json.dumps(imported.preserve), encoding="utf-8")
+    target.write_text(imported.text, encoding="utf-8")
+    side = _from_prov(target, label)
+    side.document = {"job": doc.get("job", side.document["job"]), "schema": side.document["schema"]}
+    return side
+
+
+def _git_root() -> Path:
+    done = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SideError("REV:path needs a git repository: " + done.stderr.strip())
+    return Path(done.stdout.strip())
+
+
+def _from_git(spec: str, workdir: Path) -> Side:
+    rev, _, rel = spec.partition(":")
+    root = _git_root()
+    path = (Path.cwd() / rel).resolve()
+    try:
+        inside = path.relative_to(root)
+    except ValueError:
+        raise SideError(f"{spec}: {rel} is not inside the git repository {root}") from None
+    folder = inside.parent if inside.suffix in (".prov", ".json") else inside
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", rev, "--", folder.as_posix() or "."],
+        cwd=root, capture_output=True, check=False,
+    )
+    if archive.returncode != 0:
+        raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(workdir, filter="data")
+    return load_side(str(workdir / inside), workdir / "_json", label=spec)
+
+
+def load_side(spec: str, workdir: Path | None = None, label: str | None = None) -> Side:
+    label = label or spec
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix="prov-plan-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = Path(spec)
+    if not path.exists() and ":" in spec and not spec.startswith(("/", ".")):
+        return _from_git(spec, workdir / "git")
+    if path.suffix == ".json":
+        return _from_json(path, label, workdir)
+    if not path.exists():
+        raise SideError(f"{label}: no such file or folder")
+    return _from_prov(path, label)
