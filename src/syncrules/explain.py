@@ -78,7 +78,9 @@ def explain_function(name: str) -> str | None:
         notes.append(decision)
     if notes:
         lines += ["", "Decisions where Microsoft's documentation is silent or inferred:"]
-        lines += [_para(n, "  - ").replace("  - ", "  - ", 1) for n in notes]
+        lines += [
+            textwrap.fill(n, _WRAP, initial_indent="  - ", subsequent_indent="    ") for n in notes
+        ]
     return "\n".join(lines)
 
 
@@ -97,7 +99,7 @@ def list_codes() -> str:
     return "Diagnostic codes (prov explain <CODE> for details):\n" + "\n".join(rows)
 
 
-SEMANTICS = """\
+SEMANTICS_HEAD = """\
 Semantics syncrules pins where Microsoft's documentation is silent (see also prov explain <Function>):
 
   - NULL means the attribute is absent; "" is a value. IsNull("") is false.
@@ -113,6 +115,26 @@ Semantics syncrules pins where Microsoft's documentation is silent (see also pro
   - Dates are UTC and print as M/d/yyyy h:mm:ss tt."""
 
 
+def semantics() -> str:
+    """The pinned rules, with the runtime's own wording of the inferred ones (one source)."""
+    from syncrules.runtime import values
+    from syncrules.runtime.scoping import AMPERSAND_RULE
+
+    extra = [
+        ("Comparisons", values.COMPARISON_RULE),
+        ("NULL in comparisons", values.NULL_COMPARISON),
+        ("Scoping & and !&", AMPERSAND_RULE),
+    ]
+    body = [SEMANTICS_HEAD]
+    for title, text in extra:
+        body.append(
+            textwrap.fill(
+                f"{title}: {text}", _WRAP, initial_indent="  - ", subsequent_indent="    "
+            )
+        )
+    return "\n".join(body)
+
+
 def explain_topic(topic: str | None) -> tuple[str, bool]:
     """(text, found)."""
     if topic is None or topic.lower() in ("codes", "diagnostics"):
@@ -120,7 +142,7 @@ def explain_topic(topic: str | None) -> tuple[str, bool]:
     if topic.lower() == "functions":
         return list_functions(), True
     if topic.lower() in ("semantics", "null", "nulls"):
-        return SEMANTICS, True
+        return semantics(), True
     text = explain_code(topic) or explain_function(topic)
     if text is not None:
         return text, True

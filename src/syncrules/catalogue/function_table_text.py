@@ -25,8 +25,8 @@ _register(
         returns=S,
         description="Appends suffix to the end of source.",
         example='Append("John.Doe@contoso.com", ".test") -> "John.Doe@contoso.com.test"',
-        null_rule='NULL acts as "" [inferred], so a NULL source yields the suffix; "" appends '
-        "nothing.",
+        null_rule='NULL acts as "" [inferred], so a NULL source yields the suffix; a NULL source '
+        'and suffix yield NULL; "" appends nothing.',
         notes=(NO_NULL_DOC,),
     ),
     Function(
@@ -68,7 +68,7 @@ _register(
         returns=N,
         description="1-based position of value2 in value1, 0 if absent.",
         example='InStr("repEated", "e", 3, vbBinaryCompare) -> 7',
-        null_rule='NULL acts as "" [inferred]; not found yields 0.',
+        null_rule='A NULL value1 yields 0; a NULL or "" value2 yields start [inferred]; not found yields 0.',
         notes=(camel_keys("value1", "value2", "start", "compareType"),),
     ),
     Function(
@@ -175,8 +175,8 @@ _register(
         returns=S,
         description="Replaces text or .NET regex matches; the mode depends on the slots supplied.",
         example='Replace("john.doe@contoso.com", "@contoso.com", , , "", , ) -> "john.doe"',
-        null_rule='NULL source acts as "" [inferred, §9]; the replacementAttributeName mode uses '
-        'that attribute only when source is NULL or "" (§1.5).',
+        null_rule='A NULL source yields NULL in modes 1-4 [inferred, §9]; the '
+        'replacementAttributeName mode uses that attribute only when source is NULL or "" (§1.5).',
         needs_context=True,
         min_args=2,
         notes=(
@@ -193,7 +193,7 @@ _register(
         description="Splits a string into a multi-valued array on the delimiter.",
         example='Split("PermissionSetOne,PermissionSetTwo", ",") -> ["PermissionSetOne", '
         '"PermissionSetTwo"]',
-        null_rule='NULL yields NULL [inferred]; "" yields no values [inferred].',
+        null_rule='NULL yields NULL [inferred]; "" yields one empty value [""] (.NET Split) [inferred].',
         notes=(
             "delimiter is documented as required, but the Graph functions sample marks it "
             "not required.",

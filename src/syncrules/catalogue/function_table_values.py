@@ -54,7 +54,7 @@ _register(
         returns=N,
         description="Bitwise AND of two numbers.",
         example="BitAnd(&HF, &HF7) -> 7",
-        null_rule='A NULL, "" or non-numeric operand is an evaluation error [inferred].',
+        null_rule='A NULL operand yields NULL [inferred]; a non-numeric operand is an evaluation error.',
     ),
     Function(
         name="CBool",
@@ -62,7 +62,7 @@ _register(
         returns=B,
         description="True if the expression evaluates to non-zero or to a true comparison.",
         example='CBool([attribute1] = [attribute2]) -> True when both are "abc"',
-        null_rule='A NULL attribute inside the comparison compares as "" [inferred, §7.4].',
+        null_rule='A comparison with a NULL operand is false; NULL and "" are False [inferred, §7.4].',
         notes=(SOURCE_KEY,),
     ),
     Function(
@@ -119,8 +119,8 @@ _register(
         returns=D,
         description="Adds value intervals (yyyy m d ww h n s; may be negative) to a DateTime.",
         example='DateAdd("d", 7, CDate("2012-03-16-07:00")) -> "3/23/2012 7:00:00 AM"',
-        null_rule="A NULL or unparsable dateTime or value is an evaluation error [inferred]; wrap "
-        "string dates in CDate.",
+        null_rule="A NULL dateTime yields NULL [inferred]; an unparsable date or a non-numeric "
+        "value is an evaluation error; wrap string dates in CDate.",
         notes=(
             camel_keys("interval", "value", "dateTime"),
             "m/yyyy clamp the day of month [inferred].",
@@ -136,7 +136,7 @@ _register(
         returns=N,
         description="date2 - date1 in whole intervals (VB DateDiff semantics).",
         example='DateDiff("d", CDate("2021-08-18+08:00"), CDate("2021-08-31+08:00")) -> 13',
-        null_rule="A NULL or unparsable date is an evaluation error [inferred].",
+        null_rule="A NULL date yields NULL [inferred]; an unparsable date is an evaluation error.",
         notes=(
             camel_keys("interval", "date1", "date2"),
             "d/h/n/s truncate elapsed time; ww counts Sunday week boundaries; m/yyyy subtract "
@@ -210,8 +210,9 @@ _register(
         returns=A,
         description="valueIfTrue if the condition holds, else valueIfFalse (no AND/OR: nest IIFs).",
         example='IIF([country]="USA", [country], [department]) -> "USA" when country is "USA"',
-        null_rule='A condition on a NULL or "" attribute is documented as unsupported; it '
-        'compares as "" here [inferred, §7.4]; only the chosen branch is evaluated.',
+        null_rule='A condition on a NULL or "" attribute is documented as unsupported; here a '
+        'comparison with NULL is false and a NULL or "" condition takes valueIfFalse '
+        '[inferred, §7.4]; only the chosen branch is evaluated.',
         min_args=3,
         notes=(
             "Keys from real exports: a comparison condition is split by the JSON backend into "
