@@ -148,3 +148,22 @@ def test_pytest_plugin_runs_a_rules_repository(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
     snapshot = next((repo / "contoso-hr" / "contoso-hr.fixtures" / "__snapshots__").rglob("*.json"))
     assert "Contoso Ltd" in snapshot.read_text(encoding="utf-8")
+
+
+def test_not_set_and_does_not_flow_are_distinct(runner: CliRunner, tmp_path: Path) -> None:
+    prov = tmp_path / "job.prov"
+    prov.write_text(
+        'job "J" {\n    target entra\n    actions create, update\n}\n\n'
+        "match [externalId] -> employeeId\n\n"
+        "map {\n    jobTitle   <- IgnoreFlowIfNullOrEmpty([title])\n    department <- [title]\n}\n\n"
+        'test "wrong way round" {\n    given user { "externalId": "1" }\n'
+        "    expect create {\n        jobTitle not set\n        department does not flow\n    }\n}\n\n"
+        'test "right way round" {\n    given user { "externalId": "1" }\n'
+        "    expect create {\n        jobTitle does not flow\n        department not set\n    }\n}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["test", str(prov)])
+    assert result.exit_code == 1
+    assert "jobTitle: expected not set (NULL), but it does not flow" in result.stderr
+    assert "department: expected not to flow, but it is simply not set" in result.stderr
+    assert "1 passed, 1 failed" in result.stderr

@@ -8,6 +8,7 @@ traceback).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -34,6 +35,11 @@ class ProvGroup(click.Group):
         except KeyboardInterrupt:
             err("interrupted")
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`prov ... | head`): stop quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except Exception:  # noqa: BLE001 - the last line of defence
             debug = bool(ctx.obj and ctx.obj.get("debug"))
             err("error[PROV901]: internal error: this is a bug in syncrules, not in your input.")

@@ -294,9 +294,13 @@ def check_expression(
 
 
 def check_expressions(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
+    from syncrules.ir.printer import compact
+
     for mapping in job.mappings:
-        if len(mapping.text) > MAX_EXPRESSION_LENGTH:
-            bag.add(Code.EXPRESSION_TOO_LONG, mapping.expression.span, length=len(mapping.text))
+        # Entra stores and measures the one-line form, not the layout of the .prov file.
+        length = len(compact(mapping.expression))
+        if length > MAX_EXPRESSION_LENGTH:
+            bag.add(Code.EXPRESSION_TOO_LONG, mapping.expression.span, length=length)
         check_expression(
             mapping.expression, ctx, bag, matching=bool(mapping.matching_priority)
         )

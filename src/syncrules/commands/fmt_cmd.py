@@ -21,11 +21,17 @@ def _plural(n: int, word: str) -> str:
 @click.command(name="fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "-e", "--expression", metavar="EXPRESSION",
+    "-e",
+    "--expression",
+    metavar="EXPRESSION",
     help="Format one Entra expression instead of files (- reads it from standard input).",
 )
-@click.option("--compact", is_flag=True, help="With --expression: the one-line form for the portal.")
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted.")
+@click.option(
+    "--compact", is_flag=True, help="With --expression: the one-line form for the portal."
+)
+@click.option(
+    "--check", is_flag=True, help="Change nothing; exit 1 if a file would be reformatted."
+)
 @click.option("--diff", is_flag=True, help="Change nothing; print a unified diff of the changes.")
 def fmt(
     paths: tuple[Path, ...], expression: str | None, compact: bool, check: bool, diff: bool
@@ -106,9 +112,13 @@ def _files(paths: tuple[Path, ...], check: bool, diff: bool) -> int:
     dry = check or diff
     parts = []
     if changed:
-        parts.append(_plural(changed, "file") + (" would be reformatted" if dry else " reformatted"))
+        parts.append(
+            _plural(changed, "file") + (" would be reformatted" if dry else " reformatted")
+        )
     if unchanged:
-        parts.append(_plural(unchanged, "file") + (" would be left unchanged" if dry else " left unchanged"))
+        parts.append(
+            _plural(unchanged, "file") + (" would be left unchanged" if dry else " left unchanged")
+        )
     if failed:
         parts.append(_plural(failed, "file") + " failed")
     err(", ".join(parts) + "." if parts else "no files.")

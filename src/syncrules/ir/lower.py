@@ -412,6 +412,8 @@ class _JobBuilder:
                 group = unescape(step.group.raw) if step.group is not None else None
                 for check in step.checks:
                     ckind = type(check.check).__name__
+                    if isinstance(check.check, str):  # textX gives keyword-only rules as text
+                        ckind = "ExpectNotSet" if check.check.endswith("set") else "ExpectNoFlow"
                     expectations.append(
                         Expectation(
                             attribute=check.attribute.name,

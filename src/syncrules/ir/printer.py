@@ -1,8 +1,8 @@
 r"""The canonical printers: IR expression → Entra text.
 
 ``compact`` is the one-line form the portal and Graph take: ``Join(" ", [a], [b])`` with one space
-after each comma, empty slots written as nothing (``Replace([x], , "re", , "", , )``), function names
-in canonical casing. ``parse(compact(e)) == e`` holds for every expression.
+after each comma, empty slots written as nothing (``Replace([x], , "re", , "", , )``), function
+names in canonical casing. ``parse(compact(e)) == e`` holds for every expression.
 
 ``readable`` is the form for people (``prov fmt``): a call whose one-line form fits in the width and
 nests at most ``MAX_FLAT_DEPTH`` calls stays on one line; any other call is broken one argument slot
@@ -11,7 +11,8 @@ line of its own at the call's level. An empty slot keeps its comma: on a line of
 indentation followed by ``,``; an empty last slot is the comma that ends the slot before it, right
 before the ``)``. Comparisons get a space on each side of the operator, and strings escape only what
 must be escaped (``"\d+"`` stays ``"\d+"``; compact writes ``"\\d+"``, the same value).
-``parse(readable(e)) == e`` holds for every expression, and ``readable`` of that parse is the same text.
+``parse(readable(e)) == e`` holds for every expression, and ``readable`` of that parse is the same
+text.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def _slots(args: tuple[Expr | None, ...]) -> str:
     return ", ".join(compact(a) for a in args)
 
 
-#: The one-line form is kept only for calls nesting at most this many calls (Left(Join(Trim(x))) is 3).
+#: The one-line form is kept only for calls nesting at most this many calls
+#: (``Left(Join(Trim(x)))`` nests 3).
 MAX_FLAT_DEPTH = 4
 #: The default line width of the readable form.
 WIDTH = 100
@@ -53,8 +55,10 @@ WIDTH = 100
 def literal(value: str) -> str:
     """The shortest string literal for ``value``: a backslash is doubled only where it must be.
 
-    A backslash must be doubled before ``"`` or ``\\`` and at the end; any other backslash stays
-    single, since only \\" and \\\\ are escapes (``"\\d"`` and ``"\\\\d"`` are the same string).
+    A backslash must be doubled before ``"``, ``\\`` or a line end and at the end of the value
+    (the grammar reads backslash + character as one unit, and that character is never a line end);
+    any other backslash stays single, since only \\" and \\\\ are escapes (``"\\d"`` and
+    ``"\\\\d"`` are the same string).
     """
     if "\\" not in value and '"' not in value:
         return f'"{value}"'
@@ -63,7 +67,7 @@ def literal(value: str) -> str:
     for i, ch in enumerate(value):
         if ch == '"':
             out.append('\\"')
-        elif ch == "\\" and (i + 1 == n or value[i + 1] in '"\\'):
+        elif ch == "\\" and (i + 1 == n or value[i + 1] in '"\\\n'):
             out.append("\\\\")
         else:
             out.append(ch)
@@ -131,15 +135,34 @@ class _Style:
         self.base = base
 
 
+def _switch_pairs(call: Call, column: int, width: int) -> set[int]:
+    """Indexes of Switch keys whose `key, value` pair fits on one line (both flat, no newline)."""
+    if call.name != "Switch" or len(call.args) < 4:
+        return set()
+    starts = set()
+    for i in range(2, len(call.args) - 1, 2):
+        key, value = call.args[i], call.args[i + 1]
+        if key is None or value is None:
+            return set()
+        text = f"{flat(key)}, {flat(value)},"
+        if "\n" in text or column + len(text) > width or call_depth(value) > MAX_FLAT_DEPTH:
+            return set()
+        if isinstance(value, Call) and value.args and column + len(text) > width:
+            return set()
+        starts.add(i)
+    return starts
+
+
 def _layout(expr: Expr | None, column: int, level: int, style: _Style, tail: int) -> list[str]:
-    one = flat(expr)
     if isinstance(expr, Compare):
-        left = _layout(expr.left, column, level, style, 0)
         joint = f" {expr.op} "
-        last = left[-1]
-        at = (column if len(left) == 1 else style.base) + len(last) + len(joint)
+        # The left operand is broken when the whole comparison does not fit on its line.
+        left = _layout(expr.left, column, level, style, len(joint) + len(flat(expr.right)) + tail)
+        end = left[-1]
+        at = (column if len(left) == 1 else style.base) + len(end) + len(joint)
         right = _layout(expr.right, at, level, style, tail)
-        return [*left[:-1], last + joint + right[0], *right[1:]]
+        return [*left[:-1], end + joint + right[0], *right[1:]]
+    one = flat(expr)
     if not isinstance(expr, Call) or not expr.args:
         return [one]
     fits = "\n" not in one and column + len(one) + tail <= style.width
@@ -148,15 +171,24 @@ def _layout(expr: Expr | None, column: int, level: int, style: _Style, tail: int
     inner = style.indent * (level + 1)
     lines = [f"{expr.name}("]
     count = len(expr.args)
+    paired = _switch_pairs(expr, style.base + len(inner), style.width)
     for i, arg in enumerate(expr.args):
-        last = i == count - 1
+        is_last = i == count - 1
+        if i in paired:
+            # Switch keys and values read as a table: one `key, value` pair per line.
+            value = expr.args[i + 1]
+            line = f"{inner}{flat(arg)}, {flat(value)}"
+            lines.append(line if i + 1 == count - 1 else line + ",")
+            continue
+        if i - 1 in paired:
+            continue
         if arg is None:
-            if not last:
+            if not is_last:
                 lines.append(inner + ",")
             continue
-        sub = _layout(arg, style.base + len(inner), level + 1, style, 0 if last else 1)
+        sub = _layout(arg, style.base + len(inner), level + 1, style, 0 if is_last else 1)
         sub[0] = inner + sub[0]
-        if not last:
+        if not is_last:
             sub[-1] += ","
         lines.extend(sub)
     lines.append(style.indent * level + ")")

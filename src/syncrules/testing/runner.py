@@ -204,12 +204,22 @@ def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
         result.status = "error"
         result.failures.append("the test has no `given user` record")
         return result
-    _judge(case, outcome, result)
+    _judge(job, case, outcome, result)
     result.duration = time.perf_counter() - started
     return result
 
 
-def _judge(case: TestCase, outcome: Any, result: TestResult) -> None:
+def _dropped(job: Job, outcome: Any, name: str) -> bool:
+    """The attribute does not flow: IgnoreFlowIfNullOrEmpty fired, or its mapping is `on create`
+    only and the record was not created."""
+    if name in outcome.no_flow:
+        return True
+    if outcome.action != "create":
+        return any(m.target == name and m.flow.value == "ObjectAddOnly" for m in job.mappings)
+    return False
+
+
+def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
     if outcome.action != case.action:
         result.failures.append(f"action: expected {case.action}, got {outcome.action}")
         if outcome.error:
@@ -236,8 +246,17 @@ def _judge(case: TestCase, outcome: Any, result: TestResult) -> None:
         elif check.kind == "not_set":
             if present:
                 result.failures.append(f"{name}: expected not set, got {_show(actual)}")
+            elif _dropped(job, outcome, name):
+                result.failures.append(
+                    f"{name}: expected not set (NULL), but it does not flow "
+                    "(IgnoreFlowIfNullOrEmpty or an `on create` mapping on update)"
+                )
         elif present:
             result.failures.append(f"{name}: expected not to flow, got {_show(actual)}")
+        elif not _dropped(job, outcome, name):
+            result.failures.append(
+                f"{name}: expected not to flow, but it is simply not set (its value is NULL)"
+            )
     if result.failures:
         result.status = "failed"
 
