@@ -54,3 +54,12 @@ def test_appendix_expressions_are_canonical(tmp_path: Path) -> None:
         'Join(" ", [name.givenName], [name.familyName])',
     )
     assert expressions["sAMAccountName"].startswith("SelectUniqueValue(Left(Join(")
+
+
+def test_shipped_files_are_formatted() -> None:
+    from click.testing import CliRunner
+
+    from syncrules.cli import main
+
+    result = CliRunner().invoke(main, ["fmt", "--check", "rules", "examples"])
+    assert result.exit_code == 0, result.output
