@@ -9,6 +9,8 @@ import click
 #: (module, attribute): a click command, or a `register(group)` function.
 _COMMANDS = (
     ("syncrules.commands.eval_cmd", "eval_"),
+    ("syncrules.commands.run_cmd", "run"),
+    ("syncrules.commands.run_cmd", "directory"),
     ("syncrules.commands.fmt_cmd", "fmt"),
     ("syncrules.graph.commands", "register"),
     ("syncrules.commands.import_cmd", "import_"),

@@ -119,6 +119,8 @@ def normalise(value: Any, type_: str, multivalued: bool) -> Any:
     """A computed or stored value in the target's terms (for comparison and storage)."""
     if value is None:
         return None
+    if value.__class__ is str and not multivalued and type_ != "Boolean" and type_ != "Integer":
+        return value  # the common case, as to_str would return it
     if multivalued:
         items = value if isinstance(value, list | tuple) else [value]
         return [normalise(v, type_, False) for v in items if v is not None]
@@ -149,13 +151,27 @@ def same(old: Any, new: Any) -> bool:
     return bool(old == new and type(old) is type(new))
 
 
+_MATCHING: dict[int, tuple[JobModel, tuple[MappingSpec, ...]]] = {}
+
+
+def _matching_specs(model: JobModel) -> tuple[MappingSpec, ...]:
+    """The matching mappings in priority order, sorted once per job model."""
+    cached = _MATCHING.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    specs = tuple(sorted((m for m in model.mappings if m.matching_priority),
+                         key=lambda m: m.matching_priority))
+    if len(_MATCHING) > 256:
+        _MATCHING.clear()
+    _MATCHING[id(model)] = (model, specs)
+    return specs
+
+
 def matching_keys(
     model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext
 ) -> list[tuple[str, Any]]:
     keys = []
-    for spec in sorted(
-        (m for m in model.mappings if m.matching_priority), key=lambda m: m.matching_priority
-    ):
+    for spec in _matching_specs(model):
         ctx.target = spec.target
         try:
             value = spec.fn(attrs, ctx)

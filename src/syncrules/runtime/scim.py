@@ -26,7 +26,7 @@ def _lower_map(obj: Mapping[str, Any]) -> dict[str, Any]:
 
 def _get(obj: Any, key: str) -> Any:
     """Case-insensitive member of a JSON object (None when absent or obj is not an object)."""
-    if not isinstance(obj, Mapping):
+    if obj.__class__ is not dict and not isinstance(obj, Mapping):
         return None
     if key in obj:
         return obj[key]
@@ -107,16 +107,76 @@ def _path(obj: Any, dotted: str) -> Any:
     return current
 
 
+def _walk(obj: Any, parts: tuple[str, ...]) -> Any:
+    """``_path`` with the dotted name already split (the exact key first, as ``_get`` does)."""
+    for part in parts:
+        if obj.__class__ is dict and part in obj:
+            obj = obj[part]
+        else:
+            obj = _get(obj, part)
+        if obj is None:
+            return None
+    return obj
+
+
+#: (name, kind, urn, parts, type, multivalued, plain): kind 0 core path, 1 extension, 2 filtered;
+#: ``plain`` when a JSON string is already the runtime value (not Boolean, not multi-valued).
+_Step = tuple[str, int, str, tuple[str, ...], str, bool, bool]
+_PLANS: dict[int, tuple[Any, tuple[_Step, ...]]] = {}
+
+
+def _plan(attributes: Iterable[tuple[str, str, bool]]) -> tuple[_Step, ...]:
+    """How to read each attribute, worked out once per attribute table (generated jobs pass
+    the same tuple every time)."""
+    if attributes.__class__ is tuple:
+        cached = _PLANS.get(id(attributes))
+        if cached is not None and cached[0] is attributes:
+            return cached[1]
+    steps: list[_Step] = []
+    for name, type_, multivalued in attributes:
+        plain = type_ != "Boolean" and not multivalued
+        if name.startswith("urn:"):
+            urn, _, attr = name.rpartition(":")
+            steps.append((name, 1, urn, tuple(attr.split(".")), type_, multivalued, plain))
+        elif _FILTERED.match(name):
+            steps.append((name, 2, "", (), type_, multivalued, plain))
+        else:
+            steps.append((name, 0, "", tuple(name.split(".")), type_, multivalued, plain))
+    plan = tuple(steps)
+    if attributes.__class__ is tuple:
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        _PLANS[id(attributes)] = (attributes, plan)
+    return plan
+
+
 def flatten(
     user: Mapping[str, Any], attributes: Iterable[tuple[str, str, bool]]
 ) -> dict[str, Any]:
     """Flat ``{source attribute: value}`` for the given ``(name, type, multivalued)`` attributes.
 
     Absent attributes are left out (NULL); present ones are normalised to the value model.
+    Same result as ``_value(lookup(user, name), type, multivalued)`` for each attribute; this is
+    the hot path of a provisioning run, so the lookups are planned once per attribute table.
     """
     out: dict[str, Any] = {}
-    for name, type_, multivalued in attributes:
-        value = _value(lookup(user, name), type_, multivalued)
+    for name, kind, urn, parts, type_, multivalued, plain in _plan(attributes):
+        if kind == 0:
+            value = _walk(user, parts)
+        elif kind == 1:
+            ext = _get(user, urn)
+            if ext.__class__ is dict or isinstance(ext, Mapping):
+                value = _walk(ext, parts)
+            else:
+                value = _get(user, name)
+        else:
+            value = lookup(user, name)
+        if value is None:
+            continue
+        if plain and value.__class__ is str:
+            out[name] = value
+            continue
+        value = _value(value, type_, multivalued)
         if value is not None:
             out[name] = value
     return out

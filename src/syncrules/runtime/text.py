@@ -19,6 +19,8 @@ _WORD_SEPARATORS = frozenset(
 
 def simple_lower(text: str) -> str:
     """Invariant lower case, one character for one character."""
+    if text.isascii():
+        return text.lower()  # the same mapping for ASCII, without the per-character loop
     out = []
     for ch in text:
         if ch == "\u0130":
@@ -31,6 +33,8 @@ def simple_lower(text: str) -> str:
 
 def simple_upper(text: str) -> str:
     """Invariant upper case, one character for one character."""
+    if text.isascii():
+        return text.upper()
     out = []
     for ch in text:
         upper = ch.upper()

@@ -1,0 +1,301 @@
+"""Benchmark of `prov run`: generated evaluator vs tree walker vs hand-written floor, and the
+whole cycle end to end with the SQLite directory.
+
+    python benchmarks/bench_run.py                      # --quick: 10k and 100k records
+    python benchmarks/bench_run.py --records 10000 100000 1000000
+
+For each size N it writes N synthetic HR records (SCIM users, JSON Lines, streamed to a temp
+folder; each manager is a random other worker, so about half come after their reports) and
+measures, in one run:
+
+* evaluator: the generated evaluator's ``evaluate(user)`` (empty directory: all creates);
+* interpreter: the same job, each mapping evaluated by walking the IR (``syncrules.evaluate``)
+  inside the same runtime ``decide``; and the mappings alone, compiled vs walked;
+* floor: a hand-written Python function doing the same work (its results are checked equal);
+* run: ``prov run --apply`` end to end (SQLite directory, log written to /dev/null), in a
+  subprocess per size that reports its wall time and peak RSS.
+
+The in-process rates use up to 50,000 records held in memory (a rate, not a total). Prints a
+markdown table, then the targets and whether they are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+NOW = "2024-05-01T09:00:00Z"
+SAMPLE = 50_000
+
+JOB = """
+job "Bench HR to Entra" {
+    target entra
+    actions create, update
+}
+
+match [externalId] -> employeeId
+
+scope {
+    group "Staff" {
+        [userType] NOT EQUALS "Intern"
+    }
+}
+
+map {
+    accountEnabled    <- [active]
+    givenName         <- [name.givenName]
+    surname           <- [name.familyName]
+    displayName       <- Join(" ", [name.givenName], [name.familyName])
+    jobTitle          <- [title]
+    department        <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
+    companyName       <- "Contoso"
+    usageLocation     <- Switch([addresses[type eq "work"].country], "US",
+                                    "Germany", "DE", "United Kingdom", "GB")
+    userPrincipalName <- Join("", ToLower([userName]), "@contoso.com")  on create
+    mailNickname      <- ToLower([userName])  on create
+    manager           <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
+}
+"""
+
+FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Ken", "Frances", "John", "Radia"]
+LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Thompson", "Allen"]
+TITLES = ["Engineer", "Analyst", "Manager", "Director", "Technician", None]
+DEPTS = ["Sales", "Finance", "Engineering", "Operations", "Legal"]
+COUNTRIES = ["Germany", "United Kingdom", "France", "United States"]
+TYPES = ["Employee"] * 6 + ["Contractor"] * 3 + ["Intern"]
+
+
+def synthetic(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed)
+    for i in range(n):
+        given, family = rng.choice(FIRST), rng.choice(LAST)
+        user: dict[str, Any] = {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENT],
+            "externalId": f"W{i:07d}",
+            "userName": f"{given}.{family}.{i}",
+            "name": {"givenName": given, "familyName": family},
+            "displayName": f"{given} {family}",
+            "active": rng.random() < 0.9,
+            "userType": rng.choice(TYPES),
+            "addresses": [{"type": "work", "country": rng.choice(COUNTRIES)}],
+            ENT: {"department": rng.choice(DEPTS),
+                  "manager": {"value": f"W{rng.randrange(n):07d}"}},
+        }
+        title = rng.choice(TITLES)
+        if title:
+            user["title"] = title
+        yield user
+
+
+def write_input(path: Path, n: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for user in synthetic(n):
+            handle.write(json.dumps(user) + "\n")
+
+
+# ---- the hand-written floor -----------------------------------------------------------------
+
+
+def _work_country(user: dict[str, Any]) -> str | None:
+    for address in user.get("addresses") or ():
+        if address.get("type") == "work":
+            return address.get("country")
+    return None
+
+
+def handwritten(user: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What the job does with one user against an empty directory, written by hand."""
+    user_type = user.get("userType")
+    if not user_type or user_type == "Intern":
+        return "skip", {}
+    external_id = user.get("externalId")
+    if not external_id:
+        return "fail", {}
+    name = user.get("name") or {}
+    given, family = name.get("givenName"), name.get("familyName")
+    ent = user.get(ENT) or {}
+    values: dict[str, Any] = {"employeeId": external_id}
+    active = user.get("active")
+    if active is not None:
+        values["accountEnabled"] = active
+    if given:
+        values["givenName"] = given
+    if family:
+        values["surname"] = family
+    display = " ".join(p for p in (given, family) if p)
+    values["displayName"] = display
+    if user.get("title"):
+        values["jobTitle"] = user["title"]
+    if ent.get("department"):
+        values["department"] = ent["department"]
+    values["companyName"] = "Contoso"
+    country = _work_country(user)
+    values["usageLocation"] = {"Germany": "DE", "United Kingdom": "GB"}.get(country or "", "US")
+    user_name = user.get("userName") or ""
+    values["userPrincipalName"] = user_name.lower() + "@contoso.com"
+    values["mailNickname"] = user_name.lower()
+    manager = (ent.get("manager") or {}).get("value")
+    if manager:
+        values["manager"] = manager
+    changes = {k: (None, v) for k, v in values.items()}
+    return "create", changes
+
+
+# ---- in-process measurements ----------------------------------------------------------------
+
+
+def rate(fn: Callable[[dict[str, Any]], Any], users: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for user in users:
+        fn(user)
+    return len(users) / (time.perf_counter() - start)
+
+
+def in_process(job_path: Path, users: list[dict[str, Any]]) -> dict[str, float]:
+    from syncrules.api import check_paths
+    from syncrules.backends.python.load import load_evaluator
+    from syncrules.evaluate import evaluate as walk
+    from syncrules.runtime import EvalContext
+
+    job = check_paths([job_path]).compiled_jobs()[0]
+    ev = load_evaluator(job)
+    ctx = EvalContext(now=ev.EvalContext().now, seed=1)
+    exprs = {m.target: m.expression for m in job.mappings}
+
+    def walker(expr: Any) -> Callable[[Any, Any], Any]:
+        return lambda a, c: walk(expr, a, c)
+
+    walked = dataclasses.replace(ev.JOB, mappings=tuple(
+        dataclasses.replace(m, fn=walker(exprs[m.target])) for m in ev.JOB.mappings))
+    decide = ev.decide
+
+    # the floor must do the same work: compare outcomes on every sampled record
+    for user in users[:2000]:
+        out = ev.evaluate(user, None, ctx)
+        action, changes = handwritten(user)
+        assert out.action == action, (out.action, action, user)
+        assert out.changes == changes, (out.changes, changes)
+
+    results = {
+        "evaluator": rate(lambda u: ev.evaluate(u, None, ctx), users),
+        "interpreter": rate(lambda u: decide(walked, u, None, ctx), users),
+        "floor": rate(handwritten, users),
+    }
+    flat = [ev.source_values(ev.JOB, u) for u in users]
+    fns = [m.fn for m in ev.JOB.mappings]
+    trees = [exprs[m.target] for m in ev.JOB.mappings]
+    start = time.perf_counter()
+    for attrs in flat:
+        for fn in fns:
+            fn(attrs, ctx)
+    results["mappings compiled"] = len(flat) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for attrs in flat:
+        for tree in trees:
+            walk(tree, attrs, ctx)
+    results["mappings walked"] = len(flat) / (time.perf_counter() - start)
+    return results
+
+
+# ---- end to end, in a subprocess --------------------------------------------------------------
+
+
+def child(job: str, input_path: str, db: str) -> None:
+    """Run `prov run --apply` in this process; print wall seconds and peak RSS as JSON."""
+    from syncrules.cli import main
+
+    start = time.perf_counter()
+    try:
+        main(["run", job, "--input", input_path, "--directory", db, "--apply", "--format",
+              "json", "--output", os.devnull, "--now", NOW], standalone_mode=False)
+    except SystemExit as exc:  # pragma: no cover
+        if exc.code:
+            raise
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "maxrss_kib": peak}))
+
+
+def end_to_end(job: Path, input_path: Path, db: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(job), str(input_path), str(db)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"prov run failed:\n{proc.stderr}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", help="sizes (default: --quick)")
+    parser.add_argument("--quick", action="store_true", help="10k and 100k (the default)")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    sizes = args.records or [10_000, 100_000]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        folder = Path(tmp)
+        job = folder / "bench.prov"
+        job.write_text(JOB, encoding="utf-8")
+        for n in sizes:
+            input_path = folder / f"users-{n}.jsonl"
+            write_input(input_path, n)
+            users = list(synthetic(min(n, SAMPLE)))
+            rates = in_process(job, users)
+            e2e = end_to_end(job, input_path, folder / f"dir-{n}.sqlite")
+            rates["run"] = n / e2e["seconds"]
+            rows.append((n, rates, e2e))
+            input_path.unlink()
+            print(f"... {n} records done", file=sys.stderr)
+    report(rows)
+
+
+def report(rows: list[tuple[int, dict[str, float], dict[str, float]]]) -> None:
+    print("| records | evaluator rec/s | interpreter rec/s | floor rec/s | "
+          "mappings compiled/walked | run --apply rec/s | run seconds | peak RSS MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r, e in rows:
+        print(f"| {n:,} | {r['evaluator']:,.0f} | {r['interpreter']:,.0f} | {r['floor']:,.0f} | "
+              f"{r['mappings compiled']:,.0f} / {r['mappings walked']:,.0f} | {r['run']:,.0f} | "
+              f"{e['seconds']:.1f} | {e['maxrss_kib'] / 1024:.0f} |")
+    n, r, _ = rows[-1]
+    print()
+    checks = [
+        ("generated evaluator within 1.5x of the hand-written floor",
+         r["floor"] / r["evaluator"], "<= 1.5", r["floor"] / r["evaluator"] <= 1.5),
+        ("generated evaluator >= 3x the tree walker (whole record)",
+         r["evaluator"] / r["interpreter"], ">= 3", r["evaluator"] / r["interpreter"] >= 3),
+        ("compiled mappings >= 3x walked mappings",
+         r["mappings compiled"] / r["mappings walked"], ">= 3",
+         r["mappings compiled"] / r["mappings walked"] >= 3),
+        ("run end to end >= 40% of evaluator-only",
+         r["run"] / r["evaluator"], ">= 0.4", r["run"] / r["evaluator"] >= 0.4),
+    ]
+    by_size = {n: e for n, _, e in rows}
+    if 100_000 in by_size and 1_000_000 in by_size:
+        ratio = by_size[1_000_000]["maxrss_kib"] / by_size[100_000]["maxrss_kib"]
+        checks.append(("peak memory 1M <= 1.5x 100k", ratio, "<= 1.5", ratio <= 1.5))
+    print("| target | measured | wanted | met |")
+    print("|---|---:|---|---|")
+    for name, value, wanted, met in checks:
+        print(f"| {name} | {value:.2f} | {wanted} | {'yes' if met else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""`prov run` (a whole provisioning cycle offline) and `prov directory import|export`.
+
+Exit codes of `prov run`: 0 the cycle ran (records that failed are data in the log, not a
+failed command); 1 the rules have errors, the input is unreadable or not of its kind, or the
+directory cannot be used; 2 usage; 3 internal error.
+
+Output: ``--format text`` prints one line per record and the summary table on stdout (a rich
+table on a terminal, with a progress bar on stderr while it runs); ``--format json`` prints the
+log records as JSON Lines on stdout and nothing else (the summary goes to stderr). ``--output
+FILE`` writes the JSON Lines log to FILE instead of stdout in json mode, and in addition to the
+text lines in text mode.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from syncrules.output import err, out
+from syncrules.run.directory import DEFAULT_PATH
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+_directory_option = click.option(
+    "--directory", "directory", type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_PATH, show_default=True, help="The target directory (a SQLite file).",
+)
+
+
+class _Sink:
+    """Writes records as they come: JSON Lines to a file/stdout, text lines to stdout."""
+
+    def __init__(self, fmt: str, output: IO[str] | None) -> None:
+        self.fmt = fmt
+        self.output = output
+        self.buffer: list[str] = []
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        from syncrules.run.report import record_line
+
+        line = _ENCODE(record)
+        if self.output is not None:
+            self.output.write(line + "\n")
+        if self.fmt == "json" and self.output is None:
+            self.buffer.append(line)
+        elif self.fmt == "text":
+            self.buffer.append(record_line(record))
+        if len(self.buffer) >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            out("\n".join(self.buffer))
+            self.buffer = []
+
+
+def _load_job(rules: Path, job_name: str | None) -> Any:
+    from syncrules.api import check_paths
+    from syncrules.diagnostics.render import render_text
+
+    result = check_paths([rules])
+    if result.diagnostics:
+        err(render_text(result.diagnostics, dict(result.sources)))
+    if not result.ok:
+        sys.exit(1)
+    jobs = result.compiled_jobs()
+    if job_name is not None:
+        jobs = [j for j in jobs if j.name == job_name]
+    if len(jobs) != 1:
+        names = ", ".join(repr(j.name) for j in result.compiled_jobs()) or "none"
+        what = "no job" if not jobs else f"{len(jobs)} jobs"
+        err(f"error: {rules} holds {what} to run (jobs: {names}); name one with --job")
+        sys.exit(1)
+    return jobs[0]
+
+
+@click.command(name="run")
+@click.argument("rules", type=click.Path(path_type=Path))
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path),
+              help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv.")
+@click.option("--input-format", type=click.Choice(["bulk", "jsonl", "csv"]),
+              help="Override the format detected from the extension.")
+@_directory_option
+@click.option("--apply", is_flag=True, help="Write the changes (default: a plan, nothing written).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the JSON Lines provisioning log to this file.")
+@click.option("--now", metavar="ISO-8601", help="The cycle's clock (Now(), activityDateTime).")
+@click.option("--seed", type=int, help="Seed for RandomString and Guid.")
+@click.option("--default-domain", metavar="DOMAIN", help="The tenant's default domain.")
+@click.option("--job", "job_name", help="The job to run when RULES holds several.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Operations per committed transaction with --apply.")
+def run(
+    rules: Path, input_path: Path, input_format: str | None, directory: Path, apply: bool,
+    fmt: str, output: Path | None, now: str | None, seed: int | None,
+    default_domain: str | None, job_name: str | None, batch_size: int,
+) -> None:
+    """Run a whole provisioning cycle offline: one log record per input operation.
+
+    \b
+    prov run rules/hr.prov --input users.csv                 # a plan: what would happen
+    prov run rules/hr.prov --input users.csv --apply         # write .prov/directory.sqlite
+    prov run rules/hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
+    Exit 0 when the cycle ran (failed records are data in the log); 1 bad rules, unreadable
+    input or directory; 2 usage.
+    """
+    from syncrules.commands.eval_cmd import parse_now
+    from syncrules.run.report import summary_rich, summary_text
+    from syncrules.run.runner import RunProblem, RunRequest, run_job
+
+    moment = parse_now(now) or datetime.now(UTC)
+    job = _load_job(rules, job_name)
+    handle: IO[str] | None = None
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            handle = output.open("w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            err(f"error: cannot write {output}: {exc.strerror}")
+            sys.exit(1)
+    sink = _Sink(fmt, handle)
+    request = RunRequest(job=job, input_path=input_path, directory=directory, now=moment,
+                         input_format=input_format, apply=apply, seed=seed,
+                         default_domain=default_domain, batch_size=batch_size)
+    interactive = fmt == "text" and sys.stdout.isatty() and sys.stderr.isatty()
+    try:
+        if interactive:
+            result = _run_with_progress(request, sink, run_job)
+        else:
+            result = run_job(request, sink)
+    finally:
+        sink.flush()
+        if handle is not None:
+            handle.close()
+    if isinstance(result, RunProblem):
+        err(f"error: {result.message}")
+        sys.exit(1)
+    if fmt == "json":
+        err(summary_text(result))
+    elif interactive:
+        from rich.console import Console
+
+        Console().print(summary_rich(result))
+    else:
+        out(summary_text(result))
+
+
+def _run_with_progress(request: Any, sink: _Sink, run_job: Any) -> Any:
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("operations", total=None)
+
+        def advance(count: int) -> None:
+            if count % 500 == 0:
+                sink.flush()
+                bar.update(task, completed=count)
+
+        return run_job(request, sink, advance)
+
+
+@click.group(name="directory")
+def directory() -> None:
+    """The offline target directory `prov run` provisions into (a SQLite file)."""
+
+
+@directory.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_directory_option
+@click.option("--merge", is_flag=True, help="Add/replace users by _id instead of replacing all.")
+def import_(file: Path, directory: Path, merge: bool) -> None:
+    """Load users from a JSON array ({attributes..., "_id", "_anchor"}); replaces the directory."""
+    from syncrules.run.directory import DirectoryError, Store, parse_import
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        err(f"error: cannot read {file}: {exc.strerror}")
+        sys.exit(1)
+    except UnicodeDecodeError:
+        err(f"error: {file} is not UTF-8 text")
+        sys.exit(1)
+    users = parse_import(text, str(file))
+    if isinstance(users, str):
+        err(f"error: {users}")
+        sys.exit(1)
+    try:
+        store = Store.open(directory, writable=True)
+    except DirectoryError as exc:
+        err(f"error: {exc}")
+        sys.exit(1)
+    try:
+        store.upsert_all(users) if merge else store.replace_all(users)
+        count = store.count()
+    finally:
+        store.close()
+    err(f"imported {len(users)} user{'s' if len(users) != 1 else ''} into {directory} "
+        f"({count} in total)")
+
+
+@directory.command(name="export")
+@_directory_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of stdout.")
+def export(directory: Path, output: Path | None) -> None:
+    """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor")."""
+    from syncrules.run.directory import DirectoryError, Store
+
+    if not directory.exists():
+        err(f"error: no directory at {directory} (run `prov run ... --apply` or "
+            "`prov directory import` first)")
+        sys.exit(1)
+    try:
+        store = Store.open(directory, writable=False)
+    except DirectoryError as exc:
+        err(f"error: {exc}")
+        sys.exit(1)
+    try:
+        text = store.export_text()
+    finally:
+        store.close()
+    if output is None:
+        out(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        err(f"error: cannot write {output}: {exc.strerror}")
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""`prov run`: a whole Entra provisioning cycle offline (inputs → cycle → directory → log)."""

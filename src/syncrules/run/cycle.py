@@ -1,0 +1,394 @@
+"""One provisioning cycle offline: operations → decisions by the generated evaluator → the
+directory → one provisioning-log record per operation.
+
+Per operation, as the service does it: the import (a bad operation fails alone); matching by
+priority against the directory (``MultipleMatches`` fails); ``decide`` of the generated code
+(scoping, flow types, create / update / enable / disable / delete / skip / none / fail); the
+UPN collision check (a create, or an update of ``userPrincipalName``, whose value another user
+holds fails with ``AzureActiveDirectoryConflict``, as Entra has no duplicate check); reference
+resolution; the export.
+
+References (``manager``): the SCIM value is the manager's ``externalId``, resolved through the
+directory's source anchors to the manager's target id. An anchor not found yet is escrowed and
+retried when the cycle ends (the manager may come later in the same input); per user and
+attribute the latest resolvable escrowed value wins, a value that resolves at once supersedes
+earlier escrowed ones, and one never found is a warning on its record. An unresolvable value is
+not a change, so a rerun does not report it again as an update.
+
+Deletion threshold (``deletion threshold N``): deletes and disables (leaving scope, or ``active``
+turning false) are held in the working state until the cycle ends; when their count goes past
+N, none of them is applied and each is reported as ``stagedDelete`` / ``skipped``.
+
+Records whose outcome is known only at the end (escrowed references, held operations) are
+written when it is known, at the latest when the cycle ends; all others as they are processed.
+Plan mode (no ``--apply``) writes nothing: the working state keeps this run's changes in memory,
+so a second record for the same worker still matches the user the first one created.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+from syncrules.ir.nodes import Call, Job
+from syncrules.ir.visitor import iter_nodes
+from syncrules.run.directory import TargetUser
+from syncrules.run.inputs import Operation
+from syncrules.run.log import IdMaker, OpResult, RunInfo
+from syncrules.run.references import DeferredRecords, PendingRef, References, scratch
+from syncrules.run.settle import Settling
+from syncrules.run.state import WorkingState
+from syncrules.runtime.context import EvalContext
+from syncrules.runtime.scim import lookup
+
+UNIQUE_ATTRIBUTES = ("userPrincipalName",)
+ACCOUNT_STATE = {"entra": "accountEnabled", "ad": "accountDisabled"}
+Emit = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Summary:
+    job: str
+    cycle: int
+    applied: bool
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    total: int = 0
+    deletions: int = 0
+    threshold: int | None = None
+    staged: bool = False
+    writes: int = 0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    now: datetime
+    seed: int | None = None
+    default_domain: str | None = None
+    apply: bool = False
+    batch_size: int = 1000
+
+
+def _calls(job: Job, name: str) -> frozenset[str]:
+    return frozenset(
+        m.target
+        for m in job.mappings
+        if any(isinstance(n, Call) and n.name == name for n in iter_nodes(m.expression))
+    )
+
+
+class Cycle(Settling):
+    """Runs operations through one job's generated evaluator against a working state."""
+
+    def __init__(
+        self, job: Job, evaluator: ModuleType, state: WorkingState, options: RunOptions,
+        emit: Emit, *, job_id: str,
+    ) -> None:
+        self.job = job
+        self.model = evaluator.JOB
+        package = evaluator.__name__.rpartition(".")[0]
+        self.rt = importlib.import_module(f"{package}._runtime.cycle")
+        self.state = state
+        self.options = options
+        self.emit_record = emit
+        self.info = RunInfo(
+            job_name=job.name, job_id=job_id, cycle=state.cycle,
+            activity=options.now.strftime("%Y-%m-%dT%H:%M:%SZ"), target=job.target.value,
+            apply=options.apply, redacted=_calls(job, "Redact"),
+        )
+        self.ref_targets = tuple(
+            m.target for m in self.model.mappings if m.target_type == "Reference"
+        )
+        self.state_attr = ACCOUNT_STATE.get(job.target.value, "accountEnabled")
+        self._exclude: str | None = None
+        self.ctx = EvalContext(now=options.now, seed=options.seed,
+                               default_domain=options.default_domain, taken=self._taken)
+        self._user_id = IdMaker("user", job.name, state.cycle)
+        self.scratch = scratch()
+        self.refs = References(state, self.scratch)
+        self.deferred = DeferredRecords(self.scratch)
+        self.held_indexes: list[int] = []
+        self._current: OpResult | None = None
+        self._ending = False
+        self.summary = Summary(job.name, state.cycle, options.apply,
+                               threshold=job.deletion_threshold)
+        matching = {m.target for m in self.model.mappings if m.matching_priority}
+        unique = _calls(job, "SelectUniqueValue")
+        state.store.ensure_indexed(matching | set(UNIQUE_ATTRIBUTES) | unique)
+
+    def _taken(self, value: str) -> bool:
+        return self.state.taken(self.ctx.target or "", value, self._exclude)
+
+    # ---- the cycle --------------------------------------------------------------------------
+
+    def run(self, operations: Iterable[Operation], progress: Callable[[int], None] | None = None
+            ) -> Summary:
+        batch = self.options.batch_size
+        store = self.state.store
+        for count, op in enumerate(operations, start=1):
+            self.process(op)
+            self._current = None
+            if progress is not None:
+                progress(count)
+            if self.options.apply and count % batch == 0:
+                store.commit()
+                store.begin()
+        self.end()
+        self.summary.writes = self.state.writes
+        self.scratch.close()
+        return self.summary
+
+    # ---- one operation ----------------------------------------------------------------------
+
+    def process(self, op: Operation) -> None:
+        result = OpResult(op.index, op.bulk_id, op.location)
+        self._current = result
+        if op.user is None:
+            result.fail("import", "InvalidOperation", op.error or "invalid operation")
+            self._settle(result)
+            return
+        user = op.user
+        anchor = _scalar_text(_field(user, "externalId"))
+        result.source_id = anchor
+        result.source_name = _scalar_text(_field(user, "displayName")) or _scalar_text(
+            _field(user, "userName"))
+        result.step("import", "success", f"Received User '{anchor}' ({op.location})",
+                    bulkId=op.bulk_id, SourceAnchor=anchor)
+        rt, ctx = self.rt, self.ctx
+        attrs = rt.source_values(self.model, user)
+        ctx.target = None
+        keys = rt.matching_keys(self.model, attrs, ctx)
+        matched, problem = self._match(keys, result)
+        existing = self.state.get(matched) if matched else None
+        self._exclude = matched
+        outcome = rt.decide(
+            self.model, user, existing.attributes if existing else None, ctx,
+            was_provisioned=None if existing is None else existing.anchor is not None,
+            attrs=attrs, keys=keys,
+        )
+        self._scope_step(result, outcome.scope)
+        if problem and outcome.scope.in_scope:
+            result.fail("matching", "MultipleMatches", problem)
+            self._settle(result)
+            return
+        if existing is not None:
+            result.target_id = existing.id
+            result.target_name = _scalar_text(existing.attributes.get("displayName"))
+        handler = getattr(self, f"_on_{outcome.action}")
+        handler(result, outcome, existing, anchor)
+
+    def _match(
+        self, keys: list[tuple[str, Any]], result: OpResult
+    ) -> tuple[str | None, str | None]:
+        tried = []
+        for attr, value in keys:
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if value is None:
+                continue
+            ids = self.state.find(attr, value)
+            tried.append(f"{attr} = '{value}'")
+            if len(ids) > 1:
+                message = f"{len(ids)} target users have {attr} '{value}': {', '.join(ids[:3])}"
+                return None, message
+            if ids:
+                result.step("matching", "success",
+                            f"Matched target user {ids[0]} by {attr} = '{value}'",
+                            MatchingAttribute=attr, MatchingValue=value, TargetId=ids[0])
+                return ids[0], None
+        if keys:
+            result.step("matching", "success", "No target user matched " + "; ".join(tried),
+                        MatchingAttributes="; ".join(tried))
+        return None, None
+
+    def _scope_step(self, result: OpResult, scope: Any) -> None:
+        if scope.in_scope:
+            result.step("scoping", "success", scope.reason, ScopeEvaluationResult="in scope",
+                        Group=scope.group)
+        else:
+            failed = "; ".join(f'{g}: {c}' for g, c in scope.failed)
+            result.step("scoping", "skipped", scope.reason, ScopeEvaluationResult="out of scope",
+                        FailedClauses=failed)
+
+    # ---- handlers, one per action -----------------------------------------------------------
+
+    def _on_skip(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                 anchor: str | None) -> None:
+        result.action, result.status = "skip", "skipped"
+        result.step("processing", "skipped", outcome.reason)
+        self._settle(result)
+
+    def _on_fail(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                 anchor: str | None) -> None:
+        result.attempted = "create" if existing is None else "update"
+        if not outcome.keys:
+            result.attempted = "other"
+            result.fail("matching", "MissingMatchingValue", outcome.reason)
+        else:
+            result.fail("processing", "ExpressionEvaluationFailed", outcome.reason,
+                        outcome.error)
+        self._settle(result)
+
+    def _on_create(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                   anchor: str | None) -> None:
+        values = dict(outcome.values)
+        result.attempted = "create"
+        new_id = self._user_id(result.index)
+        if self._conflict(result, values.get("userPrincipalName"), None):
+            return
+        refs = self._references(result, new_id, None, values)
+        for name in self.ref_targets:
+            values.pop(name, None)
+        values.update({k: new for k, (_, new) in refs.items()})
+        result.action, result.status = "create", "success"
+        result.target_id = new_id
+        result.target_name = _scalar_text(values.get("displayName"))
+        result.changes = [(k, None, v) for k, v in values.items()]
+        result.step("processing", "success", outcome.reason, **_no_flow(outcome))
+        self.state.create(TargetUser(new_id, anchor, values))
+        result.applied = self.options.apply
+        result.step("export", "success", f"Created user {new_id}" + self._mode(),
+                    Applied=self.options.apply)
+        self._settle(result)
+
+    def _on_update(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                   anchor: str | None) -> None:
+        """In scope and matched: update, enable, disable (active false) or no change."""
+        assert existing is not None
+        changes = {k: v for k, v in outcome.changes.items() if k not in self.ref_targets}
+        if "userPrincipalName" in changes and self._conflict(
+            result, changes["userPrincipalName"][1], existing.id
+        ):
+            return
+        changes.update(self._references(result, existing.id, existing, outcome.values))
+        if not changes:
+            result.action, result.status = "none", "skipped"
+            result.step("processing", "skipped", "redundant export: the target already matches",
+                        SkipReason="RedundantExport")
+            if existing.anchor is None and anchor is not None:
+                self.state.update(existing.id, {}, anchor=anchor)
+            result.step("export", "skipped",
+                        "RedundantExport: the state of the user in both systems already matches")
+            self._settle(result)
+            return
+        action = outcome.action if outcome.action in ("enable", "disable") else "update"
+        result.attempted = "disable" if action == "disable" else "update"
+        result.action, result.status = action, "success"
+        result.changes = [(k, old, new) for k, (old, new) in changes.items()]
+        reason = outcome.reason if action != "update" else f"{len(changes)} attribute(s) changed"
+        result.step("processing", "success", reason, **_no_flow(outcome))
+        patch = {k: new for k, (_, new) in changes.items()}
+        if action == "disable" and self._hold(result, existing.id, patch):
+            return
+        self.state.update(existing.id, patch, anchor=anchor)
+        result.applied = self.options.apply
+        result.step("export", "success",
+                    f"Updated {len(changes)} attribute(s) of user {existing.id}" + self._mode(),
+                    Applied=self.options.apply)
+        self._settle(result)
+
+    _on_none = _on_update
+    _on_enable = _on_update
+
+    def _on_disable(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                    anchor: str | None) -> None:
+        if outcome.scope.in_scope:
+            self._on_update(result, outcome, existing, anchor)
+            return
+        assert existing is not None
+        result.attempted = "disable"
+        result.action, result.status = "disable", "success"
+        result.changes = [(k, old, new) for k, (old, new) in outcome.changes.items()]
+        result.step("processing", "success", outcome.reason)
+        patch = {self.state_attr: outcome.changes.get(self.state_attr, (None, None))[1]}
+        if self._hold(result, existing.id, patch):
+            return
+        self.state.update(existing.id, patch)
+        result.applied = self.options.apply
+        result.step("export", "success", f"Disabled user {existing.id}" + self._mode(),
+                    Applied=self.options.apply)
+        self._settle(result)
+
+    def _on_delete(self, result: OpResult, outcome: Any, existing: TargetUser | None,
+                   anchor: str | None) -> None:
+        assert existing is not None
+        result.attempted = "delete"
+        result.action, result.status = "delete", "success"
+        result.step("processing", "success", outcome.reason)
+        if self._hold(result, existing.id, None):
+            return
+        self.state.delete(existing.id)
+        result.applied = self.options.apply
+        result.step("export", "success", f"Deleted user {existing.id}" + self._mode(),
+                    Applied=self.options.apply)
+        self._settle(result)
+
+    # ---- pieces -----------------------------------------------------------------------------
+
+    def _mode(self) -> str:
+        return "" if self.options.apply else " (plan: not written; run with --apply)"
+
+    def _conflict(self, result: OpResult, upn: Any, own: str | None) -> bool:
+        if not isinstance(upn, str) or not upn:
+            return False
+        others = [i for i in self.state.find("userPrincipalName", upn) if i != own]
+        if not others:
+            return False
+        result.fail(
+            "export", "AzureActiveDirectoryConflict",
+            f"userPrincipalName '{upn}' is already used by another user ({others[0]}); "
+            "Entra does not check uniqueness, so the export fails",
+        )
+        self._settle(result)
+        return True
+
+    def _references(self, result: OpResult, user_id: str, existing: TargetUser | None,
+                    values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """Resolve reference values; returns the reference changes to write now."""
+        changes: dict[str, tuple[Any, Any]] = {}
+        for name in self.ref_targets:
+            value = values.get(name)
+            if value is None:
+                continue
+            current = existing.attributes.get(name) if existing else None
+            resolved = self.refs.resolve(str(value))
+            if resolved is not None:
+                for earlier in self.refs.clear(user_id, name):
+                    self._superseded(earlier, result.index)
+                if resolved != current:
+                    changes[name] = (current, resolved)
+                result.step("referenceResolution", "success",
+                            f"{name}: '{value}' resolved to user {resolved}",
+                            Attribute=name, SourceAnchor=value, TargetId=resolved)
+            else:
+                self.refs.escrow(user_id, PendingRef(result.index, name, str(value)))
+                result.waiting += 1
+        return changes
+
+def _field(user: dict[str, Any], name: str) -> Any:
+    """A top-level SCIM attribute (exact key first, then without regard to case)."""
+    return user[name] if name in user else lookup(user, name)
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
+
+
+def _no_flow(outcome: Any) -> dict[str, Any]:
+    return {"NoFlow": ", ".join(outcome.no_flow)} if outcome.no_flow else {}

@@ -1,0 +1,451 @@
+"""The offline target directory: a SQLite file of target users (default ``.prov/directory.sqlite``).
+
+Tables:
+
+* ``users(id, anchor, attributes, enabled, created_cycle, updated_cycle)``: ``attributes`` is the
+  user's target attributes as canonical JSON (sorted keys); ``anchor`` is the source anchor (the
+  SCIM ``externalId`` the user was provisioned from, NULL for a user no source owns yet);
+  ``enabled`` is derived from ``accountEnabled`` / ``accountDisabled``.
+* ``attr_values(attribute, value, user_id)``: for each *indexed* attribute, its values casefolded
+  (Entra compares non-caseExact attributes without regard to case), so matching, UPN-collision
+  and SelectUniqueValue checks are index lookups. Multi-valued attributes index every value.
+* ``meta(key, value)``: ``schema`` version, the last ``cycle`` number, the ``indexed`` attributes.
+
+The index covers ``DEFAULT_INDEXED`` plus whatever a run asks for (``ensure_indexed``); when a
+read-only directory lacks one, the values are indexed into a TEMP table for that session only,
+so a plan never writes to the file. Every write of a user updates its index rows in the same
+transaction, so a crash (or an interrupted run) leaves users and index consistent; ``verify``
+checks that.
+
+Import/export: a JSON array of users, each its attributes plus ``"_id"`` and ``"_anchor"``,
+sorted by anchor then id, keys sorted: byte-identical for the same state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1"
+DEFAULT_PATH = Path(".prov/directory.sqlite")
+DEFAULT_INDEXED = frozenset({"employeeId", "userPrincipalName"})
+#: SQLite page cache per connection (KiB): bounded, so memory does not grow with the directory.
+CACHE_KIB = 32768
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    anchor TEXT,
+    attributes TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_cycle INTEGER,
+    updated_cycle INTEGER
+);
+CREATE INDEX IF NOT EXISTS users_by_anchor ON users(anchor);
+CREATE TABLE IF NOT EXISTS attr_values (
+    attribute TEXT NOT NULL,
+    value TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (attribute, value, user_id)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(slots=True)
+class TargetUser:
+    id: str
+    anchor: str | None
+    attributes: dict[str, Any]
+    created_cycle: int | None = None
+    updated_cycle: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class DirectoryError(Exception):
+    """The directory file cannot be used (not SQLite, newer schema, unreadable): exit 1."""
+
+
+def fold(value: Any) -> str:
+    """The index form of one scalar value: text casefolded, booleans as true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).casefold()
+
+
+def folded_values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return sorted({fold(v) for v in value if v is not None and v != ""})
+    if value == "":
+        return []
+    return [fold(value)]
+
+
+def is_enabled(attributes: dict[str, Any]) -> bool:
+    if "accountEnabled" in attributes:
+        return _truthy(attributes["accountEnabled"])
+    if "accountDisabled" in attributes:
+        return not _truthy(attributes["accountDisabled"])
+    return True
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dumps_attributes(attributes: dict[str, Any]) -> str:
+    """Stored form of a user's attributes (the export sorts keys, the store need not)."""
+    return _ENCODE(attributes)
+
+
+_FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
+_FIND_TEMP = (
+    "SELECT user_id FROM temp.temp_values WHERE attribute = ? AND value = ? ORDER BY user_id"
+)
+_FIND_ANCHOR = "SELECT id FROM users WHERE anchor = ? ORDER BY id"
+
+
+class Store:
+    """One SQLite directory. ``writable=False`` opens the file read-only (plans)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, writable: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.writable = writable
+        self._indexed = self._load_indexed()
+        self._temp: set[str] = set()
+
+    # ---- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None, *, writable: bool) -> Store:
+        """Open (creating when writable) the directory at ``path``; None or a missing file in
+        read-only mode gives an empty in-memory directory.
+
+        Raises:
+            DirectoryError: the file is not a syncrules directory or cannot be opened.
+        """
+        try:
+            if path is None or (not writable and not path.exists()):
+                conn = sqlite3.connect(":memory:", isolation_level=None)
+                conn.executescript(_DDL)
+                _init_meta(conn)
+                return cls(conn, path, True)
+            if writable:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(path), isolation_level=None)
+                # WAL while writing (a commit appends to the log, no fsync of the database);
+                # close() switches back, so readers (plans) find a plain rollback-journal file
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+                conn.executescript(_DDL)
+                _init_meta(conn)
+            else:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                       isolation_level=None)
+            _check_schema(conn, path)
+            return cls(conn, path, writable)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
+
+    def close(self) -> None:
+        if self.writable and self.path is not None and not self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.OperationalError):  # another reader holds it
+                self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.close()
+
+    # ---- transactions -----------------------------------------------------------------------
+
+    def begin(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    # ---- meta -------------------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def last_cycle(self) -> int:
+        return int(self._meta("cycle") or "0")
+
+    def set_cycle(self, cycle: int) -> None:
+        self._set_meta("cycle", str(cycle))
+
+    def _load_indexed(self) -> set[str]:
+        raw = self._meta("indexed")
+        return set(json.loads(raw)) if raw else set(DEFAULT_INDEXED)
+
+    @property
+    def indexed(self) -> frozenset[str]:
+        return frozenset(self._indexed | self._temp)
+
+    def ensure_indexed(self, attributes: Iterable[str]) -> None:
+        """Index ``attributes`` too (a scan of every user, once per attribute)."""
+        missing = sorted(set(attributes) - self._indexed - self._temp)
+        if not missing:
+            return
+        if self.writable:
+            self.begin()
+            for attr in missing:
+                self._index_all(attr, "attr_values")
+            self._indexed.update(missing)
+            self._set_meta("indexed", json.dumps(sorted(self._indexed)))
+            self.commit()
+            return
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS temp_values (attribute TEXT NOT NULL, "
+            "value TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (attribute, value, user_id))"
+        )
+        for attr in missing:
+            self._index_all(attr, "temp.temp_values")
+        self._temp.update(missing)
+
+    def _index_all(self, attr: str, table: str) -> None:
+        rows = self.conn.execute("SELECT id, attributes FROM users").fetchall()
+        for user_id, text in rows:
+            for value in folded_values(json.loads(text).get(attr)):
+                self.conn.execute(
+                    f"INSERT OR IGNORE INTO {table}(attribute, value, user_id) VALUES (?, ?, ?)",
+                    (attr, value, user_id),
+                )
+
+    # ---- reads ------------------------------------------------------------------------------
+
+    def get(self, user_id: str) -> TargetUser | None:
+        row = self.conn.execute(
+            "SELECT id, anchor, attributes, created_cycle, updated_cycle FROM users WHERE id = ?",
+            (user_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return TargetUser(row[0], row[1], json.loads(row[2]), row[3], row[4])
+
+    def find(self, attribute: str, folded: str) -> list[str]:
+        """Ids of users whose ``attribute`` has the (casefolded) value ``folded``, sorted."""
+        if attribute in self._indexed:
+            sql = _FIND
+        elif attribute in self._temp:
+            sql = _FIND_TEMP
+        else:
+            raise AssertionError(f"{attribute} is not indexed: call ensure_indexed first")
+        return [r[0] for r in self.conn.execute(sql, (attribute, folded))]
+
+    def find_anchor(self, anchor: str) -> list[str]:
+        return [r[0] for r in self.conn.execute(_FIND_ANCHOR, (anchor,))]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    # ---- writes -----------------------------------------------------------------------------
+
+    def insert(self, user: TargetUser) -> None:
+        self.conn.execute(
+            "INSERT INTO users(id, anchor, attributes, enabled, created_cycle, updated_cycle) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (user.id, user.anchor, dumps_attributes(user.attributes),
+             int(is_enabled(user.attributes)), user.created_cycle, user.updated_cycle),
+        )
+        rows = [
+            (attr, value, user.id)
+            for attr in sorted(self._indexed & user.attributes.keys())
+            for value in folded_values(user.attributes[attr])
+        ]
+        if rows:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) VALUES (?, ?, ?)",
+                rows,
+            )
+
+    def update(self, user: TargetUser, changed: Iterable[str], old: dict[str, Any]) -> None:
+        """Rewrite ``user`` (its full attributes); re-index the ``changed`` attributes, whose
+        previous values ``old`` holds (index rows are removed by their key)."""
+        self.conn.execute(
+            "UPDATE users SET anchor = ?, attributes = ?, enabled = ?, updated_cycle = ? "
+            "WHERE id = ?",
+            (user.anchor, dumps_attributes(user.attributes), int(is_enabled(user.attributes)),
+             user.updated_cycle, user.id),
+        )
+        for attr in sorted(self._indexed.intersection(changed)):
+            self.conn.executemany(
+                "DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
+                [(attr, value, user.id) for value in folded_values(old.get(attr))],
+            )
+            for value in folded_values(user.attributes.get(attr)):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) "
+                    "VALUES (?, ?, ?)",
+                    (attr, value, user.id),
+                )
+
+    def delete(self, user: TargetUser) -> None:
+        self.conn.executemany(
+            "DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
+            [(attr, value, user.id) for attr in sorted(self._indexed & user.attributes.keys())
+             for value in folded_values(user.attributes[attr])],
+        )
+        self.conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
+
+    # ---- import / export / verify -----------------------------------------------------------
+
+    def iter_users(self) -> Iterator[TargetUser]:
+        cursor = self.conn.execute(
+            "SELECT id, anchor, attributes, created_cycle, updated_cycle FROM users "
+            "ORDER BY anchor IS NULL, anchor, id"
+        )
+        for row in cursor:
+            yield TargetUser(row[0], row[1], json.loads(row[2]), row[3], row[4])
+
+    def export_text(self) -> str:
+        """The directory as a canonical JSON array (see the module docstring)."""
+        items = []
+        for user in self.iter_users():
+            record = dict(user.attributes)
+            record["_id"] = user.id
+            record["_anchor"] = user.anchor
+            items.append(record)
+        return json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def replace_all(self, users: list[TargetUser]) -> None:
+        """Replace every user with ``users`` (one transaction)."""
+        self.begin()
+        try:
+            self.conn.execute("DELETE FROM attr_values")
+            self.conn.execute("DELETE FROM users")
+            for user in users:
+                self.insert(user)
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+    def upsert_all(self, users: list[TargetUser]) -> None:
+        self.begin()
+        try:
+            for user in users:
+                existing = self.get(user.id)
+                if existing is not None:
+                    self.delete(existing)
+                self.insert(user)
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
+    def verify(self) -> list[str]:
+        """Problems found: index rows that disagree with the users' attributes, bad JSON."""
+        problems = []
+        if self.conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            problems.append("sqlite integrity_check failed")
+        expected: set[tuple[str, str, str]] = set()
+        for user_id, text, enabled in self.conn.execute(
+            "SELECT id, attributes, enabled FROM users"
+        ):
+            attributes = json.loads(text)
+            if bool(enabled) != is_enabled(attributes):
+                problems.append(f"user {user_id}: enabled flag disagrees with its attributes")
+            for attr in self._indexed & attributes.keys():
+                expected.update((attr, v, user_id) for v in folded_values(attributes[attr]))
+        actual = set(self.conn.execute("SELECT attribute, value, user_id FROM attr_values"))
+        problems.extend(f"missing index row {row}" for row in sorted(expected - actual))
+        problems.extend(f"stale index row {row}" for row in sorted(actual - expected))
+        return problems
+
+
+def _init_meta(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('cycle', '0')")
+    conn.execute(
+        "INSERT OR IGNORE INTO meta(key, value) VALUES ('indexed', ?)",
+        (json.dumps(sorted(DEFAULT_INDEXED)),),
+    )
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None:
+        raise DirectoryError(f"{path} is not a syncrules directory (no schema version)")
+    if row[0] != SCHEMA_VERSION:
+        raise DirectoryError(
+            f"{path} has directory schema {row[0]}; this syncrules reads schema {SCHEMA_VERSION}"
+        )
+
+
+# ---- import file --------------------------------------------------------------------------------
+
+
+def parse_import(text: str, source: str) -> list[TargetUser] | str:
+    """Users from an import file's text, or a message saying what is wrong with it."""
+    import uuid
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+    if not isinstance(data, list):
+        return f"{source}: expected a JSON array of users"
+    users: list[TargetUser] = []
+    seen: set[str] = set()
+    for position, item in enumerate(data):
+        where = f"{source}: [{position}]"
+        if not isinstance(item, dict):
+            return f"{where}: a user must be a JSON object"
+        attributes = {k: v for k, v in item.items() if not k.startswith("_")}
+        anchor = item.get("_anchor")
+        if anchor is not None and not isinstance(anchor, str):
+            return f"{where}: _anchor must be a string or null"
+        user_id = item.get("_id")
+        if user_id is None:
+            user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncrules-import:{position}:{anchor}"))
+        if not isinstance(user_id, str) or not user_id:
+            return f"{where}: _id must be a non-empty string"
+        if user_id in seen:
+            return f"{where}: _id {user_id!r} appears twice"
+        seen.add(user_id)
+        for key, value in attributes.items():
+            problem = _check_value(value)
+            if problem:
+                return f"{where}: attribute {key!r} {problem}"
+        attributes = {k: v for k, v in attributes.items() if v is not None}
+        users.append(TargetUser(user_id, anchor, attributes))
+    return users
+
+
+def _check_value(value: Any) -> str | None:
+    scalar = (str, bool, int, float)
+    if value is None or isinstance(value, scalar):
+        return None
+    if isinstance(value, list) and all(isinstance(v, scalar) for v in value):
+        return None
+    return "must be a string, number, boolean, null or an array of those"

@@ -1,0 +1,302 @@
+"""Input files → a stream of operations for `prov run`.
+
+Three kinds, detected by extension (``--input-format`` overrides):
+
+* ``bulk`` (``.json``): a SCIM BulkRequest as sent to ``/bulkUpload``. Keys are matched without
+  regard to case (``Operations``/``operations``). Each operation must have method ``POST``, path
+  ``/Users`` (any case) and a ``data`` object; a bad one fails alone with a reason. ``bulkId`` is
+  optional and need not be unique (Microsoft's own samples repeat one). Read whole: a request is
+  small by definition (the service takes 50 operations).
+* ``jsonl`` (``.jsonl``, ``.ndjson``): one SCIM user object per line, streamed; blank lines are
+  skipped; a line that is not a JSON object (or not UTF-8) fails alone with ``file:line``.
+* ``csv`` (``.csv``): rows turned into SCIM users by the job's ``source csv`` block
+  (``run.csvmap``), streamed. The header names the columns; an empty cell is NULL; a row whose
+  cell count differs from the header's fails alone; a column the block reads but the header
+  lacks is an error reported before any row is processed.
+
+Each operation is ``Operation(index, bulk_id, user, error, location)``: ``index`` counts from 1
+in input order; exactly one of ``user`` / ``error`` is set. Problems that make the whole input
+unusable (unreadable file, not a BulkRequest, a CSV without a header or with missing columns)
+are returned as ``InputProblem`` by ``open_input`` before anything runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from syncrules.run.csvmap import CsvProgram
+from syncrules.runtime.context import EvalContext
+from syncrules.runtime.errors import ExpressionError
+
+FORMATS = ("bulk", "jsonl", "csv")
+EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+
+
+class Operation(NamedTuple):
+    index: int
+    bulk_id: str | None
+    user: dict[str, Any] | None
+    error: str | None
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """Why an input cannot be processed at all (exit 1)."""
+
+    message: str
+
+
+@dataclass
+class Input:
+    """An opened input: ``kind`` and a one-shot iterator of operations."""
+
+    path: Path
+    kind: str
+    operations: Iterator[Operation]
+    #: CSV only: the columns of the header, in order.
+    header: tuple[str, ...] = ()
+
+
+def detect_format(path: Path, override: str | None) -> str | InputProblem:
+    if override is not None:
+        return override
+    kind = EXTENSIONS.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(EXTENSIONS))
+        return InputProblem(
+            f"cannot tell the format of {path} from its extension (known: {known}); "
+            "use --input-format bulk|jsonl|csv"
+        )
+    return kind
+
+
+def open_input(
+    path: Path,
+    kind: str | None,
+    csv_program: CsvProgram | None,
+    ctx: EvalContext,
+    *,
+    job_name: str = "",
+) -> Input | InputProblem:
+    """Open ``path`` as operations of ``kind`` (detected when None)."""
+    detected = detect_format(path, kind)
+    if isinstance(detected, InputProblem):
+        return detected
+    if not path.is_file():
+        return InputProblem(f"cannot read {path}: no such file")
+    try:
+        if detected == "bulk":
+            return _open_bulk(path)
+        if detected == "jsonl":
+            handle = path.open("rb")
+            return Input(path, "jsonl", _jsonl(path, handle))
+        if csv_program is None:
+            return InputProblem(
+                f"{path} is a CSV file, but the job \"{job_name}\" has no `source csv` block "
+                "saying how its columns become SCIM attributes"
+            )
+        return _open_csv(path, csv_program, ctx)
+    except OSError as exc:
+        return InputProblem(f"cannot read {path}: {exc.strerror}")
+
+
+# ---- BulkRequest -------------------------------------------------------------------------------
+
+
+def _member(obj: dict[str, Any], name: str) -> Any:
+    if name in obj:
+        return obj[name]
+    lowered = name.lower()
+    for key, value in obj.items():
+        if isinstance(key, str) and key.lower() == lowered:
+            return value
+    return None
+
+
+def _open_bulk(path: Path) -> Input | InputProblem:
+    raw = path.read_bytes()
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return InputProblem(f"{path} is not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        return InputProblem(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+    if isinstance(document, list):
+        return InputProblem(
+            f"{path} holds a JSON array, not a SCIM BulkRequest object; "
+            "for one user per line use a .jsonl file"
+        )
+    if not isinstance(document, dict):
+        return InputProblem(f"{path} is not a SCIM BulkRequest (a JSON object with Operations)")
+    operations = _member(document, "Operations")
+    if not isinstance(operations, list):
+        return InputProblem(f"{path} is not a SCIM BulkRequest: it has no \"Operations\" array")
+    return Input(path, "bulk", _bulk_operations(path, operations))
+
+
+def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
+    for position, op in enumerate(operations):
+        where = f"{path}: Operations[{position}]"
+        index = position + 1
+        if not isinstance(op, dict):
+            yield Operation(index, None, None, "the operation is not a JSON object", where)
+            continue
+        bulk_id = _member(op, "bulkId")
+        bulk_id = None if bulk_id is None else str(bulk_id)
+        yield Operation(index, bulk_id, *_check_bulk_op(op), where)
+
+
+def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    method = _member(op, "method")
+    if not isinstance(method, str) or method.upper() != "POST":
+        shown = json.dumps(method)
+        return None, f"method is {shown}: API-driven provisioning accepts only POST"
+    target = _member(op, "path")
+    if not isinstance(target, str) or target.strip().lower() != "/users":
+        return None, f"path is {json.dumps(target)}: only \"/Users\" can be provisioned"
+    data = _member(op, "data")
+    if not isinstance(data, dict):
+        what = "missing" if data is None else f"a JSON {_json_kind(data)}"
+        return None, f"data is {what}: it must be a SCIM user object"
+    return data, None
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    return "number"
+
+
+# ---- JSON Lines --------------------------------------------------------------------------------
+
+
+def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
+    index = 0
+    with handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            index += 1
+            where = f"{path}:{line_no}"
+            try:
+                value = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield Operation(index, None, None, "the line is not UTF-8 text", where)
+                continue
+            except json.JSONDecodeError as exc:
+                yield Operation(
+                    index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
+                )
+                continue
+            if not isinstance(value, dict):
+                yield Operation(
+                    index, None, None,
+                    f"a line must hold one SCIM user object, not a JSON {_json_kind(value)}",
+                    where,
+                )
+                continue
+            yield Operation(index, None, value, None, where)
+
+
+# ---- CSV ---------------------------------------------------------------------------------------
+
+
+def _sniff(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in ",;\t|"}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _open_csv(path: Path, program: CsvProgram, ctx: EvalContext) -> Input | InputProblem:
+    # surrogateescape: a row with bytes that are not UTF-8 fails alone instead of stopping the run
+    handle = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
+    first = handle.readline()
+    handle.seek(0)
+    if first.startswith("\ufeff"):  # pragma: no cover - utf-8-sig strips it
+        first = first[1:]
+    reader = csv.reader(handle, delimiter=_sniff(first))
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        return InputProblem(f"{path} is empty: a CSV input needs a header row naming its columns")
+    except csv.Error as exc:
+        handle.close()
+        return InputProblem(f"{path}:1: cannot read the CSV header: {exc}")
+    header = [h.strip() for h in header]
+    if _has_surrogates(header):
+        handle.close()
+        return InputProblem(f"{path}:1: the header is not UTF-8 text")
+    missing = program.missing_columns(header)
+    if missing:
+        handle.close()
+        return InputProblem(
+            f"{path}: the job's `source csv` block reads column(s) missing from the header: "
+            + ", ".join(missing)
+        )
+    return Input(path, "csv", _csv_rows(path, handle, reader, header, program, ctx), tuple(header))
+
+
+def _has_surrogates(cells: list[str]) -> bool:
+    return any(any("\udc80" <= ch <= "\udcff" for ch in cell) for cell in cells)
+
+
+def _csv_rows(
+    path: Path,
+    handle: Any,
+    reader: Any,
+    header: list[str],
+    program: CsvProgram,
+    ctx: EvalContext,
+) -> Iterator[Operation]:
+    width = len(header)
+    wanted = [(i, name) for i, name in enumerate(header) if name in program.columns]
+    index = 0
+    with handle:
+        line = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                index += 1
+                yield Operation(
+                    index, None, None, f"cannot read the CSV row: {exc}", f"{path}:{line}"
+                )
+                line = reader.line_num + 1
+                continue
+            where = f"{path}:{line}"
+            line = reader.line_num + 1
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            index += 1
+            if len(row) != width:
+                yield Operation(
+                    index, None, None,
+                    f"the row has {len(row)} cells but the header has {width}", where,
+                )
+                continue
+            cells = {name: row[i] for i, name in wanted if row[i] != ""}
+            if _has_surrogates(list(cells.values())):
+                yield Operation(index, None, None, "the row is not UTF-8 text", where)
+                continue
+            try:
+                user = program.to_user(cells, ctx)
+            except ExpressionError as exc:
+                yield Operation(index, None, None, f"source csv: {exc.message}", where)
+                continue
+            yield Operation(index, None, user, None, where)
