@@ -12,7 +12,7 @@ _COMMANDS = (
     ("syncrules.commands.run_cmd", "run"),
     ("syncrules.commands.run_cmd", "directory"),
     ("syncrules.commands.fmt_cmd", "fmt"),
-    ("syncrules.graph.commands", "register"),
+    ("syncrules.commands.graph_cmd", "register"),
     ("syncrules.commands.import_cmd", "import_"),
     ("syncrules.commands.test_cmd", "test"),
     ("syncrules.commands.plan_cmd", "plan"),

@@ -40,6 +40,7 @@ class CsvEntryFn:
     fn: CellFn
     text: str  # "path <- expression", for messages
     where: str  # "file:line:col"
+    boolean: bool = False  # a Boolean SCIM attribute: "True"/"False" become JSON booleans
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ class CsvProgram:
                 raise ExpressionError(exc.reason, f"{entry.text}: {exc.message}") from None
             if value is None:
                 continue
+            if entry.boolean and isinstance(value, str) and value.lower() in ("true", "false"):
+                value = value.lower() == "true"  # SCIM booleans are JSON booleans (`active`)
             set_path(user, entry.path, value)
         return user
 
@@ -107,12 +110,18 @@ def compile_csv(job: Job) -> CsvProgram | None:
     namespace = _runtime_globals(compiler.used)
     code = compile("\n".join(lines), f"<source csv of {job.name}>", "exec")
     exec(code, namespace)  # our compiler's output; every constant is repr()'d
+    from syncrules.catalogue.attributes import source_attributes
+
+    types = {name: d.type for name, d in source_attributes().items()}
+    for ext in job.extensions:
+        types.update({a.full_name: a.type.value for a in ext.attributes})
     entries = tuple(
         CsvEntryFn(
             path=entry.path,
             fn=namespace[f"_c{i}"],
             text=f"{entry.path} <- {compact(entry.expression)}",
             where=f"{entry.span.file}:{entry.span.line}:{entry.span.col}",
+            boolean=types.get(entry.path) == "Boolean",
         )
         for i, entry in enumerate(job.csv)
     )

@@ -1,0 +1,35 @@
+"""Registers the Microsoft Graph commands with the CSV reader of `prov run`, so `prov upload`
+sends a CSV through the job's `source csv` block exactly as `prov run` reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def read_csv_users(path: Path, job: Any) -> Any:
+    """A CSV file → the upload's ReadResult (users, and rows that failed, each with a reason)."""
+    from syncrules.graph.upload import ReadResult, RecordFailure, UserRecord
+    from syncrules.run.csvmap import compile_csv
+    from syncrules.run.inputs import InputProblem, open_input
+    from syncrules.runtime import EvalContext
+
+    program = compile_csv(job) if job is not None else None
+    opened = open_input(path, "csv", program, EvalContext(), job_name=job.name if job else "")
+    if isinstance(opened, InputProblem):
+        return ReadResult((), (RecordFailure(str(path), opened.message),))
+    users, failures = [], []
+    for op in opened.operations:
+        if op.user is not None:
+            users.append(UserRecord(op.location, op.user, op.bulk_id))
+        else:
+            failures.append(RecordFailure(op.location, op.error or "invalid row"))
+    return ReadResult(tuple(users), tuple(failures))
+
+
+def register(group: click.Group) -> None:
+    from syncrules.graph.commands import register as register_graph
+
+    register_graph(group, csv_reader=read_csv_users)
