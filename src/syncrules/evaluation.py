@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,15 @@ from syncrules.source import SourceFile
 
 #: Diagnostics that describe a job's configuration, not the expression itself: not shown by eval.
 _NOT_FOR_EVAL = {Code.SELECT_UNIQUE_TARGET, Code.NULLABLE_CONDITION, Code.SELECT_UNIQUE_MATCHING}
+
+#: Misuse Microsoft warns about, yet prints in its own examples: `prov check` refuses it in a job,
+#: `prov eval` warns and evaluates, so a documented example can still be tried.
+_WARN_IN_EVAL = {
+    Code.SELECT_UNIQUE_NESTED,
+    Code.IGNOREFLOW_IN_CONDITION,
+    Code.PREDICATE_SWITCH_SOURCE,
+    Code.INVALID_ENUM_ARGUMENT,
+}
 
 
 @dataclass
@@ -66,7 +76,11 @@ def run_eval(request: EvalRequest) -> EvalResult:
     if expr is not None:
         check_functions(expr, bag)
         check_expression(expr, CheckContext.for_job(_context_job()), bag)
-    diags = [d for d in bag.sorted() if d.code not in _NOT_FOR_EVAL]
+    diags = [
+        dataclasses.replace(d, severity=Severity.WARNING) if d.code in _WARN_IN_EVAL else d
+        for d in bag.sorted()
+        if d.code not in _NOT_FOR_EVAL
+    ]
     result = EvalResult(source, diags)
     if expr is None or not result.ok:
         return result
