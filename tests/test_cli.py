@@ -42,8 +42,8 @@ def test_check_clean(runner: CliRunner) -> None:
 def test_check_reports_every_mistake_as_text(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", SEVERAL])
     assert result.exit_code == 1
-    lines = [l for l in result.stderr.splitlines() if l.startswith(SEVERAL)]
-    positions = [l.split(": ")[0].removeprefix(SEVERAL + ":") for l in lines]
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith(SEVERAL)]
+    positions = [ln.split(": ")[0].removeprefix(SEVERAL + ":") for ln in lines]
     assert positions == ["2:1", "10:20", "11:5", "12:20", "13:20", "14:39"]
     assert "did you mean 'name.givenName'?" in result.stderr
     assert "5 errors, 1 warning" in result.stderr
@@ -61,7 +61,18 @@ def test_check_reports_every_mistake_as_json(runner: CliRunner) -> None:
         ("PROV201", 13, 20),
         ("PROV203", 14, 39),
     ]
-    keys = {"code", "slug", "severity", "message", "file", "line", "col", "end_line", "end_col", "hint"}
+    keys = {
+        "code",
+        "slug",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "col",
+        "end_line",
+        "end_col",
+        "hint",
+    }
     assert all(set(d) == keys for d in diags)
     assert diags[1]["end_col"] == 35
 
@@ -119,7 +130,9 @@ def test_compile_writes_json_and_package(runner: CliRunner, tmp_path: Path) -> N
     assert (tmp_path / "contoso-hr-to-entra-id" / "evaluator.py").is_file()
     assert (tmp_path / "contoso-hr-to-entra-id" / "_runtime" / "functions.py").is_file()
     doc = json.loads((tmp_path / "contoso-hr-to-entra-id.json").read_text(encoding="utf-8"))
-    assert doc["schema"]["synchronizationRules"][0]["objectMappings"][0]["flowTypes"] == "Add, Update"
+    assert (
+        doc["schema"]["synchronizationRules"][0]["objectMappings"][0]["flowTypes"] == "Add, Update"
+    )
 
 
 def test_compile_with_errors_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
@@ -149,28 +162,32 @@ def test_schema_command(runner: CliRunner) -> None:
 def test_eval_json(runner: CliRunner) -> None:
     result = runner.invoke(
         main,
-        ["eval", 'Join(" ", [givenName], [surname])', "--input",
-         '{"givenName": "Ada", "surname": "Lovelace"}', "--format", "json"],
+        [
+            "eval",
+            'Join(" ", [givenName], [surname])',
+            "--input",
+            '{"givenName": "Ada", "surname": "Lovelace"}',
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"value": "Ada Lovelace", "flows": True}
 
 
 def test_eval_no_flow(runner: CliRunner) -> None:
-    result = runner.invoke(
-        main, ["eval", "IgnoreFlowIfNullOrEmpty([title])", "--format", "json"]
-    )
+    result = runner.invoke(main, ["eval", "IgnoreFlowIfNullOrEmpty([title])", "--format", "json"])
     assert json.loads(result.stdout) == {"value": None, "flows": False}
 
 
 def test_eval_input_from_file_and_types(runner: CliRunner, tmp_path: Path) -> None:
     data = tmp_path / "in.json"
     data.write_text('{"n": "42568.75", "flag": null}', encoding="utf-8")
-    result = runner.invoke(
-        main, ["eval", "Len([n])", "--input", f"@{data}", "--format", "json"]
-    )
+    result = runner.invoke(main, ["eval", "Len([n])", "--input", f"@{data}", "--format", "json"])
     assert json.loads(result.stdout) == {"value": 8, "flows": True}
-    result = runner.invoke(main, ["eval", "IsNull([flag])", "--input", f"@{data}", "--format", "json"])
+    result = runner.invoke(
+        main, ["eval", "IsNull([flag])", "--input", f"@{data}", "--format", "json"]
+    )
     assert json.loads(result.stdout) == {"value": True, "flows": True}
 
 
@@ -189,8 +206,14 @@ def test_eval_arity_error_at_function(runner: CliRunner) -> None:
 def test_eval_runtime_error(runner: CliRunner) -> None:
     result = runner.invoke(
         main,
-        ["eval", "SelectUniqueValue([a], [b])", "--input", '{"a": "x", "b": "y"}',
-         "--existing-values", '["x", "y"]'],
+        [
+            "eval",
+            "SelectUniqueValue([a], [b])",
+            "--input",
+            '{"a": "x", "b": "y"}',
+            "--existing-values",
+            '["x", "y"]',
+        ],
     )
     assert result.exit_code == 1
     assert "PROV220" in result.stderr
@@ -229,7 +252,9 @@ def test_internal_error_banner(runner: CliRunner, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 3 and "simulated bug" in result.stderr
 
 
-def test_schema_failure_is_a_bug(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_schema_failure_is_a_bug(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import syncrules.backends.jobconfig.schema as schema
 
     monkeypatch.setattr(schema, "validate", lambda doc: ["schema: simulated drift"])

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from syncrules.api import compile_paths
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_compiling_twice_is_byte_identical(tmp_path: Path) -> None:

@@ -16,9 +16,40 @@ SEEDS = [
     (ROOT / "tests/cases/valid/appendix/02_contractors_ad/input.prov").read_text(encoding="utf-8"),
     (ROOT / "examples/contoso-hr/contoso-hr.prov").read_text(encoding="utf-8"),
 ]
-TOKENS = ['"', "(", ")", "[", "]", "{", "}", ",", "<-", "->", "\n", " ", "\\", "“", "&&",
-          "job", "map", "scope", "group", "IIF(", "Switch(", "match", "priority", "-1", "0",
-          "IS NULL", "EQUALS", "extension", "import \"x.prov\"", "on create", "default", "\x00"]
+TOKENS = [
+    '"',
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "<-",
+    "->",
+    "\n",
+    " ",
+    "\\",
+    "“",
+    "&&",
+    "job",
+    "map",
+    "scope",
+    "group",
+    "IIF(",
+    "Switch(",
+    "match",
+    "priority",
+    "-1",
+    "0",
+    "IS NULL",
+    "EQUALS",
+    "extension",
+    'import "x.prov"',
+    "on create",
+    "default",
+    "\x00",
+]
 
 
 @st.composite
@@ -48,13 +79,17 @@ def _check(tmp_path: Path, text: str) -> list[Diagnostic]:
     return result.diagnostics
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=mutated())
 def test_mutated_files_only_give_diagnostics(tmp_path: Path, text: str) -> None:
     _check(tmp_path, text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=300))
 def test_random_text_only_gives_diagnostics(tmp_path: Path, text: str) -> None:
     diags = _check(tmp_path, text)

@@ -16,8 +16,14 @@ from syncrules.backends.jobconfig.emit import dumps
 from syncrules.cli import main
 from tests.conftest import ROOT, SHARED
 
-SOURCES = ["examples/contoso-hr", "examples/fabrikam-contractors-ad", "rules",
-           "tests/cases/valid/scoping", "tests/cases/valid/expressions", "tests/cases/valid/imports"]
+SOURCES = [
+    "examples/contoso-hr",
+    "examples/fabrikam-contractors-ad",
+    "rules",
+    "tests/cases/valid/scoping",
+    "tests/cases/valid/expressions",
+    "tests/cases/valid/imports",
+]
 
 
 def normalise(schema: dict[str, Any]) -> dict[str, Any]:
@@ -67,8 +73,13 @@ def test_portal_download_round_trips_with_unmodelled_parts(tmp_path: Path) -> No
     text = out.read_text(encoding="utf-8")
     assert 'IIF(BitAnd([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags], 2)="0"' in text
     assert 'Join("@", [userName], "%DomainFQDN%")  on create' in text
-    for kept in ("flowBehavior FlowAlways", "mapping type None", "inputFilterGroups",
-                 "Provision API Group", "metadata"):
+    for kept in (
+        "flowBehavior FlowAlways",
+        "mapping type None",
+        "inputFilterGroups",
+        "Provision API Group",
+        "metadata",
+    ):
         assert kept in result.stderr
     again = compile_paths([out], None, ("json",))
     assert again.ok, [d.message for d in again.diagnostics]

@@ -27,7 +27,9 @@ def _changed_copy(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_one_changed_mapping_is_exactly_reported(tmp_path: Path) -> None:
-    changed = _changed_copy(tmp_path, 'companyName       <- "Contoso"', 'companyName       <- "Contoso Ltd"')
+    changed = _changed_copy(
+        tmp_path, 'companyName       <- "Contoso"', 'companyName       <- "Contoso Ltd"'
+    )
     result = CliRunner().invoke(main, ["plan", EXAMPLE, str(changed), "--format", "json"])
     assert result.exit_code == 2, result.output
     doc = json.loads(result.stdout)
@@ -37,8 +39,12 @@ def test_one_changed_mapping_is_exactly_reported(tmp_path: Path) -> None:
     ]
     assert doc["changes"][0]["details"] == ['source: "Contoso"  ->  "Contoso Ltd"']
     assert doc["records"] == [
-        {"fixture": "new-hires.json", "record": 1, "externalId": "2001",
-         "changes": ['companyName: "Contoso" -> "Contoso Ltd"']}
+        {
+            "fixture": "new-hires.json",
+            "record": 1,
+            "externalId": "2001",
+            "changes": ['companyName: "Contoso" -> "Contoso Ltd"'],
+        }
     ]
     assert "full (initial) cycle" in result.stderr
 
@@ -52,8 +58,8 @@ def test_identical_inputs_exit_zero() -> None:
 def test_scope_and_action_changes_show_on_records(tmp_path: Path) -> None:
     changed = _changed_copy(
         tmp_path,
-        '[contoso:BadgeId] IS NOT NULL',
-        '[contoso:BadgeId] IS NULL',
+        "[contoso:BadgeId] IS NOT NULL",
+        "[contoso:BadgeId] IS NULL",
     )
     result = CliRunner().invoke(main, ["plan", EXAMPLE, str(changed)])
     assert result.exit_code == 2
@@ -68,10 +74,12 @@ def test_compiled_json_side(tmp_path: Path) -> None:
     old.write_text(dumps(document), encoding="utf-8")
     result = CliRunner().invoke(main, ["plan", str(old), EXAMPLE])
     assert result.exit_code == 0, result.output
-    changed = _changed_copy(tmp_path, 'jobTitle          <- [title]  default "Staff"', 'jobTitle          <- [title]')
+    changed = _changed_copy(
+        tmp_path, 'jobTitle          <- [title]  default "Staff"', "jobTitle          <- [title]"
+    )
     result = CliRunner().invoke(main, ["plan", str(old), str(changed)])
     assert result.exit_code == 2
-    assert "default: \"Staff\" -> (none)" in result.stdout
+    assert 'default: "Staff" -> (none)' in result.stdout
 
 
 def test_git_revision_side() -> None:
@@ -83,7 +91,9 @@ def test_git_revision_side() -> None:
 def test_errors_exit_one(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["plan", "missing.prov", EXAMPLE]).exit_code == 1
-    result = runner.invoke(main, ["plan", "tests/cases/invalid/many/01_several_mistakes/input.prov", EXAMPLE])
+    result = runner.invoke(
+        main, ["plan", "tests/cases/invalid/many/01_several_mistakes/input.prov", EXAMPLE]
+    )
     assert result.exit_code == 1 and "PROV101" in result.stderr
     result = runner.invoke(main, ["plan", "NOSUCHREV:examples/contoso-hr/contoso-hr.prov", EXAMPLE])
     assert result.exit_code == 1 and "error:" in result.stderr

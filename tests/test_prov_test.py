@@ -87,7 +87,9 @@ def test_threshold_is_exact() -> None:
 def test_threshold_fails_below(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "contoso-hr"
     shutil.copytree(ROOT / "examples/contoso-hr", target)
-    result = runner.invoke(main, ["test", str(target), "-k", "employee is created", "--threshold", "90"])
+    result = runner.invoke(
+        main, ["test", str(target), "-k", "employee is created", "--threshold", "90"]
+    )
     assert result.exit_code == 1
     assert "below the threshold of 90%" in result.stderr
 
@@ -120,7 +122,10 @@ def test_test_file_importing_a_job(tmp_path: Path) -> None:
 def _pytest(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -135,7 +140,10 @@ def test_pytest_plugin_runs_a_rules_repository(tmp_path: Path) -> None:
     prov.write_text(
         prov.read_text(encoding="utf-8")
         .replace('companyName       <- "Contoso"', 'companyName       <- "Contoso Ltd"')
-        .replace('Join(" ", [name.givenName], [name.familyName])', 'Join(" ", [name.familyName], [name.givenName])'),
+        .replace(
+            'Join(" ", [name.givenName], [name.familyName])',
+            'Join(" ", [name.familyName], [name.givenName])',
+        ),
         encoding="utf-8",
     )
     done = _pytest([], repo)

@@ -49,10 +49,10 @@ def test_appendix_expressions_are_canonical(tmp_path: Path) -> None:
         for _, doc in result.documents
         for m in doc["schema"]["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"]
     }
-    assert expressions["mailNickname"] == 'Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'
-    assert expressions["displayName"] in (
-        'Join(" ", [name.givenName], [name.familyName])',
+    assert (
+        expressions["mailNickname"] == 'Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'
     )
+    assert expressions["displayName"] in ('Join(" ", [name.givenName], [name.familyName])',)
     assert expressions["sAMAccountName"].startswith("SelectUniqueValue(Left(Join(")
 
 

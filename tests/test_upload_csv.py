@@ -16,8 +16,15 @@ def test_csv_upload_dry_run(tmp_path: Path) -> None:
     out = tmp_path / "payloads"
     result = CliRunner().invoke(
         main,
-        ["upload", "examples/contoso-hr/workers.csv", "--prov", JOB, "--dry-run",
-         "--out-dir", str(out)],
+        [
+            "upload",
+            "examples/contoso-hr/workers.csv",
+            "--prov",
+            JOB,
+            "--dry-run",
+            "--out-dir",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     [payload] = sorted(out.glob("*.json"))
@@ -28,7 +35,9 @@ def test_csv_upload_dry_run(tmp_path: Path) -> None:
     assert first["externalId"] == "1001"
     assert first["userName"] == "avogel@contoso.com"
     assert first["active"] is True  # "True" from IIF becomes a SCIM boolean
-    assert first["urn:ietf:params:scim:schemas:extension:contoso:1.0:User"]["WorkerType"] == "Employee"
+    assert (
+        first["urn:ietf:params:scim:schemas:extension:contoso:1.0:User"]["WorkerType"] == "Employee"
+    )
     assert [o["data"]["active"] for o in ops if o["data"]["externalId"] == "1005"] == [False]
 
 

@@ -1,8 +1,8 @@
 """The public Python API: check and compile .prov files. The CLI only wraps these functions.
 
-    >>> from syncrules.api import check_paths, compile_paths
-    >>> result = check_paths(["rules/"])
-    >>> result.ok, [d.message for d in result.diagnostics]
+>>> from syncrules.api import check_paths, compile_paths
+>>> result = check_paths(["rules/"])
+>>> result.ok, [d.message for d in result.diagnostics]
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class ProvGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
-        except Exception:  # noqa: BLE001 - the last line of defence
+        except Exception:
             debug = bool(ctx.obj and ctx.obj.get("debug"))
             err("error[PROV901]: internal error: this is a bug in syncrules, not in your input.")
             err("Please report it with the command you ran and its input.")
@@ -98,7 +98,10 @@ _paths = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
 )
 _max_errors = click.option(
-    "--max-errors", type=click.IntRange(min=1), default=50, show_default=True,
+    "--max-errors",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
     help="Show at most this many diagnostics in text output.",
 )
 
@@ -106,8 +109,12 @@ _max_errors = click.option(
 @main.command()
 @_paths
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-    show_default=True, help="text to stderr; json (an array) or sarif (2.1.0) to stdout.",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text to stderr; json (an array) or sarif (2.1.0) to stdout.",
 )
 @_max_errors
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
@@ -126,11 +133,19 @@ def check(paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool) -> N
 @main.command(name="compile")
 @_paths
 @click.option(
-    "-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"), show_default=True, help="Output folder.",
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder.",
 )
 @click.option(
-    "--target", type=click.Choice(["json", "python", "all"]), default="all", show_default=True,
+    "--target",
+    type=click.Choice(["json", "python", "all"]),
+    default="all",
+    show_default=True,
     help="json: the Graph job configuration; python: the evaluator package.",
 )
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)

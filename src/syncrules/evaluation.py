@@ -84,8 +84,11 @@ def run_eval(request: EvalRequest) -> EvalResult:
     result = EvalResult(source, diags)
     if expr is None or not result.ok:
         return result
-    kwargs: dict[str, Any] = {"seed": request.seed, "default_domain": request.default_domain,
-                              "taken": request.taken}
+    kwargs: dict[str, Any] = {
+        "seed": request.seed,
+        "default_domain": request.default_domain,
+        "taken": request.taken,
+    }
     if request.now is not None:
         kwargs["now"] = request.now
     ctx = EvalContext(**kwargs)

@@ -43,7 +43,9 @@ def explain_function(name: str) -> str | None:
     from syncrules.check.types import arity
 
     low, high = arity(fn)
-    slots = f"{low}" if low == high else f"{low} to {high}" if high is not None else f"{low} or more"
+    slots = (
+        f"{low}" if low == high else f"{low} to {high}" if high is not None else f"{low} or more"
+    )
     params = []
     for p in fn.params:
         flags = "required" if p.required else "optional"
@@ -69,7 +71,10 @@ def explain_function(name: str) -> str | None:
     if fn.engine != "app":
         lines += ["", "Only in Entra Cloud Sync: not supported by app provisioning (PROV215)."]
     if not fn.deterministic:
-        lines += ["", "Not deterministic: results depend on the clock, a random seed or the target."]
+        lines += [
+            "",
+            "Not deterministic: results depend on the clock, a random seed or the target.",
+        ]
     if fn.targets:
         lines += ["", "Only for targets: " + ", ".join(sorted(fn.targets))]
     decision = _decisions().get(fn.name)

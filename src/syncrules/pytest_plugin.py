@@ -19,7 +19,9 @@ _STASH_MODULES = pytest.StashKey[dict[int, Any]]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("syncrules")
     group.addoption("--prov", action="store_true", help="collect .prov rule tests")
-    parser.addini("prov_tests", "collect .prov rule tests and fixture snapshots", type="bool", default=False)
+    parser.addini(
+        "prov_tests", "collect .prov rule tests and fixture snapshots", type="bool", default=False
+    )
 
 
 def _enabled(config: pytest.Config) -> bool:

@@ -21,9 +21,7 @@ from tests.conformance.runner import (
     same,
 )
 
-VECTORS = [
-    v for v in [*load(SHARED_VECTORS), *own_vectors()] if v.get("engine") != "cloud-sync"
-]
+VECTORS = [v for v in [*load(SHARED_VECTORS), *own_vectors()] if v.get("engine") != "cloud-sync"]
 
 
 def _interpreted(vector: dict[str, Any]) -> tuple[str, Any]:

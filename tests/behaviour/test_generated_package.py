@@ -46,14 +46,18 @@ def test_package_runs_without_syncrules(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [
-        "create", "Ada Lovelace", "ada@contoso.com", "Employees", [["employeeId", "1"]]
+        "create",
+        "Ada Lovelace",
+        "ada@contoso.com",
+        "Employees",
+        [["employeeId", "1"]],
     ]
 
 
 def test_hostile_prov_text_stays_data(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     payload = f'__import__("pathlib").Path({str(marker)!r}).touch()'
-    hostile = f'"""\n{payload}\n#\'\'\'\\\n{payload}'
+    hostile = f"\"\"\"\n{payload}\n#'''\\\n{payload}"
     prov = tmp_path / "hostile.prov"
     prov.write_text(
         f"""

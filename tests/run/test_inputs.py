@@ -86,7 +86,7 @@ def test_csv_rows_become_scim_users_through_the_source_csv_block() -> None:
     assert user["externalId"] == "1222"
     assert user["userName"] == "EMP1222@contoso.com"
     assert user["name"] == {"givenName": "Talya", "familyName": "Fleeta"}
-    assert user["active"] == "False"
+    assert user["active"] is False  # a Boolean SCIM attribute becomes a JSON boolean
     assert user[ENTERPRISE] == {"department": "Sales", "manager": {"value": "1684"}}
     assert ENTERPRISE in user["schemas"]
     assert ops[0].location.endswith("csv-with-2-records.csv:2")

@@ -175,7 +175,7 @@ _register(
         returns=S,
         description="Replaces text or .NET regex matches; the mode depends on the slots supplied.",
         example='Replace("john.doe@contoso.com", "@contoso.com", , , "", , ) -> "john.doe"',
-        null_rule='A NULL source yields NULL in modes 1-4 [inferred, §9]; the '
+        null_rule="A NULL source yields NULL in modes 1-4 [inferred, §9]; the "
         'replacementAttributeName mode uses that attribute only when source is NULL or "" (§1.5).',
         needs_context=True,
         min_args=2,

@@ -54,7 +54,7 @@ _register(
         returns=N,
         description="Bitwise AND of two numbers.",
         example="BitAnd(&HF, &HF7) -> 7",
-        null_rule='A NULL operand yields NULL [inferred]; a non-numeric operand is an evaluation error.',
+        null_rule="A NULL operand yields NULL [inferred]; a non-numeric operand is an evaluation error.",
     ),
     Function(
         name="CBool",
@@ -212,7 +212,7 @@ _register(
         example='IIF([country]="USA", [country], [department]) -> "USA" when country is "USA"',
         null_rule='A condition on a NULL or "" attribute is documented as unsupported; here a '
         'comparison with NULL is false and a NULL or "" condition takes valueIfFalse '
-        '[inferred, §7.4]; only the chosen branch is evaluated.',
+        "[inferred, §7.4]; only the chosen branch is evaluated.",
         min_args=3,
         notes=(
             "Keys from real exports: a comparison condition is split by the JSON backend into "

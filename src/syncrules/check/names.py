@@ -33,7 +33,7 @@ def check_source_ref(ref: AttrRef, ctx: CheckContext, bag: DiagnosticBag) -> Non
         ref.span,
         name=ref.name,
         hint=did_you_mean(ref.name, ctx.sources)
-        or "declare it in an `extension \"urn:...\" { Name: string }` block",
+        or 'declare it in an `extension "urn:..." { Name: string }` block',
     )
 
 

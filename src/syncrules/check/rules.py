@@ -63,9 +63,7 @@ def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None
     if defn is None:
         return  # reported by the names pass
     if defn.multivalued:
-        bag.add(
-            Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="multi-valued", name=defn.name
-        )
+        bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="multi-valued", name=defn.name)
     elif defn.type == "Reference":
         bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="reference", name=defn.name)
     elif defn.type == "DateTime":

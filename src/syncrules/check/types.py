@@ -158,7 +158,9 @@ class _ExprChecker:
         from syncrules.runtime import regexes
 
         if param.choices:
-            value = arg.name if isinstance(arg, Name) else arg.value if isinstance(arg, Str) else None
+            value = (
+                arg.name if isinstance(arg, Name) else arg.value if isinstance(arg, Str) else None
+            )
             if value is None:
                 return
             if value not in param.choices:
@@ -301,9 +303,7 @@ def check_expressions(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
         length = len(compact(mapping.expression))
         if length > MAX_EXPRESSION_LENGTH:
             bag.add(Code.EXPRESSION_TOO_LONG, mapping.expression.span, length=length)
-        check_expression(
-            mapping.expression, ctx, bag, matching=bool(mapping.matching_priority)
-        )
+        check_expression(mapping.expression, ctx, bag, matching=bool(mapping.matching_priority))
     for entry in job.csv:
         checker = _ExprChecker(ctx, bag, False)
         checker.run(entry.expression)

@@ -22,16 +22,18 @@ def _load_json_arg(value: str | None, option: str) -> Any:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise click.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=option)
+            raise click.BadParameter(
+                f"cannot read {path}: {exc.strerror}", param_hint=option
+            ) from None
         except UnicodeDecodeError:
-            raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=option)
+            raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=option) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             param_hint=option,
-        )
+        ) from None
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -45,7 +47,7 @@ def parse_now(value: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter(
             f"'{value}' is not an ISO-8601 time such as 2024-05-01T09:00:00Z", param_hint="--now"
-        )
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -61,16 +63,20 @@ def _jsonable(value: Any) -> Any:
 
 @click.command(name="eval")
 @click.argument("expression")
-@click.option("--input", "input_", metavar="JSON|@FILE", help="Attribute values: a flat JSON object.")
+@click.option(
+    "--input", "input_", metavar="JSON|@FILE", help="Attribute values: a flat JSON object."
+)
 @click.option("--now", metavar="ISO-8601", help="The clock for Now() (default: the real time).")
 @click.option("--seed", type=int, help="Seed for RandomString and Guid (repeatable results).")
 @click.option("--default-domain", metavar="DOMAIN", help="The tenant's default domain.")
 @click.option(
-    "--existing-values", metavar="JSON-ARRAY|@FILE",
+    "--existing-values",
+    metavar="JSON-ARRAY|@FILE",
     help="Values already present in the target (for SelectUniqueValue).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def eval_(
     expression: str,
     input_: str | None,
@@ -96,7 +102,9 @@ def eval_(
     if attributes is None:
         attributes = {}
     if not isinstance(attributes, dict):
-        raise click.BadParameter("must be a JSON object of attribute name to value", param_hint="--input")
+        raise click.BadParameter(
+            "must be a JSON object of attribute name to value", param_hint="--input"
+        )
     taken = _load_json_arg(existing_values, "--existing-values")
     if taken is None:
         taken = []

@@ -14,7 +14,10 @@ from syncrules.output import err, out
 @click.command(name="import")
 @click.argument("schema_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "-o", "--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
     help="The .prov file to write (default: <schema name>.prov in the current folder).",
 )
 @click.option("--name", help="The job name (default: from the document or the rule name).")

@@ -15,11 +15,14 @@ from syncrules.output import err, out
 @click.argument("old")
 @click.argument("new")
 @click.option(
-    "--fixtures", type=click.Path(path_type=Path, exists=True),
+    "--fixtures",
+    type=click.Path(path_type=Path, exists=True),
     help="SCIM users or bulk payloads (a .json file or a folder of them) to evaluate with both "
     "versions (default: the new job's <job>.fixtures/ folder).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
     """Compare two versions of a job: .prov files or folders, compiled JSON, or git REV:path.
 
@@ -45,18 +48,35 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
         err(f"error: {exc}")
         sys.exit(1)
     if fmt == "json":
-        out(json.dumps({
-            "changed": result.changed,
-            "settings": result.settings,
-            "changes": [
-                {"where": c.where, "area": c.area, "kind": c.kind, "subject": c.subject,
-                 "details": list(c.details)} for c in result.changes
-            ],
-            "records": [
-                {"fixture": r.fixture, "record": r.record, "externalId": r.external_id,
-                 "changes": r.lines} for r in result.records
-            ],
-        }, indent=2, ensure_ascii=False))
+        out(
+            json.dumps(
+                {
+                    "changed": result.changed,
+                    "settings": result.settings,
+                    "changes": [
+                        {
+                            "where": c.where,
+                            "area": c.area,
+                            "kind": c.kind,
+                            "subject": c.subject,
+                            "details": list(c.details),
+                        }
+                        for c in result.changes
+                    ],
+                    "records": [
+                        {
+                            "fixture": r.fixture,
+                            "record": r.record,
+                            "externalId": r.external_id,
+                            "changes": r.lines,
+                        }
+                        for r in result.records
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         out(f"plan: {old} -> {new}")
         for line in result.settings:
@@ -69,7 +89,9 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
             if not result.records:
                 out("  no record changes scope, action or values")
             for rec in result.records:
-                out(f"  {rec.fixture} record {rec.record} (externalId {json.dumps(rec.external_id)}):")
+                out(
+                    f"  {rec.fixture} record {rec.record} (externalId {json.dumps(rec.external_id)}):"
+                )
                 for line in rec.lines:
                     out(f"      {line}")
     if result.changed:

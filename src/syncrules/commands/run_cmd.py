@@ -27,8 +27,12 @@ from syncrules.run.directory import DEFAULT_PATH
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 _directory_option = click.option(
-    "--directory", "directory", type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_PATH, show_default=True, help="The target directory (a SQLite file).",
+    "--directory",
+    "directory",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_PATH,
+    show_default=True,
+    help="The target directory (a SQLite file).",
 )
 
 
@@ -81,26 +85,53 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
 
 @click.command(name="run")
 @click.argument("rules", type=click.Path(path_type=Path))
-@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path),
-              help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv.")
-@click.option("--input-format", type=click.Choice(["bulk", "jsonl", "csv"]),
-              help="Override the format detected from the extension.")
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["bulk", "jsonl", "csv"]),
+    help="Override the format detected from the extension.",
+)
 @_directory_option
 @click.option("--apply", is_flag=True, help="Write the changes (default: a plan, nothing written).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the JSON Lines provisioning log to this file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the JSON Lines provisioning log to this file.",
+)
 @click.option("--now", metavar="ISO-8601", help="The cycle's clock (Now(), activityDateTime).")
 @click.option("--seed", type=int, help="Seed for RandomString and Guid.")
 @click.option("--default-domain", metavar="DOMAIN", help="The tenant's default domain.")
 @click.option("--job", "job_name", help="The job to run when RULES holds several.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Operations per committed transaction with --apply.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Operations per committed transaction with --apply.",
+)
 def run(
-    rules: Path, input_path: Path, input_format: str | None, directory: Path, apply: bool,
-    fmt: str, output: Path | None, now: str | None, seed: int | None,
-    default_domain: str | None, job_name: str | None, batch_size: int,
+    rules: Path,
+    input_path: Path,
+    input_format: str | None,
+    directory: Path,
+    apply: bool,
+    fmt: str,
+    output: Path | None,
+    now: str | None,
+    seed: int | None,
+    default_domain: str | None,
+    job_name: str | None,
+    batch_size: int,
 ) -> None:
     """Run a whole provisioning cycle offline: one log record per input operation.
 
@@ -126,9 +157,17 @@ def run(
             err(f"error: cannot write {output}: {exc.strerror}")
             sys.exit(1)
     sink = _Sink(fmt, handle)
-    request = RunRequest(job=job, input_path=input_path, directory=directory, now=moment,
-                         input_format=input_format, apply=apply, seed=seed,
-                         default_domain=default_domain, batch_size=batch_size)
+    request = RunRequest(
+        job=job,
+        input_path=input_path,
+        directory=directory,
+        now=moment,
+        input_format=input_format,
+        apply=apply,
+        seed=seed,
+        default_domain=default_domain,
+        batch_size=batch_size,
+    )
     interactive = fmt == "text" and sys.stdout.isatty() and sys.stderr.isatty()
     try:
         if interactive:
@@ -156,8 +195,11 @@ def _run_with_progress(request: Any, sink: _Sink, run_job: Any) -> Any:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed}"),
-               TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}: {task.completed}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("operations", total=None)
 
@@ -204,21 +246,29 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
         count = store.count()
     finally:
         store.close()
-    err(f"imported {len(users)} user{'s' if len(users) != 1 else ''} into {directory} "
-        f"({count} in total)")
+    err(
+        f"imported {len(users)} user{'s' if len(users) != 1 else ''} into {directory} "
+        f"({count} in total)"
+    )
 
 
 @directory.command(name="export")
 @_directory_option
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file instead of stdout.",
+)
 def export(directory: Path, output: Path | None) -> None:
     """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor")."""
     from syncrules.run.directory import DirectoryError, Store
 
     if not directory.exists():
-        err(f"error: no directory at {directory} (run `prov run ... --apply` or "
-            "`prov directory import` first)")
+        err(
+            f"error: no directory at {directory} (run `prov run ... --apply` or "
+            "`prov directory import` first)"
+        )
         sys.exit(1)
     try:
         store = Store.open(directory, writable=False)

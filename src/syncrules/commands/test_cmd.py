@@ -14,12 +14,18 @@ from syncrules.output import err, out
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-k", "pattern", help="Only tests whose name contains PATTERN (or matches a glob).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
-    show_default=True, help="text to stderr; json or junit (XML) to stdout.",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="text to stderr; json or junit (XML) to stdout.",
 )
 @click.option("--coverage", is_flag=True, help="Report mappings, branches and clauses exercised.")
 @click.option(
-    "--threshold", type=click.FloatRange(0, 100), metavar="PERCENT",
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
     help="Fail (exit 1) when coverage is below PERCENT (implies --coverage; exact, no rounding).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
@@ -57,11 +63,14 @@ def test(
     code = 0 if report.ok else 1
     if not report.results:
         err("no tests found" + (f" matching {pattern!r}" if pattern else ""))
-    if threshold is not None and report.coverage is not None:
-        if not report.coverage.meets(threshold):
-            err(
-                f"error: coverage {report.coverage.covered}/{report.coverage.total} is below "
-                f"the threshold of {threshold:g}%"
-            )
-            code = 1
+    if (
+        threshold is not None
+        and report.coverage is not None
+        and not report.coverage.meets(threshold)
+    ):
+        err(
+            f"error: coverage {report.coverage.covered}/{report.coverage.total} is below "
+            f"the threshold of {threshold:g}%"
+        )
+        code = 1
     sys.exit(code)

@@ -94,7 +94,7 @@ CODES: dict[Code, CodeInfo] = {
         "no-job",
         "error",
         "no job block in this file or its imports",
-        "Every compiled .prov file declares exactly one job: `job \"Name\" { target entra "
+        'Every compiled .prov file declares exactly one job: `job "Name" { target entra '
         "actions create, update }`. Files that only hold shared extensions or mappings are fine "
         "as imports, but compiling one on its own needs a job block.",
     ),
@@ -103,13 +103,13 @@ CODES: dict[Code, CodeInfo] = {
         "error",
         "a second job block; a .prov file declares one job",
         "One .prov file compiles to one provisioning job. Put each job in its own file and share "
-        "common extensions and mappings with `import \"common.prov\"`.",
+        'common extensions and mappings with `import "common.prov"`.',
     ),
     Code.IMPORT_NOT_FOUND: CodeInfo(
         "import-not-found",
         "error",
         "imported file '{path}' not found",
-        "`import \"x.prov\"` is resolved relative to the importing file. The file must exist "
+        '`import "x.prov"` is resolved relative to the importing file. The file must exist '
         "and be readable.",
     ),
     Code.IMPORT_CYCLE: CodeInfo(
@@ -129,7 +129,7 @@ CODES: dict[Code, CodeInfo] = {
         "preserve-merge",
         "error",
         "the preserved schema cannot take the compiled rules: {detail}",
-        "`preserve \"file.json\"` names a schema (written by `prov import`) whose parts the "
+        '`preserve "file.json"` names a schema (written by `prov import`) whose parts the '
         ".prov language does not model; `prov compile` merges the compiled rules into it. The "
         "merge needs one synchronization rule and one User object mapping to update, and the "
         "source directory the rule reads from. Re-import the schema, or remove the preserve line.",
@@ -141,7 +141,7 @@ CODES: dict[Code, CodeInfo] = {
         "An attribute reference `[name]` must name a SCIM core User or Enterprise User attribute "
         "of the API source schema, or an attribute of a declared `extension`. Attribute names "
         "are case-sensitive, as in Entra. Declare custom HR attributes with "
-        "`extension \"urn:...\" { Name: string }`.",
+        '`extension "urn:..." { Name: string }`.',
     ),
     Code.UNKNOWN_TARGET_ATTRIBUTE: CodeInfo(
         "unknown-target-attribute",
@@ -206,7 +206,7 @@ CODES: dict[Code, CodeInfo] = {
         "warning",
         "'{text}' looks like a placeholder from a Microsoft sample",
         "Microsoft samples contain placeholders such as <AppIdWithoutHyphens> or "
-        "\"<Default ParentDistinguishedName>\" that must be replaced with real values.",
+        '"<Default ParentDistinguishedName>" that must be replaced with real values.',
     ),
     Code.UNKNOWN_SCIM_PATH: CodeInfo(
         "unknown-scim-path",
@@ -230,7 +230,7 @@ CODES: dict[Code, CodeInfo] = {
         "{detail}",
         "A test expects one of the actions create, update, enable, disable, delete, skip, none or "
         "fail, and gives records as JSON objects. `now` takes an ISO-8601 time such as "
-        "\"2024-05-01T09:00:00Z\".",
+        '"2024-05-01T09:00:00Z".',
     ),
     Code.WRONG_ARITY: CodeInfo(
         "wrong-arity",
@@ -245,14 +245,14 @@ CODES: dict[Code, CodeInfo] = {
         "{detail}",
         "The argument's type does not fit the parameter: a multi-valued attribute where one "
         "value is needed, a text literal where a number is needed, a boolean attribute where a "
-        "date is needed. Numeric parameters also accept numbers written as strings (\"1\").",
+        'date is needed. Numeric parameters also accept numbers written as strings ("1").',
     ),
     Code.INVALID_REGEX: CodeInfo(
         "invalid-regex",
         "error",
         "invalid regular expression: {detail}",
         "Patterns use the .NET regex dialect. Remember that string constants use backslash "
-        "escaping, so a regex backslash is written twice: \"\\\\d+\" is the pattern \\d+.",
+        'escaping, so a regex backslash is written twice: "\\\\d+" is the pattern \\d+.',
     ),
     Code.INVALID_DATE_FORMAT: CodeInfo(
         "invalid-date-format",
@@ -323,7 +323,7 @@ CODES: dict[Code, CodeInfo] = {
         "warning",
         "IIF condition reads '{name}', which may be absent or empty",
         "Entra documents that an IIF whose condition reads a null or empty attribute fails "
-        "the condition check. Use Switch (which treats a missing value as \"\") or guard the "
+        'the condition check. Use Switch (which treats a missing value as "") or guard the '
         "attribute with Coalesce.",
     ),
     Code.EXPRESSION_TOO_LONG: CodeInfo(

@@ -173,7 +173,7 @@ def _char_hint(text: str, offset: int, before: str) -> str | None:
     if ch in _QUOTES:
         return (
             f"'{ch}' is a typographic quote ({_QUOTES[ch]}), probably pasted from a word "
-            "processor or chat; Entra strings use straight double quotes \""
+            'processor or chat; Entra strings use straight double quotes "'
         )
     if ch == "`":
         return "a stray backtick (`), probably from Markdown; remove it"
@@ -216,7 +216,7 @@ def _char_hint(text: str, offset: int, before: str) -> str | None:
     if ch == "(" and before not in _OPERAND_END:
         return "parentheses only follow a function name; Entra has no grouping parentheses"
     if ch == "'":
-        return "Entra strings use double quotes \"...\", not single quotes"
+        return 'Entra strings use double quotes "...", not single quotes'
     if _AND_OR.match(text, offset) and before in _OPERAND_END:
         word = _AND_OR.match(text, offset).group(1)  # type: ignore[union-attr]
         return (
@@ -249,7 +249,7 @@ def syntax_cause(
                 return (
                     f"unterminated string: the string opened at {_at(source, opened)} is never "
                     f"closed; '{text[i]}' at {_at(source, i)} is a typographic quote "
-                    f"({_QUOTES[text[i]]}), not the straight quote \" that would close it"
+                    f'({_QUOTES[text[i]]}), not the straight quote " that would close it'
                 ), i
             if text[i] == "\n":
                 break
@@ -270,7 +270,7 @@ def syntax_cause(
     if whole.open_string is not None:
         return (
             f"the quotes do not pair up: the string opened at {_at(source, whole.open_string)} "
-            "is never closed, so a closing quote is probably missing (or a \\\" is unescaped) "
+            'is never closed, so a closing quote is probably missing (or a \\" is unescaped) '
             "before it"
         ), offset
     if here.stack and ch and before in _OPERAND_END and (ch in '["&-' or ch.isalnum() or ch == "_"):

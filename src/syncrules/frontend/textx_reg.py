@@ -1,7 +1,7 @@
 """textX registration: `textx list-languages` knows `prov`, `textx generate` compiles `.prov` files.
 
-    textx generate rules/api-to-entra.prov --target json -o build
-    textx generate rules/api-to-entra.prov --target python -o build
+textx generate rules/api-to-entra.prov --target json -o build
+textx generate rules/api-to-entra.prov --target python -o build
 """
 
 from __future__ import annotations

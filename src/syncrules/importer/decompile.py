@@ -75,7 +75,9 @@ def _pick(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     if not isinstance(rules, list) or not rules:
         raise ImportProblem("the schema has no synchronizationRules")
     known_targets = set(names.TARGET_DIRECTORY.values())
-    candidates = [r for r in rules if isinstance(r, dict) and r.get("targetDirectoryName") in known_targets]
+    candidates = [
+        r for r in rules if isinstance(r, dict) and r.get("targetDirectoryName") in known_targets
+    ]
     if not candidates:
         raise ImportProblem(
             "no synchronization rule targets "
@@ -110,11 +112,15 @@ def _target_kind(rule: dict[str, Any]) -> TargetKind:
     raise AssertionError("checked by _pick")
 
 
-def _extensions(schema: dict[str, Any], rule: dict[str, Any], notes: list[str]) -> dict[str, list[str]]:
+def _extensions(
+    schema: dict[str, Any], rule: dict[str, Any], notes: list[str]
+) -> dict[str, list[str]]:
     core = source_attributes()
     by_urn: dict[str, list[str]] = {}
     for directory in schema.get("directories") or []:
-        if not isinstance(directory, dict) or directory.get("name") != rule.get("sourceDirectoryName"):
+        if not isinstance(directory, dict) or directory.get("name") != rule.get(
+            "sourceDirectoryName"
+        ):
             continue
         for obj in directory.get("objects") or []:
             if not isinstance(obj, dict) or str(obj.get("name", "")).lower() != "user":
@@ -133,7 +139,9 @@ def _extensions(schema: dict[str, Any], rule: dict[str, Any], notes: list[str]) 
     return by_urn
 
 
-def decompile(doc: dict[str, Any], origin: str, preserve_name: str, name: str | None = None) -> Imported:
+def decompile(
+    doc: dict[str, Any], origin: str, preserve_name: str, name: str | None = None
+) -> Imported:
     """The .prov text for ``doc`` (a schema, or a compiled document with ``job`` and ``schema``)."""
     job_settings = doc.get("job") if isinstance(doc.get("job"), dict) else {}
     schema = doc.get("schema") if isinstance(doc.get("schema"), dict) else doc
@@ -143,7 +151,9 @@ def decompile(doc: dict[str, Any], origin: str, preserve_name: str, name: str | 
     kind = _target_kind(rule)
     job_name = name or job_settings.get("name") or str(rule.get("name") or "Imported job")
     flow_types = str(mapping.get("flowTypes") or "Add, Update, Delete")
-    actions = [_ACTIONS[w.strip().lower()] for w in flow_types.split(",") if w.strip().lower() in _ACTIONS]
+    actions = [
+        _ACTIONS[w.strip().lower()] for w in flow_types.split(",") if w.strip().lower() in _ACTIONS
+    ]
     if not actions:
         raise ImportProblem(f"flowTypes {flow_types!r} has no Add, Update or Delete")
     lines = [
@@ -193,13 +203,17 @@ def decompile(doc: dict[str, Any], origin: str, preserve_name: str, name: str | 
         if flow == "ObjectAddOnly":
             options += "  on create"
         elif flow not in ("Always", None):
-            notes.append(f"mapping to {target!r}: flowType {flow} is kept from the preserved schema")
+            notes.append(
+                f"mapping to {target!r}: flowType {flow} is kept from the preserved schema"
+            )
         behaviour = am.get("flowBehavior", "FlowWhenChanged")
         if behaviour not in ("FlowWhenChanged", None):
             notes.append(f"mapping to {target!r}: flowBehavior {behaviour} is kept")
         priority = int(am.get("matchingPriority") or 0)
         if priority:
-            matches.append((priority, f"match {compact(expr)} -> {target} priority {priority}{options}"))
+            matches.append(
+                (priority, f"match {compact(expr)} -> {target} priority {priority}{options}")
+            )
         else:
             plain.append((target, compact(expr), options))
     lines.append("")

@@ -133,7 +133,9 @@ def _agrees(parsed: Expr | None, built: Expr | None) -> bool:
             b = [b[0], b[2], b[3]]  # the 3-slot form binds the same parameters
         return len(a) == len(b) and all(_agrees(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(parsed, Compare) and isinstance(built, Compare):
-        return parsed.op == built.op and _agrees(parsed.left, built.left) and _agrees(
-            parsed.right, built.right
+        return (
+            parsed.op == built.op
+            and _agrees(parsed.left, built.left)
+            and _agrees(parsed.right, built.right)
         )
     return parsed == built

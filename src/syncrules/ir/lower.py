@@ -20,8 +20,8 @@ from syncrules.ir.nodes import (
     Clause,
     CsvEntry,
     Expectation,
-    Extension,
     ExtAttribute,
+    Extension,
     FlowType,
     GraphConfig,
     Job,
@@ -420,14 +420,18 @@ class _JobBuilder:
                             kind={"ExpectEquals": "equals", "ExpectNotSet": "not_set"}.get(
                                 ckind, "no_flow"
                             ),
-                            value=_json_value(check.check.value) if ckind == "ExpectEquals" else None,
+                            value=_json_value(check.check.value)
+                            if ckind == "ExpectEquals"
+                            else None,
                             span=span_of(check, src),
                         )
                     )
         span = span_of(item, src)
         if not given:
             self.bag.add(
-                Code.UNKNOWN_EXPECTATION, span, detail="a test needs at least one `given user {...}`"
+                Code.UNKNOWN_EXPECTATION,
+                span,
+                detail="a test needs at least one `given user {...}`",
             )
         if not saw_expect:
             self.bag.add(Code.UNKNOWN_EXPECTATION, span, detail="a test needs an `expect` line")

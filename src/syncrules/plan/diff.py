@@ -39,8 +39,12 @@ def _show(value: Any) -> str:
 
 def semantic(old: Side, new: Side) -> tuple[list[str], list[Change]]:
     settings = []
-    for key, label in (("target", "target"), ("actions", "actions"),
-                       ("deletionThreshold", "deletion threshold"), ("name", "job name")):
+    for key, label in (
+        ("target", "target"),
+        ("actions", "actions"),
+        ("deletionThreshold", "deletion threshold"),
+        ("name", "job name"),
+    ):
         a, b = old.document["job"].get(key), new.document["job"].get(key)
         if a != b:
             settings.append(f"~ {label}: {_show(a)} -> {_show(b)}")
@@ -64,7 +68,9 @@ def behavioural(old: Side, new: Side, fixtures: list[Path]) -> list[RecordChange
 
 def _record_lines(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     lines = []
-    if a.get("scopeGroup") != b.get("scopeGroup") or (a["action"] == "skip") != (b["action"] == "skip"):
+    if a.get("scopeGroup") != b.get("scopeGroup") or (a["action"] == "skip") != (
+        b["action"] == "skip"
+    ):
         lines.append(f"scope: {_show(a.get('scopeGroup'))} -> {_show(b.get('scopeGroup'))}")
     if a["action"] != b["action"]:
         lines.append(f"action: {a['action']} -> {b['action']}")

@@ -84,7 +84,9 @@ def _from_git(spec: str, workdir: Path) -> Side:
     folder = inside.parent if inside.suffix in (".prov", ".json") else inside
     archive = subprocess.run(
         ["git", "archive", "--format=tar", rev, "--", folder.as_posix() or "."],
-        cwd=root, capture_output=True, check=False,
+        cwd=root,
+        capture_output=True,
+        check=False,
     )
     if archive.returncode != 0:
         raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")

@@ -45,7 +45,11 @@ def read_records(path: Path) -> list[Any]:
         if isinstance(ops, list):
             out = []
             for op in ops:
-                data = next((v for k, v in op.items() if k.lower() == "data"), None) if isinstance(op, dict) else None
+                data = (
+                    next((v for k, v in op.items() if k.lower() == "data"), None)
+                    if isinstance(op, dict)
+                    else None
+                )
                 out.append(data)
             return out
         return [doc]

@@ -124,9 +124,7 @@ class _Directory:
             folded = value.casefold()
             if folded in extra:
                 return True
-            return any(
-                str(u.get(ctx.target, "")).casefold() == folded for u in self.users
-            )
+            return any(str(u.get(ctx.target, "")).casefold() == folded for u in self.users)
 
         return is_taken
 
@@ -149,14 +147,18 @@ def _parse_now(text: str | None) -> datetime:
 
 def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected is actual if isinstance(actual, bool) else str(actual).lower() == str(
-            expected
-        ).lower()
+        return (
+            expected is actual
+            if isinstance(actual, bool)
+            else str(actual).lower() == str(expected).lower()
+        )
     if isinstance(expected, int | float) and not isinstance(expected, bool):
         return str(actual) == str(expected) or actual == expected
     if isinstance(expected, list):
-        return isinstance(actual, list) and len(actual) == len(expected) and all(
-            _same(e, a) for e, a in zip(expected, actual, strict=True)
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(_same(e, a) for e, a in zip(expected, actual, strict=True))
         )
     return bool(expected == actual)
 
@@ -169,7 +171,9 @@ def _show(value: Any) -> str:
 
 def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
     started = time.perf_counter()
-    result = TestResult(case.name, case.span.file, case.span.line, case.span.col, job.name, "passed")
+    result = TestResult(
+        case.name, case.span.file, case.span.line, case.span.col, job.name, "passed"
+    )
     try:
         now = _parse_now(case.now)
     except ValueError:
