@@ -88,8 +88,9 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
         seen.add(key)
         local = DiagnosticBag()
         loaded = load_job(path, local)
+        for shown, source in loaded.sources.items():
+            result.sources.setdefault(shown, source)
         for unit in loaded.units:
-            result.sources.setdefault(unit.source.path, unit.source)
             if unit.path.resolve() != key:
                 imported.add(unit.path.resolve())
         if loaded.job is not None and not any(

@@ -92,6 +92,7 @@ class Loader:
 
     bag: DiagnosticBag
     units: list[_Unit] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
     _done: set[Path] = field(default_factory=set)
     _stack: list[Path] = field(default_factory=list)
 
@@ -111,6 +112,7 @@ class Loader:
         self._done.add(key)
         if source is None:
             return
+        self.sources[source.path] = source  # kept even when parsing fails: excerpts for errors
         model = parse_source(source, self.bag)
         if model is None:
             return
@@ -512,6 +514,7 @@ class Loaded:
     job: Job | None
     has_own_job: bool  # the root file itself (not an import) contains the job block
     units: list[_Unit]
+    sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
 def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
@@ -519,7 +522,7 @@ def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
     loader = Loader(bag)
     loader.load(path)
     if not loader.units:
-        return Loaded(None, False, [])
+        return Loaded(None, False, [], loader.sources)
     builder = _JobBuilder(bag, path)
     builder.collect_aliases(loader.units)
     for unit in loader.units:
@@ -527,9 +530,9 @@ def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
     root = loader.units[-1]
     own = any(type(i).__name__ == "Job" for i in root.model.items)
     if root.path.resolve() != path.resolve():  # the root failed to parse; only imports loaded
-        return Loaded(None, False, loader.units)
+        return Loaded(None, False, loader.units, loader.sources)
     # A file with declarations but no job block (in it or its imports) is a library of shared
     # extensions and mappings: fine on its own. An empty file, or tests with no job, is PROV003.
     kinds = {type(i).__name__ for i in root.model.items}
     library = bool(kinds) and "Test" not in kinds and not own
-    return Loaded(builder.build(library=library), own, loader.units)
+    return Loaded(builder.build(library=library), own, loader.units, loader.sources)
