@@ -13,7 +13,6 @@ text lines in text mode.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +22,7 @@ import click
 
 from syncrules.output import err, out
 from syncrules.run.directory import DEFAULT_PATH
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+from syncrules.run.log import LogRecord
 
 _directory_option = click.option(
     "--directory",
@@ -37,27 +35,39 @@ _directory_option = click.option(
 
 
 class _Sink:
-    """Writes records as they come: JSON Lines to a file/stdout, text lines to stdout."""
+    """Writes records as they come: JSON Lines to a file/stdout, text lines to stdout (both in
+    chunks)."""
 
     def __init__(self, fmt: str, output: IO[str] | None) -> None:
         self.fmt = fmt
         self.output = output
         self.buffer: list[str] = []
+        self.lines: list[str] = []
 
-    def __call__(self, record: dict[str, Any]) -> None:
-        from syncrules.run.report import record_line
+    def __call__(self, record: LogRecord) -> None:
+        if self.output is not None or self.fmt == "json":
+            line = record.text()
+            if self.output is not None:
+                self.lines.append(line)
+                if len(self.lines) >= 256:
+                    self._write()
+            if self.fmt == "json" and self.output is None:
+                self.buffer.append(line)
+        if self.fmt == "text":
+            from syncrules.run.report import record_line
 
-        line = _ENCODE(record)
-        if self.output is not None:
-            self.output.write(line + "\n")
-        if self.fmt == "json" and self.output is None:
-            self.buffer.append(line)
-        elif self.fmt == "text":
-            self.buffer.append(record_line(record))
+            self.buffer.append(record_line(record.data()))
         if len(self.buffer) >= 256:
             self.flush()
 
+    def _write(self) -> None:
+        if self.output is not None and self.lines:
+            self.lines.append("")
+            self.output.write("\n".join(self.lines))
+            self.lines = []
+
     def flush(self) -> None:
+        self._write()
         if self.buffer:
             out("\n".join(self.buffer))
             self.buffer = []

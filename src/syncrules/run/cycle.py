@@ -2,8 +2,9 @@
 directory → one provisioning-log record per operation.
 
 Per operation, as the service does it: the import (a bad operation fails alone); matching by
-priority against the directory (``MultipleMatches`` fails); ``decide`` of the generated code
-(scoping, flow types, create / update / enable / disable / delete / skip / none / fail); the
+priority against the directory (``MultipleMatches`` fails); the decision of the generated code
+(scoping, flow types, create / update / enable / disable / delete / skip / none / fail: its
+``evaluate``, which calls back ``find`` with the matching keys to look the user up); the
 UPN collision check (a create, or an update of ``userPrincipalName``, whose value another user
 holds fails with ``AzureActiveDirectoryConflict``, as Entra has no duplicate check); reference
 resolution; the export.
@@ -27,7 +28,6 @@ so a second record for the same worker still matches the user the first one crea
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,7 +39,7 @@ from syncrules.ir.nodes import Call, Job
 from syncrules.ir.visitor import iter_nodes
 from syncrules.run.directory import TargetUser
 from syncrules.run.inputs import Operation
-from syncrules.run.log import IdMaker, OpResult, RunInfo
+from syncrules.run.log import IdMaker, LogRecord, OpResult, RunInfo
 from syncrules.run.references import DeferredRecords, PendingRef, References, scratch
 from syncrules.run.settle import Settling
 from syncrules.run.state import WorkingState
@@ -48,7 +48,7 @@ from syncrules.runtime.scim import lookup
 
 UNIQUE_ATTRIBUTES = ("userPrincipalName",)
 ACCOUNT_STATE = {"entra": "accountEnabled", "ad": "accountDisabled"}
-Emit = Callable[[dict[str, Any]], None]
+Emit = Callable[[LogRecord], None]
 
 
 @dataclass
@@ -90,8 +90,8 @@ class Cycle(Settling):
     ) -> None:
         self.job = job
         self.model = evaluator.JOB
-        package = evaluator.__name__.rpartition(".")[0]
-        self.rt = importlib.import_module(f"{package}._runtime.cycle")
+        self.evaluate = evaluator.evaluate
+        self._found: tuple[str | None, str | None, TargetUser | None] = (None, None, None)
         self.state = state
         self.options = options
         self.emit_record = emit
@@ -158,18 +158,10 @@ class Cycle(Settling):
             _field(user, "userName"))
         result.step("import", "success", f"Received User '{anchor}' ({op.location})",
                     bulkId=op.bulk_id, SourceAnchor=anchor)
-        rt, ctx = self.rt, self.ctx
-        attrs = rt.source_values(self.model, user)
-        ctx.target = None
-        keys = rt.matching_keys(self.model, attrs, ctx)
-        matched, problem = self._match(keys, result)
-        existing = self.state.get(matched) if matched else None
-        self._exclude = matched
-        outcome = rt.decide(
-            self.model, user, existing.attributes if existing else None, ctx,
-            was_provisioned=None if existing is None else existing.anchor is not None,
-            attrs=attrs, keys=keys,
-        )
+        self.ctx.target = None
+        self._found = (None, None, None)
+        outcome = self.evaluate(user, None, self.ctx, find=self._find)
+        _, problem, existing = self._found
         self._scope_step(result, outcome.scope)
         if problem and outcome.scope.in_scope:
             result.fail("matching", "MultipleMatches", problem)
@@ -180,6 +172,19 @@ class Cycle(Settling):
             result.target_name = _scalar_text(existing.attributes.get("displayName"))
         handler = getattr(self, f"_on_{outcome.action}")
         handler(result, outcome, existing, anchor)
+
+    def _find(self, keys: list[tuple[str, Any]]) -> tuple[dict[str, Any] | None, bool | None]:
+        """The evaluator's ``find``: match the keys against the working state (noting what was
+        found in ``_found``); returns the matched user's attributes and whether it was
+        provisioned (has a source anchor)."""
+        assert self._current is not None
+        matched, problem = self._match(keys, self._current)
+        existing = self.state.get(matched) if matched else None
+        self._exclude = matched
+        self._found = (matched, problem, existing)
+        if existing is None:
+            return None, None
+        return existing.attributes, existing.anchor is not None
 
     def _match(
         self, keys: list[tuple[str, Any]], result: OpResult
@@ -284,7 +289,7 @@ class Cycle(Settling):
         patch = {k: new for k, (_, new) in changes.items()}
         if action == "disable" and self._hold(result, existing.id, patch):
             return
-        self.state.update(existing.id, patch, anchor=anchor)
+        self.state.update(existing.id, patch, anchor=anchor, current=existing)
         result.applied = self.options.apply
         result.step("export", "success",
                     f"Updated {len(changes)} attribute(s) of user {existing.id}" + self._mode(),
@@ -357,7 +362,8 @@ class Cycle(Settling):
             current = existing.attributes.get(name) if existing else None
             resolved = self.refs.resolve(str(value))
             if resolved is not None:
-                for earlier in self.refs.clear(user_id, name):
+                # a user created just now has nothing escrowed yet
+                for earlier in self.refs.clear(user_id, name) if existing is not None else ():
                     self._superseded(earlier, result.index)
                 if resolved != current:
                     changes[name] = (current, resolved)

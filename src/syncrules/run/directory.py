@@ -15,7 +15,8 @@ The index covers ``DEFAULT_INDEXED`` plus whatever a run asks for (``ensure_inde
 read-only directory lacks one, the values are indexed into a TEMP table for that session only,
 so a plan never writes to the file. Every write of a user updates its index rows in the same
 transaction, so a crash (or an interrupted run) leaves users and index consistent; ``verify``
-checks that.
+checks that. A directory that starts empty (a first, bulk load) keeps a Bloom filter of the
+values and anchors written (``run.bloom``), so lookups that cannot match skip their query.
 
 Import/export: a JSON array of users, each its attributes plus ``"_id"`` and ``"_anchor"``,
 sorted by anchor then id, keys sorted: byte-identical for the same state.
@@ -31,11 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syncrules.run.bloom import Bloom
+
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
 DEFAULT_INDEXED = frozenset({"employeeId", "userPrincipalName"})
 #: SQLite page cache per connection (KiB): bounded, so memory does not grow with the directory.
 CACHE_KIB = 32768
+#: WAL pages between automatic checkpoints while writing.
+WAL_PAGES = 10000
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,11 +108,22 @@ def _truthy(value: Any) -> bool:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# The same encoder, made once instead of per call (what _ENCODE does inside, without the
+# circular-reference check: attributes are plain JSON values).
+_C_ENCODER = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
+    else None
+)
 
 
 def dumps_attributes(attributes: dict[str, Any]) -> str:
     """Stored form of a user's attributes (the export sorts keys, the store need not)."""
-    return _ENCODE(attributes)
+    if _C_ENCODER is None:  # pragma: no cover - CPython has the C encoder
+        return _ENCODE(attributes)
+    return "".join(_C_ENCODER(attributes, 0))
 
 
 _FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
@@ -126,6 +142,11 @@ class Store:
         self.writable = writable
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
+        # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
+        # value this store writes, so lookups that cannot match skip the query; one that holds
+        # users already does not (filling the filter would read the whole directory).
+        empty = conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None
+        self._bloom: Bloom | None = Bloom() if empty else None
 
     # ---- opening ----------------------------------------------------------------------------
 
@@ -150,6 +171,8 @@ class Store:
                 # close() switches back, so readers (plans) find a plain rollback-journal file
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
+                # checkpoint (the one step that syncs) every ~40 MiB of log, not every 4 MiB
+                conn.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
                 conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
                 conn.executescript(_DDL)
                 _init_meta(conn)
@@ -233,6 +256,8 @@ class Store:
         rows = self.conn.execute("SELECT id, attributes FROM users").fetchall()
         for user_id, text in rows:
             for value in folded_values(json.loads(text).get(attr)):
+                if self._bloom is not None:
+                    self._bloom.add((attr, value))
                 self.conn.execute(
                     f"INSERT OR IGNORE INTO {table}(attribute, value, user_id) VALUES (?, ?, ?)",
                     (attr, value, user_id),
@@ -257,9 +282,13 @@ class Store:
             sql = _FIND_TEMP
         else:
             raise AssertionError(f"{attribute} is not indexed: call ensure_indexed first")
+        if self._bloom is not None and (attribute, folded) not in self._bloom:
+            return []
         return [r[0] for r in self.conn.execute(sql, (attribute, folded))]
 
     def find_anchor(self, anchor: str) -> list[str]:
+        if self._bloom is not None and (anchor,) not in self._bloom:
+            return []
         return [r[0] for r in self.conn.execute(_FIND_ANCHOR, (anchor,))]
 
     def count(self) -> int:
@@ -279,6 +308,12 @@ class Store:
             for attr in sorted(self._indexed & user.attributes.keys())
             for value in folded_values(user.attributes[attr])
         ]
+        bloom = self._bloom
+        if bloom is not None:
+            if user.anchor is not None:
+                bloom.add((user.anchor,))
+            for attr, value, _ in rows:
+                bloom.add((attr, value))
         if rows:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) VALUES (?, ?, ?)",
@@ -294,12 +329,16 @@ class Store:
             (user.anchor, dumps_attributes(user.attributes), int(is_enabled(user.attributes)),
              user.updated_cycle, user.id),
         )
+        if self._bloom is not None and user.anchor is not None:
+            self._bloom.add((user.anchor,))
         for attr in sorted(self._indexed.intersection(changed)):
             self.conn.executemany(
                 "DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
                 [(attr, value, user.id) for value in folded_values(old.get(attr))],
             )
             for value in folded_values(user.attributes.get(attr)):
+                if self._bloom is not None:
+                    self._bloom.add((attr, value))
                 self.conn.execute(
                     "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) "
                     "VALUES (?, ?, ?)",

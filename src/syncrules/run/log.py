@@ -17,6 +17,10 @@ shown as ``"[Redact]"``. Error codes (syncrules' own where Entra's are not docum
 ``InvalidOperation``, ``MissingMatchingValue``, ``MultipleMatches``,
 ``ExpressionEvaluationFailed``, ``AzureActiveDirectoryConflict``, ``ReferenceNotFound``
 (a warning), ``DeletionThresholdExceeded`` (staged).
+
+A record reaches the run's sink as a ``LogRecord``: ``data()`` is the dict, ``text()`` the JSON
+Lines text ``encode(data())`` would give, built without the dict (``record_text``; the hot path
+of a run, tested equal to the dict's encoding).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import operator
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,11 +67,13 @@ def stable_id(*parts: object) -> str:
 
 
 def _uuid5(digest: Any) -> str:
-    raw = bytearray(digest.digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x50
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    text = raw.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    # the first 16 bytes as a UUID: version 5 (high nibble of byte 6), RFC 4122 variant (the two
+    # top bits of byte 8 are 10), as uuid.UUID(bytes=..., version=5) would set them
+    h = digest.hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {c: "89ab"[int(c, 16) & 0x3] for c in "0123456789abcdef"}
 
 
 class IdMaker:
@@ -121,7 +128,13 @@ class OpResult:
         for key, value in details.items():
             if value is not None and value.__class__ is not str:
                 details[key] = _text(value)
-        self.steps.append(Step(kind, status, description, details))
+        # kept in record order (STEP_ORDER; steps of one kind as they came), so a record needs
+        # no sort: matching is found before scoping is reported, the rest come in order
+        steps, order = self.steps, STEP_ORDER[kind]
+        i = len(steps)
+        while i and STEP_ORDER[steps[i - 1].kind] > order:
+            i -= 1
+        steps.insert(i, Step(kind, status, description, details))
 
     def fail(self, kind: str, code: str, reason: str, details: str | None = None) -> None:
         self.action, self.status = "fail", "failure"
@@ -140,8 +153,8 @@ class OpResult:
 
     def to_row(self) -> tuple[Any, ...]:
         """Plain data (for ``marshal``): the fields in order, steps as tuples."""
-        row = [getattr(self, name) for name in _FIELDS]
-        row[_STEPS] = tuple((s.kind, s.status, s.description, s.details) for s in self.steps)
+        row = list(_GET_FIELDS(self))
+        row[_STEPS] = tuple([(s.kind, s.status, s.description, s.details) for s in self.steps])
         row[_CHANGES] = tuple(self.changes)
         return tuple(row)
 
@@ -150,10 +163,11 @@ class OpResult:
         values = list(row)
         values[_STEPS] = [Step(*s) for s in values[_STEPS]]
         values[_CHANGES] = [tuple(c) for c in values[_CHANGES]]
-        return cls(**dict(zip(_FIELDS, values, strict=True)))
+        return cls(*values)
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(OpResult))
+_GET_FIELDS = operator.attrgetter(*_FIELDS)
 _STEPS = _FIELDS.index("steps")
 _CHANGES = _FIELDS.index("changes")
 
@@ -182,6 +196,14 @@ class RunInfo:
     def change_id(self) -> IdMaker:
         return IdMaker("change", self.cycle_id)
 
+    @functools.cached_property
+    def json_parts(self) -> tuple[str, str]:
+        return _run_parts(self)
+
+    @functools.cached_property
+    def json_job(self) -> str:
+        return f', "jobId": {_j(self.job_id)}, "jobName": {_j(self.job_name)}'
+
 
 def _text(value: Any) -> str | None:
     """A value as the log shows it (Graph's modified properties are strings)."""
@@ -194,6 +216,18 @@ def _text(value: Any) -> str | None:
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _ordered(steps: list[Step]) -> list[Step]:
+    """The steps in record order (``OpResult.step`` keeps them so; a list built otherwise is
+    sorted, stably)."""
+    last = -1
+    for step in steps:
+        order = STEP_ORDER[step.kind]
+        if order < last:
+            return sorted(steps, key=lambda s: STEP_ORDER[s.kind])
+        last = order
+    return steps
 
 
 def provisioning_action(result: OpResult) -> str:
@@ -240,7 +274,7 @@ def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
                 "provisioningStepType": step.kind,
                 "status": step.status,
             }
-            for step in sorted(result.steps, key=lambda s: STEP_ORDER[s.kind])
+            for step in _ordered(result.steps)
         ],
         "modifiedProperties": properties,
         "sourceIdentity": {
@@ -265,3 +299,129 @@ def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
             "applied": result.applied,
         },
     }
+
+
+# ---- the record as JSON text ----------------------------------------------------------------
+
+#: How `prov run` writes a record (one JSON Lines line); ``record_text`` gives the same text.
+encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _j(value: Any) -> str:
+    """One JSON value as ``encode`` writes it inside a record."""
+    if value.__class__ is str:
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return encode(value)
+
+
+_quote = json.encoder.encode_basestring  # what encode() uses for strings (ensure_ascii=False)
+
+
+def _run_parts(info: RunInfo) -> tuple[str, str]:
+    """The JSON text every record of a run shares: after the id, and from sourceSystem on."""
+    target_system = "Microsoft Entra ID" if info.target == "entra" else "Active Directory"
+    middle = (
+        f", {_j('activityDateTime')}: {_j(info.activity)}, {_j('cycleId')}: {_j(info.cycle_id)}"
+    )
+    tail = (
+        ', "sourceSystem": {"id": null, "displayName": "API-driven provisioning", '
+        '"details": {}}, "targetSystem": {"id": null, "displayName": '
+        f'{_j(target_system)}, "details": {{}}}}'
+    )
+    return middle, tail
+
+
+_STEP_HEAD = {kind: f'{{"name": {_j(name)}, "description": ' for kind, name in STEP_NAMES.items()}
+_STEP_KIND = {kind: f', "provisioningStepType": {_j(kind)}, "status": ' for kind in STEP_NAMES}
+_PROPERTY_HEAD: dict[str, str] = {}  # '{"displayName": <name>, "oldValue": ' by name
+
+
+def record_text(info: RunInfo, result: OpResult) -> str:
+    """``encode(build_record(info, result))``, built straight from the result (the hot path of
+    `prov run`: a record is written per operation)."""
+    try:
+        return _record_text(info, result)
+    except TypeError:  # a value of a kind the fast path does not expect: the general encoder
+        return encode(build_record(info, result))
+
+
+def _record_text(info: RunInfo, result: OpResult) -> str:
+    q = _quote  # strings only (a TypeError otherwise)
+    middle, tail = info.json_parts
+    index = result.index
+    status = result.status
+    if result.error_code is not None and status != "success":
+        category = "failure" if status == "failure" else "nonServiceFailure"
+        error = (
+            f'{{"errorCode": {q(result.error_code)}, "reason": {_j(result.error_reason)}, '
+            f'"additionalDetails": {_j(result.error_details)}, "errorCategory": "{category}"}}'
+        )
+    else:
+        error = "null"
+    step_texts = []
+    for step in _ordered(result.steps):
+        details = ", ".join([
+            f"{q(k)}: {'null' if v is None else q(v)}" for k, v in step.details.items()
+        ])
+        step_texts.append(
+            f"{_STEP_HEAD[step.kind]}{q(step.description)}, \"details\": {{{details}}}"
+            f"{_STEP_KIND[step.kind]}{q(step.status)}}}"
+        )
+    properties = []
+    redacted = info.redacted
+    heads = _PROPERTY_HEAD
+    for name, old, new in result.changes:
+        if name in redacted:
+            old = None if old is None else "[Redact]"
+            new = None if new is None else "[Redact]"
+        head = heads.get(name)
+        if head is None:
+            head = f'{{"displayName": {q(name)}, "oldValue": '
+            if len(heads) < 4096:  # target attribute names: a few dozen per job
+                heads[name] = head
+        old_text = "null" if old is None else q(old if old.__class__ is str else _text(old))
+        new_text = "null" if new is None else q(new if new.__class__ is str else _text(new))
+        properties.append(f'{head}{old_text}, "newValue": {new_text}}}')
+    source_id, source_name = result.source_id, result.source_name
+    target_id, target_name = result.target_id, result.target_name
+    bulk_id = result.bulk_id
+    return (
+        f'{{"id": "{info.record_id(index)}"{middle}, "changeId": "{info.change_id(index)}"'
+        f'{info.json_job}, "provisioningAction": {q(provisioning_action(result))}, '
+        f'"provisioningStatusInfo": {{"status": {q(status)}, "errorInformation": {error}}}, '
+        f'"provisioningSteps": [{", ".join(step_texts)}], '
+        f'"modifiedProperties": [{", ".join(properties)}], '
+        f'"sourceIdentity": {{"id": {"null" if source_id is None else q(source_id)}, '
+        f'"displayName": {"null" if source_name is None else q(source_name)}, '
+        f'"identityType": "User", "details": {{}}}}, '
+        f'"targetIdentity": {{"id": {"null" if target_id is None else q(target_id)}, '
+        f'"displayName": {"null" if target_name is None else q(target_name)}, '
+        f'"identityType": "User", "details": {{}}}}{tail}, '
+        f'"syncrulesAction": {q(result.action)}, '
+        f'"syncrulesOperation": {{"index": {_j(index)}, '
+        f'"bulkId": {"null" if bulk_id is None else q(bulk_id)}, '
+        f'"location": {q(result.location)}, "applied": {_j(result.applied)}}}}}'
+    )
+
+
+class LogRecord:
+    """One record handed to the run's sink: as a dict (``data``) or as the JSON text `prov run`
+    writes (``text``), each built on demand."""
+
+    __slots__ = ("info", "result")
+
+    def __init__(self, info: RunInfo, result: OpResult) -> None:
+        self.info = info
+        self.result = result
+
+    def data(self) -> dict[str, Any]:
+        return build_record(self.info, self.result)
+
+    def text(self) -> str:
+        return record_text(self.info, self.result)

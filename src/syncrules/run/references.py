@@ -9,6 +9,8 @@ a held delete/disable) are kept too.
 Both live in a private temporary SQLite database (``sqlite3.connect("")``: on disk, deleted on
 close), not in Python objects, so a run whose managers mostly come after their reports (half of
 them, in a randomly ordered HR export) keeps a flat memory profile at a million records.
+Inserts are buffered (at most ``BATCH`` rows) and written in one statement before anything
+reads their table.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ CREATE TABLE verdicts (
 ) WITHOUT ROWID;
 """
 
+#: Rows buffered before they are written to the scratch database in one statement.
+BATCH = 1000
+
 #: What the end of the cycle decided about one escrowed value: "resolved" (``target``, the old
 #: ``current`` value, ``other`` 1 when it changed the attribute), "superseded" (``other`` = the
 #: operation whose value won), "missing" or "gone" (the referring user no longer exists).
@@ -55,6 +60,21 @@ class References:
         self.state = state
         self.conn = conn
         self._seq = 0
+        # rows not inserted yet, written in batches (before anything reads their table)
+        self._pending: list[tuple[str, str, int, str]] = []
+        self._verdicts: list[Verdict] = []
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.conn.executemany(
+                "INSERT INTO pending(user_id, attribute, op_index, anchor) VALUES (?, ?, ?, ?)",
+                self._pending,
+            )
+            self._pending = []
+        if self._verdicts:
+            self.conn.executemany("INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                  self._verdicts)
+            self._verdicts = []
 
     def resolve(self, anchor: str) -> str | None:
         """The target id of the user provisioned from ``anchor`` (None when there is none)."""
@@ -62,13 +82,13 @@ class References:
         return ids[0] if ids else None
 
     def escrow(self, user_id: str, ref: PendingRef) -> None:
-        self.conn.execute(
-            "INSERT INTO pending(user_id, attribute, op_index, anchor) VALUES (?, ?, ?, ?)",
-            (user_id, ref.attribute, ref.index, ref.anchor),
-        )
+        self._pending.append((user_id, ref.attribute, ref.index, ref.anchor))
+        if len(self._pending) >= BATCH:
+            self._flush()
 
     def clear(self, user_id: str, attribute: str) -> list[PendingRef]:
         """Drop the escrowed values of one user's attribute (a newer value resolved)."""
+        self._flush()
         rows = self.conn.execute(
             "SELECT op_index, anchor FROM pending WHERE user_id = ? AND attribute = ? "
             "ORDER BY op_index", (user_id, attribute),
@@ -81,6 +101,7 @@ class References:
 
     def forget(self, index: int) -> list[PendingRef]:
         """Drop the escrowed values an operation carried (it was staged, so never applied)."""
+        self._flush()
         rows = self.conn.execute(
             "SELECT attribute, anchor FROM pending WHERE op_index = ?", (index,)
         ).fetchall()
@@ -90,6 +111,7 @@ class References:
 
     def drain(self) -> Iterator[tuple[str, str, list[PendingRef]]]:
         """Every (user id, attribute, escrowed values in input order), ordered by the first."""
+        self._flush()
         cursor = self.conn.execute(
             "SELECT p.user_id, p.attribute, p.op_index, p.anchor FROM pending p JOIN "
             "(SELECT user_id, attribute, min(op_index) AS first FROM pending "
@@ -116,13 +138,15 @@ class References:
         """Record the end-of-cycle verdict for one escrowed value (applied when its record is
         written, so a kept record is read back once)."""
         self._seq += 1
-        self.conn.execute(
-            "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ref.index, self._seq, kind, ref.attribute, ref.anchor, target, current, other),
+        self._verdicts.append(
+            (ref.index, self._seq, kind, ref.attribute, ref.anchor, target, current, other)
         )
+        if len(self._verdicts) >= BATCH:
+            self._flush()
 
     def verdicts(self) -> Iterator[Verdict]:
         """Every verdict, by operation index then in the order decided."""
+        self._flush()
         cursor = self.conn.execute("SELECT * FROM verdicts ORDER BY op_index, seq")
         rows = cursor.fetchmany(1000)
         while rows:
@@ -136,24 +160,39 @@ class DeferredRecords:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.count = 0
+        self._unwritten: dict[int, bytes] = {}  # records put since the last batch was written
+
+    def _flush(self) -> None:
+        if self._unwritten:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO deferred(op_index, data) VALUES (?, ?)",
+                self._unwritten.items(),
+            )
+            self._unwritten = {}
 
     def put(self, result: OpResult) -> None:
         if not result.spilled:
             self.count += 1
         result.spilled = True
-        self.conn.execute(
-            "INSERT OR REPLACE INTO deferred(op_index, data) VALUES (?, ?)",
-            (result.index, marshal.dumps(result.to_row())),
-        )
+        self._unwritten[result.index] = marshal.dumps(result.to_row())
+        if len(self._unwritten) >= BATCH:
+            self._flush()
 
     def get(self, index: int) -> OpResult | None:
-        row = self.conn.execute(
-            "SELECT data FROM deferred WHERE op_index = ?", (index,)
-        ).fetchone()
-        return None if row is None else OpResult.from_row(marshal.loads(row[0]))
+        data = self._unwritten.get(index)
+        if data is None:
+            row = self.conn.execute(
+                "SELECT data FROM deferred WHERE op_index = ?", (index,)
+            ).fetchone()
+            if row is None:
+                return None
+            data = row[0]
+        return OpResult.from_row(marshal.loads(data))
 
     def discard(self, result: OpResult) -> None:
         if result.spilled:
+            # buffered, written in an earlier batch, or both (put again since)
+            self._unwritten.pop(result.index, None)
             self.conn.execute("DELETE FROM deferred WHERE op_index = ?", (result.index,))
             result.spilled = False
             self.count -= 1
@@ -162,6 +201,7 @@ class DeferredRecords:
         """Every record still kept, in index order (the table is emptied)."""
         last = 0
         while True:
+            self._flush()
             rows = self.conn.execute(
                 "SELECT op_index, data FROM deferred WHERE op_index > ? ORDER BY op_index "
                 "LIMIT 1000", (last,),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from syncrules.run.log import OpResult, build_record, provisioning_action
+from syncrules.run.log import LogRecord, OpResult, provisioning_action
 from syncrules.run.references import PendingRef
 
 if TYPE_CHECKING:
@@ -179,6 +179,6 @@ class Settling:
         result.written = True
         self.summary.counts[(result.action, provisioning_action(result), result.status)] += 1
         self.summary.total += 1
-        self.emit_record(build_record(self.info, result))
+        self.emit_record(LogRecord(self.info, result))
 
 

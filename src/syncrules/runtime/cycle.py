@@ -3,6 +3,9 @@
 The generated evaluator module holds the job as data tables plus one compiled function per
 mapping; this module interprets the tables: scoping, matching keys, the target values for a
 create or an update, and the decision (create, update, enable, disable, delete, skip, none, fail).
+The outcome builders (``leaving``, ``unmatchable``, ``not_created``, ``failure``, ``created``,
+``updated``, ``out_of_scope``) are shared with the generated module's fused ``evaluate``, which
+does the same work in one function specialised to its job.
 
 Contract: standard library only, plus sibling runtime modules (copied into generated packages).
 """
@@ -98,7 +101,7 @@ def source_values(model: JobModel, user: Mapping[str, Any]) -> dict[str, Any]:
 
 def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) -> ScopeDecision:
     if not model.scope:
-        return ScopeDecision(True, None, reason="no scoping filter: every record is in scope")
+        return ScopeDecision(True, None, [], NO_SCOPING)
     failed: list[tuple[str, str]] = []
     for group in model.scope:
         for clause in group.clauses:
@@ -111,6 +114,15 @@ def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) ->
                 break
         else:
             return ScopeDecision(True, group.name, failed, f'in scope by group "{group.name}"')
+    return out_of_scope(failed)
+
+
+#: The reason of a job without a scoping filter.
+NO_SCOPING = "no scoping filter: every record is in scope"
+
+
+def out_of_scope(failed: list[tuple[str, str]]) -> ScopeDecision:
+    """The decision when every group failed; ``failed`` holds each group's first false clause."""
     reason = "; ".join(f'group "{g}": {c} is false' for g, c in failed)
     return ScopeDecision(False, None, failed, "out of scope: " + reason)
 
@@ -229,6 +241,8 @@ def decide(
 
     ``attrs`` (the user's flat source attributes) and ``keys`` (its matching keys) may be passed
     when the caller already computed them to find ``existing``; they are not recomputed then.
+    A generated evaluator's own ``evaluate`` is this function specialised to its job (unless
+    the build is instrumented for coverage); both build outcomes with the functions below.
     """
     ctx = ctx or EvalContext()
     if attrs is None:
@@ -236,56 +250,119 @@ def decide(
     scope = decide_scope(model, attrs, ctx)
     if keys is None:
         keys = matching_keys(model, attrs, ctx)
-    outcome = Outcome("skip", "", scope, keys, attributes=dict(attrs))
-    state_attr, enabled_value = ACCOUNT_STATE.get(model.target, ("accountEnabled", True))
+    attributes = dict(attrs)
     if not scope.in_scope:
-        if existing is not None and (was_provisioned is None or was_provisioned):
-            if "delete" in model.actions:
-                outcome.action, outcome.reason = "delete", scope.reason + "; the user is deleted"
-            elif _enabled(existing, state_attr, enabled_value):
-                outcome.action = "disable"
-                outcome.reason = scope.reason + "; a provisioned user leaving scope is disabled"
-                outcome.changes = {state_attr: (existing.get(state_attr), not enabled_value)}
-            else:
-                outcome.action, outcome.reason = "skip", scope.reason + " (already disabled)"
-        else:
-            outcome.reason = scope.reason
-        return outcome
+        return leaving(model, scope, keys, attributes, existing, was_provisioned)
     if not keys:
-        outcome.action = "fail"
-        outcome.error = "the record has no value for any matching attribute"
-        outcome.reason = outcome.error
-        return outcome
+        return unmatchable(scope, keys, attributes)
     try:
         if existing is None:
             if "create" not in model.actions:
-                outcome.reason = "no matching user, and the job does not create users"
-                return outcome
+                return not_created(scope, keys, attributes)
             values, dropped = target_values(model, attrs, ctx, create=True)
-            outcome.values, outcome.no_flow = values, dropped
-            outcome.action, outcome.reason = "create", "no user matched; created"
-            outcome.changes = {k: (None, v) for k, v in values.items()}
-            return outcome
+            return created(scope, keys, values, dropped, attributes)
         values, dropped = target_values(model, attrs, ctx, create=False)
     except ExpressionError as exc:
-        outcome.action = "fail"
-        outcome.error = exc.message
-        outcome.error_mapping = getattr(exc, "mapping", None)
-        outcome.reason = f"{outcome.error_mapping}: {exc.message}" if outcome.error_mapping else exc.message
-        return outcome
-    outcome.values, outcome.no_flow = values, dropped
-    changes = {
-        k: (existing.get(k), v) for k, v in values.items() if not same(existing.get(k), v)
-    }
+        return failure(scope, keys, attributes, exc)
+    return updated(model, scope, keys, values, dropped, existing, attributes)
+
+
+# ---- outcomes (shared by decide and the generated _evaluate) ------------------------------------
+
+
+def leaving(
+    model: JobModel,
+    scope: ScopeDecision,
+    keys: list[tuple[str, Any]],
+    attrs: dict[str, Any],
+    existing: Mapping[str, Any] | None,
+    was_provisioned: bool | None,
+) -> Outcome:
+    """Out of scope: skip, or delete / disable a provisioned user that leaves scope."""
+    outcome = Outcome("skip", scope.reason, scope, keys, {}, {}, [], None, None, attrs)
+    if existing is not None and (was_provisioned is None or was_provisioned):
+        state_attr, enabled_value = ACCOUNT_STATE.get(model.target, ("accountEnabled", True))
+        if "delete" in model.actions:
+            outcome.action, outcome.reason = "delete", scope.reason + "; the user is deleted"
+        elif _enabled(existing, state_attr, enabled_value):
+            outcome.action = "disable"
+            outcome.reason = scope.reason + "; a provisioned user leaving scope is disabled"
+            outcome.changes = {state_attr: (existing.get(state_attr), not enabled_value)}
+        else:
+            outcome.reason = scope.reason + " (already disabled)"
+    return outcome
+
+
+def unmatchable(
+    scope: ScopeDecision, keys: list[tuple[str, Any]], attrs: dict[str, Any]
+) -> Outcome:
+    """In scope, but no matching attribute has a value."""
+    error = "the record has no value for any matching attribute"
+    return Outcome("fail", error, scope, keys, {}, {}, [], error, None, attrs)
+
+
+def not_created(
+    scope: ScopeDecision, keys: list[tuple[str, Any]], attrs: dict[str, Any]
+) -> Outcome:
+    reason = "no matching user, and the job does not create users"
+    return Outcome("skip", reason, scope, keys, {}, {}, [], None, None, attrs)
+
+
+def failure(
+    scope: ScopeDecision,
+    keys: list[tuple[str, Any]],
+    attrs: dict[str, Any],
+    exc: ExpressionError,
+    mapping: str | None = None,
+) -> Outcome:
+    """A mapping failed; ``mapping`` ("where: text") is recorded on ``exc`` when given."""
+    if mapping is not None:
+        exc.mapping = mapping  # type: ignore[attr-defined]
+    where = getattr(exc, "mapping", None)
+    reason = f"{where}: {exc.message}" if where else exc.message
+    return Outcome("fail", reason, scope, keys, {}, {}, [], exc.message, where, attrs)
+
+
+def created(
+    scope: ScopeDecision,
+    keys: list[tuple[str, Any]],
+    values: dict[str, Any],
+    dropped: list[str],
+    attrs: dict[str, Any],
+) -> Outcome:
+    changes = {k: (None, v) for k, v in values.items()}
+    return Outcome("create", CREATED, scope, keys, values, changes, dropped, None, None, attrs)
+
+
+#: The reason of a create.
+CREATED = "no user matched; created"
+
+
+def updated(
+    model: JobModel,
+    scope: ScopeDecision,
+    keys: list[tuple[str, Any]],
+    values: dict[str, Any],
+    dropped: list[str],
+    existing: Mapping[str, Any],
+    attrs: dict[str, Any],
+) -> Outcome:
+    """Matched and in scope: update, enable, disable, or none (the target already matches)."""
+    changes = {}
+    for k, v in values.items():
+        old = existing.get(k)
+        if not same(old, v):
+            changes[k] = (old, v)
+    outcome = Outcome("none", "redundant export: the target already matches", scope, keys,
+                      values, {}, dropped, None, None, attrs)
     if not changes:
-        outcome.action, outcome.reason = "none", "redundant export: the target already matches"
-        return outcome
-    if "update" not in model.actions:
-        outcome.action, outcome.reason = "skip", "changes found, but the job does not update users"
-        outcome.changes = changes
         return outcome
     outcome.changes = changes
+    if "update" not in model.actions:
+        outcome.action, outcome.reason = "skip", "changes found, but the job does not update users"
+        return outcome
     outcome.action, outcome.reason = "update", f"{len(changes)} attribute(s) changed"
+    state_attr, enabled_value = ACCOUNT_STATE.get(model.target, ("accountEnabled", True))
     if state_attr in changes:
         old, new = changes[state_attr]
         if new == enabled_value and old != enabled_value:

@@ -166,11 +166,17 @@ def _compare_mode(value: Any) -> str:
 def fn_Join(separator: Any, *sources: Any) -> str:
     parts = []
     for source in sources:
+        if source.__class__ is str:  # the common case, as values_of and _s would give it
+            if source:
+                parts.append(source)
+            continue
         for value in values_of(source):
             rendered = _s(value)
             if rendered:
                 parts.append(rendered)
-    return (_s(separator) or "").join(parts)
+    if separator.__class__ is not str:
+        separator = _s(separator) or ""
+    return separator.join(parts)  # type: ignore[no-any-return]
 
 
 def fn_Left(string: Any, numChars: Any) -> str:
@@ -209,11 +215,15 @@ def fn_StripSpaces(source: Any) -> str | None:
 
 
 def fn_ToLower(source: Any, culture: Any = None) -> str | None:
+    if source.__class__ is str and source.isascii():
+        return source.lower()  # type: ignore[no-any-return]  # simple_lower's ASCII case
     value = _s(source)
     return None if value is None else text.simple_lower(value)
 
 
 def fn_ToUpper(source: Any, culture: Any = None) -> str | None:
+    if source.__class__ is str and source.isascii():
+        return source.upper()  # type: ignore[no-any-return]
     value = _s(source)
     return None if value is None else text.simple_upper(value)
 

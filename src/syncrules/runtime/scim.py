@@ -31,8 +31,13 @@ def _get(obj: Any, key: str) -> Any:
     if key in obj:
         return obj[key]
     lowered = key.lower()
+    try:
+        if lowered not in map(str.lower, obj):  # the usual answer, without a Python loop
+            return None
+    except TypeError:  # a key that is not a string: look at each
+        pass
     for k, v in obj.items():
-        if str(k).lower() == lowered:
+        if (k if k.__class__ is str else str(k)).lower() == lowered:
             return v
     return None
 
@@ -85,17 +90,64 @@ def lookup(user: Mapping[str, Any], name: str) -> Any:
     match = _FILTERED.match(name)
     if match:
         collection, key, wanted, field = match.groups()
+        return filtered(user, collection, key, wanted.lower(), field)
+    return _path(user, name)
+
+
+def filtered_parts(name: str) -> tuple[str, str, str, str] | None:
+    """``(collection, key, wanted, field)`` of a ``collection[key eq "wanted"].field`` name."""
+    match = _FILTERED.match(name)
+    return None if match is None else match.group(1, 2, 3, 4)
+
+
+def filtered(user: Mapping[str, Any], collection: str, key: str, wanted: str, field: str) -> Any:
+    """The raw value of ``collection[key eq "wanted"].field``: ``field`` of the first entry whose
+    ``key`` is ``wanted`` (given lower-cased; compared without regard to case), None when absent.
+    """
+    items = user.get(collection)
+    if items is None:
         items = _get(user, collection)
+    if items.__class__ is not list:
         if isinstance(items, Mapping):
             items = [items]
-        if not isinstance(items, list):
+        elif not isinstance(items, list):
             return None
-        for item in items:
+    for item in items:
+        # dict.get first: None (absent, or present as null) is settled by _get, as lookup does
+        kind = item.get(key) if item.__class__ is dict else None
+        if kind is None:
             kind = _get(item, key)
-            if isinstance(kind, str) and kind.lower() == wanted.lower():
-                return _get(item, field)
-        return None
-    return _path(user, name)
+        if isinstance(kind, str) and kind.lower() == wanted:
+            value = item.get(field) if item.__class__ is dict else None
+            return _get(item, field) if value is None else value
+    return None
+
+
+def source(user: Mapping[str, Any], name: str, type_: str, multivalued: bool) -> Any:
+    """One source attribute of a SCIM user in the value model (None when absent), as
+    ``flatten`` reads it: the general path generated evaluators fall back to when an exact-case
+    read does not settle it."""
+    step = _SOURCES.get(name)
+    if step is None or step[4] != type_ or step[5] != multivalued:
+        step = _SOURCES[name] = _plan(((name, type_, multivalued),))[0]
+    kind, urn, parts, plain = step[1], step[2], step[3], step[6]
+    if kind == 0:
+        value = _walk(user, parts)
+    elif kind == 1:
+        ext = _get(user, urn)
+        value = _walk(ext, parts) if isinstance(ext, Mapping) else _get(user, name)
+    else:
+        value = lookup(user, name)
+    if value is None or (plain and value.__class__ is str):
+        return value
+    return _value(value, type_, multivalued)
+
+
+_SOURCES: dict[str, _Step] = {}
+
+
+#: The normalisation of a raw JSON value (for generated code: ``value(raw, type, multivalued)``).
+value = _value
 
 
 def _path(obj: Any, dotted: str) -> Any:
@@ -144,7 +196,7 @@ def _plan(attributes: Iterable[tuple[str, str, bool]]) -> tuple[_Step, ...]:
             steps.append((name, 0, "", tuple(name.split(".")), type_, multivalued, plain))
     plan = tuple(steps)
     if attributes.__class__ is tuple:
-        if len(_PLANS) > 256:
+        if len(_PLANS) > 4096:
             _PLANS.clear()
         _PLANS[id(attributes)] = (attributes, plan)
     return plan

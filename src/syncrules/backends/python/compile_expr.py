@@ -7,12 +7,41 @@ with walrus temporaries named ``_t<N>`` that are unique within the mapping funct
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+
 from syncrules.backends.python.filters import py_literal
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
+from syncrules.runtime.lazy import switch_key
 from syncrules.runtime.values import parse_number
 
 #: Functions whose arguments are evaluated lazily by the compiled code itself.
 LAZY = ("IIF", "Switch", "Coalesce", "SelectUniqueValue")
+
+
+@functools.cache
+def _string_functions() -> frozenset[str]:
+    """Functions declared to return ``str`` or ``str | None`` (mypy checks the declarations)."""
+    from syncrules.runtime.functions import RUNTIME_FUNCTIONS
+
+    return frozenset(
+        name
+        for name, fn in RUNTIME_FUNCTIONS.items()
+        if getattr(fn, "__annotations__", {}).get("return") in ("str", "str | None")
+        and name not in ("IIF", "Switch", "Coalesce")
+    )
+
+
+def constant_value(expr: Expr | None) -> str | int | float | None:
+    """The value of a literal (string, number, bare name), None for anything else."""
+    if isinstance(expr, Str):
+        return expr.value
+    if isinstance(expr, Num):
+        number = parse_number(expr.text)
+        return number if number is not None else expr.text
+    if isinstance(expr, Name):
+        return expr.name
+    return None
 
 
 class ExprCompiler:
@@ -23,10 +52,19 @@ class ExprCompiler:
     """
 
     def __init__(
-        self, context_functions: frozenset[str], probes: list[tuple[str, str]] | None = None
+        self,
+        context_functions: frozenset[str],
+        probes: list[tuple[str, str]] | None = None,
+        attributes: Mapping[str, str] | None = None,
+        texts: frozenset[str] = frozenset(),
     ) -> None:
+        """``attributes`` maps source attribute names to the Python names holding their values
+        (the fused evaluator's locals); without it an attribute reads ``a.get(name)``. ``texts``
+        names the attributes whose values are known to be ``str`` or NULL."""
         self.context_functions = context_functions
         self.probes = probes
+        self.attributes = attributes
+        self.texts = texts
         from syncrules.runtime.functions import RUNTIME_FUNCTIONS
 
         self.known = frozenset(RUNTIME_FUNCTIONS)
@@ -54,14 +92,12 @@ class ExprCompiler:
         if expr is None:
             return "None"
         if isinstance(expr, AttrRef):
+            if self.attributes is not None:
+                return self.attributes[expr.name]
             return f"a.get({py_literal(expr.name)})"
-        if isinstance(expr, Str):
-            return py_literal(expr.value)
-        if isinstance(expr, Num):
-            number = parse_number(expr.text)
-            return py_literal(number if number is not None else expr.text)
-        if isinstance(expr, Name):
-            return py_literal(expr.name)
+        constant = constant_value(expr)
+        if constant is not None:
+            return py_literal(constant)
         if isinstance(expr, Compare):
             self.used.add("compare")
             return (
@@ -71,6 +107,28 @@ class ExprCompiler:
         if isinstance(expr, Call):
             return self._call(expr)
         raise AssertionError(f"cannot compile {type(expr).__name__}")
+
+    def is_text(self, expr: Expr | None) -> bool:
+        """Whether the value of ``expr`` is a ``str`` or NULL, whatever the record holds."""
+        if isinstance(expr, AttrRef):
+            return expr.name in self.texts
+        if isinstance(constant_value(expr), str):
+            return True
+        if isinstance(expr, Call):
+            if expr.name == "IIF" and len(expr.args) == 3:
+                return self.is_text(expr.args[1]) and self.is_text(expr.args[2])
+            if expr.name == "Switch" and len(expr.args) >= 2:
+                return all(self.is_text(r) for r in (expr.args[1], *expr.args[3::2]))
+            return expr.name in _string_functions()
+        return False
+
+    def _switch_key(self, expr: Expr | None) -> str:
+        """A Switch key: a constant's key is worked out now, anything else at run time."""
+        constant = constant_value(expr)
+        if constant is not None:
+            return py_literal(switch_key(constant))
+        self.used.add("switch_key")
+        return f"switch_key({self.compile(expr)})"
 
     def _call(self, call: Call) -> str:
         from syncrules.catalogue import functions as fncat
@@ -89,21 +147,25 @@ class ExprCompiler:
             no = self.probe(no, call, "IIF false branch")
             return f"({yes} if truth({cond}) else {no})"
         if call.name == "Switch" and len(call.args) >= 2:
-            self.used.add("switch_key")
             key = self.temp()
             source = self.compile(call.args[0])
+            if isinstance(call.args[0], AttrRef) and call.args[0].name in self.texts:
+                switched = f"({source} or '')"  # switch_key of a string or NULL
+            else:
+                self.used.add("switch_key")
+                switched = f"switch_key({source})"
             default = self.probe(self.compile(call.args[1]), call, "Switch default")
             pairs = list(call.args[2:])
             parts = []
             first = True
             for i in range(0, len(pairs) - 1, 2):
-                k = self.compile(pairs[i])
+                k = self._switch_key(pairs[i])
                 v = self.probe(self.compile(pairs[i + 1]), call, f"Switch case {i // 2 + 1}")
                 if first:
-                    parts.append(f"{v} if ({key} := switch_key({source})) == switch_key({k})")
+                    parts.append(f"{v} if ({key} := {switched}) == {k}")
                     first = False
                 else:
-                    parts.append(f"{v} if {key} == switch_key({k})")
+                    parts.append(f"{v} if {key} == {k}")
             if not parts:
                 return f"({default})"
             return "(" + " else ".join(parts) + f" else {default})"
@@ -124,6 +186,32 @@ class ExprCompiler:
             self.used.update(("select_unique", "each"))
             thunks = ", ".join(f"lambda: {self.compile(a)}" for a in call.args)
             return f"select_unique(ctx, each(({thunks},)))"
+        if (
+            call.name == "Join"
+            and call.args
+            and (call.args[0] is None or isinstance(constant_value(call.args[0]), str))
+            and all(a is None or self.is_text(a) for a in call.args[1:])
+        ):
+            # Join of strings and NULLs: the non-empty ones, joined (what fn_Join does with them)
+            separator = py_literal(str(constant_value(call.args[0]) or ""))
+            parts = [self.compile(a) for a in call.args[1:] if a is not None]
+            inner = parts[0] + "," if len(parts) == 1 else ", ".join(parts)
+            return f"{separator}.join(filter(None, ({inner})))"
+        if (
+            call.name in ("ToLower", "ToUpper")
+            and len(call.args) in (1, 2)
+            and isinstance(call.args[0], AttrRef)
+            and self.is_text(call.args[0])
+            and (len(call.args) == 1 or call.args[1] is None
+                 or constant_value(call.args[1]) is not None)
+        ):
+            # a string attribute (a local of the fused path): an ASCII string's case mapping is
+            # str's own, what simple_lower/upper do with it
+            self.used.add(f"fn_{call.name}")
+            value = self.compile(call.args[0])
+            method = "lower" if call.name == "ToLower" else "upper"
+            return (f"({value}.{method}() if {value} is not None and {value}.isascii() "
+                    f"else fn_{call.name}({value}))")
         name = f"fn_{call.name}"
         if call.name not in self.known:
             self.used.add("unknown")
@@ -153,7 +241,7 @@ def compile_callable(expr: Expr):  # type: ignore[no-untyped-def]
     from syncrules.runtime import functions, lazy, values
 
     source, used = function_source(expr)
-    namespace: dict[str, object] = {"__builtins__": {}}
+    namespace: dict[str, object] = {"__builtins__": {"filter": filter}}  # Join's inline form
     for module in (functions, lazy, values):
         for item in used:
             if hasattr(module, item):

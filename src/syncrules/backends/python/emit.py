@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from syncrules import __version__
 from syncrules.backends.python.compile_expr import ExprCompiler
 from syncrules.backends.python.filters import FILTERS
+from syncrules.backends.python.fused import FusedMapping, fused_body
 from syncrules.catalogue.attributes import AttributeDef, source_attributes, target_attributes
 from syncrules.diagnostics import Code, DiagnosticBag
 from syncrules.ir.nodes import AttrRef, Job
@@ -69,6 +70,37 @@ def coverage_items(job: Job) -> list[str]:
     return items
 
 
+#: What every module imports from the runtime's cycle (``matching_keys`` under another name, as
+#: the module's own ``matching_keys`` takes a user).
+_CYCLE_NAMES = (
+    "ClauseSpec",
+    "GroupSpec",
+    "JobModel",
+    "MappingSpec",
+    "Outcome",
+    "ScopeDecision",
+    "decide",
+    "decide_scope",
+    "matching_keys as _matching_keys",
+    "source_values",
+    "target_values",
+)
+
+#: Runtime modules generated code imports from, besides ``cycle`` (in this order).
+_MODULES = ("errors", "functions", "lazy", "scim", "scoping", "values")
+
+
+def _imports(used: set[str], fused: dict[str, set[str]]) -> list[tuple[str, list[str]]]:
+    """``(runtime module, sorted names)`` for the mapping functions' and fused path's names."""
+    by_module: dict[str, set[str]] = {m: set(fused.get(m, ())) for m in _MODULES}
+    by_module["functions"].update(n for n in used if n.startswith("fn_") or n == "select_unique")
+    by_module["lazy"].update(
+        n for n in used if n in ("bad_arity", "each", "hit", "switch_key", "truth", "unknown")
+    )
+    by_module["values"].update(n for n in used if n in ("compare", "is_null"))
+    return [(m, sorted(by_module[m])) for m in _MODULES if by_module[m]]
+
+
 def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
     probes: list[tuple[str, str]] | None = [] if instrument else None
     compiler = ExprCompiler(_context_functions(), probes)
@@ -81,6 +113,7 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
     targets = target_attributes(job.target.value)
     used_sources: set[str] = set()
     mappings = []
+    fused_mappings = []
     ordered = sorted(
         job.mappings, key=lambda m: (m.matching_priority == 0, m.matching_priority)
     )
@@ -90,19 +123,19 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
             if isinstance(node, AttrRef):
                 used_sources.add(node.name)
         defn = targets.get(mapping.target)
-        mappings.append(
-            {
-                "target": mapping.target,
-                "code": compiler.compile(mapping.expression),
-                "flow": mapping.flow.value,
-                "default": mapping.default,
-                "priority": mapping.matching_priority,
-                "target_type": defn.type if defn else "String",
-                "multivalued": defn.multivalued if defn else False,
-                "where": _where(mapping.span),
-                "text": f"{mapping.target} <- {compact(mapping.expression)}",
-            }
-        )
+        info = {
+            "target": mapping.target,
+            "code": compiler.compile(mapping.expression),
+            "flow": mapping.flow.value,
+            "default": mapping.default,
+            "priority": mapping.matching_priority,
+            "target_type": defn.type if defn else "String",
+            "multivalued": defn.multivalued if defn else False,
+            "where": _where(mapping.span),
+            "text": f"{mapping.target} <- {compact(mapping.expression)}",
+        }
+        mappings.append(info)
+        fused_mappings.append(FusedMapping(mapping.expression, info))
     groups = []
     for group in job.scope:
         clauses = []
@@ -123,22 +156,17 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         source_rows.append(
             (name, defn.type if defn else "String", defn.multivalued if defn else False)
         )
-    fn_names = sorted(
-        n for n in compiler.used if n.startswith("fn_") or n == "select_unique"
+    # instrumented builds (coverage) run the generic decide, which records every probe
+    fused = None
+    if probes is None:
+        fused = fused_body(source_rows, fused_mappings, groups, tuple(job.actions),
+                           _context_functions())
+    imports = _imports(compiler.used | (fused.used if fused else set()),
+                       fused.imports if fused else {})
+    cycle_names = sorted(
+        {*_CYCLE_NAMES, *(fused.imports.get("cycle", ()) if fused else ())},
+        key=lambda n: n.split(" ")[0],
     )
-    lazy_names = sorted(
-        n
-        for n in compiler.used
-        if n in ("bad_arity", "each", "hit", "switch_key", "truth", "unknown")
-    )
-    value_names = sorted(n for n in compiler.used if n in ("compare", "is_null"))
-    imports = []
-    if fn_names:
-        imports.append(("functions", fn_names))
-    if lazy_names:
-        imports.append(("lazy", lazy_names))
-    if value_names:
-        imports.append(("values", value_names))
     return {
         "version": __version__,
         "source": job.source_path,
@@ -152,6 +180,8 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         "mappings": mappings,
         "groups": groups,
         "imports": imports,
+        "cycle_names": cycle_names,
+        "fused": fused.lines if fused else None,
         "probes": (sorted({p for p, _ in probes} | set(coverage_items(job))) if probes is not None else None),
     }
 

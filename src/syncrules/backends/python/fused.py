@@ -1,0 +1,422 @@
+"""The fused evaluation path: the body of the generated ``evaluate``, one function that does for
+its job what the generic ``runtime.cycle.decide(JOB, ...)`` does, specialised at compile time.
+
+``evaluate(user, existing=None, context=None, *, was_provisioned=None, find=None)``:
+
+1. reads exactly the source attributes the job uses straight from the SCIM dict into locals
+   (the exact-case key first; when that does not give a value of the final class, the general
+   ``scim.source`` lookup decides, so messy payloads read as ``flatten`` reads them), and builds
+   the flat attributes once;
+2. evaluates the scoping clauses inline (string operators on known-string values directly, any
+   other clause through ``scoping.clause_holds``);
+3. computes the matching keys with the mapping expressions inlined; ``find(keys)``, when given,
+   returns ``(existing, was_provisioned)`` (how `prov run` looks the user up in between);
+4. computes the target values, normalised per target type (no call where the value is known to
+   be a string already), and builds the Outcome with the same ``runtime.cycle`` functions
+   ``decide`` uses, so both paths give identical outcomes (a test runs every shipped job both
+   ways).
+
+Side effects match ``decide``'s where they can be observed: mappings run in the same order
+(matching mappings again for the values unless their expression is a plain attribute read),
+``ctx.target`` is set before every mapping that reads the context. Coverage probes are not
+recorded here: instrumented builds have no fused path.
+
+Every constant and name from the .prov files reaches the code through ``py_literal``, every
+comment through ``py_comment``; the code is returned as lines, indented for the function body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncrules.backends.python.compile_expr import ExprCompiler, constant_value
+from syncrules.backends.python.filters import py_comment, py_literal
+from syncrules.ir.nodes import AttrRef, Call, Compare, Expr
+from syncrules.ir.visitor import iter_nodes
+from syncrules.runtime.cycle import CREATED, NO_SCOPING, ClauseSpec, normalise, out_of_scope
+from syncrules.runtime.scim import filtered_parts
+
+#: Target types whose normalised form of a string is the string itself.
+_NOT_TEXT = ("Boolean", "Integer")
+
+#: Scoping operators with an inline form for a value known to be a string (or NULL); ``{v}`` is
+#: the value, ``{x}`` the operand (a non-empty literal).
+_CLAUSES = {
+    "IS NULL": "not {v}",
+    "IS NOT NULL": "{v}",
+    "EQUALS": "{v} == {x}",
+    "NOT EQUALS": "{v} and {v} != {x}",
+    "Includes": "{v} and {x} in {v}",
+    "ENDS_WITH": "{v} and {v}.endswith({x})",
+}
+
+
+def _negated(test: str) -> str:
+    """``not <test>`` written plainly (``test`` comes from ``_Builder.clause``): without
+    parentheses for a bare name or a ``clause_holds`` call, ``x`` for ``not x``."""
+    if test.isidentifier() or test.startswith("clause_holds("):
+        return f"not {test}"
+    if test.startswith("not ") and test[4:].isidentifier():
+        return test[4:]
+    return f"not ({test})"
+
+
+@dataclass(frozen=True)
+class FusedMapping:
+    """One mapping as the fused path needs it (``info`` is the template's mapping row)."""
+
+    expression: Expr
+    info: dict[str, Any]
+
+
+@dataclass
+class Fused:
+    """The body lines of ``evaluate``, the runtime names the lines use themselves (by runtime
+    module) and those their compiled expressions use (``ExprCompiler.used``)."""
+
+    lines: list[str]
+    imports: dict[str, set[str]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+
+class _Builder:
+    def __init__(
+        self,
+        sources: list[tuple[str, str, bool]],
+        context_functions: frozenset[str],
+    ) -> None:
+        self.lines: list[str] = []
+        self.imports: dict[str, set[str]] = {}
+        self.sources = sources
+        self.locals = {name: f"s{i}" for i, (name, _, _) in enumerate(sources)}
+        self.plain = {
+            name for name, type_, multi in sources if type_ != "Boolean" and not multi
+        }
+        self.compiler = ExprCompiler(context_functions, None, self.locals, frozenset(self.plain))
+        self.context_functions = context_functions
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def emit(self, line: str, depth: int = 1) -> None:
+        self.lines.append("    " * depth + line if line else "")
+
+    def use(self, module: str, *names: str) -> None:
+        self.imports.setdefault(module, set()).update(names)
+
+    def code(self, expr: Expr) -> str:
+        self.compiler.reset()
+        return self.compiler.compile(expr)
+
+    def uses_ctx(self, expr: Expr) -> bool:
+        return any(
+            isinstance(n, Call)
+            and (n.name in self.context_functions or n.name == "SelectUniqueValue")
+            for n in iter_nodes(expr)
+        )
+
+    @staticmethod
+    def may_raise(expr: Expr) -> bool:
+        return any(isinstance(n, Call | Compare) for n in iter_nodes(expr))
+
+    def norm(self, var: str, info: dict[str, Any], text: bool) -> str:
+        """``var`` (not NULL) normalised to the target's type, without a call where possible."""
+        type_, multi = info["target_type"], info["multivalued"]
+        if not multi and type_ not in _NOT_TEXT and text:
+            return var
+        self.use("cycle", "normalise")
+        if multi:
+            return f"normalise({var}, {py_literal(type_)}, True)"
+        cls = {"Boolean": "bool", "Integer": "int"}.get(type_, "str")
+        call = f"normalise({var}, {py_literal(type_)}, False)"
+        return f"{var} if {var}.__class__ is {cls} else {call}"
+
+    # ---- 1. source attributes -------------------------------------------------------------
+
+    def read_sources(self) -> None:
+        self.emit("# ---- source attributes: the exact-case key first, else the general lookup")
+        self.emit("a: dict[str, Any] = {}")
+        parents: dict[str, str] = {}
+        for name, type_, multi in self.sources:
+            var = self.locals[name]
+            args = f"{py_literal(name)}, {py_literal(type_)}, {py_literal(multi)}"
+            parts_of_filter = filtered_parts(name)
+            cls = "bool" if type_ == "Boolean" else "str"
+            store = f"a[{py_literal(name)}] = {var}"
+            if multi:
+                self.use("scim", "source")
+                self.emit(f"{var} = source(user, {args})")
+                self.emit(f"if {var} is not None:")
+                self.emit(store, 2)
+            elif parts_of_filter is not None:
+                collection, key, wanted, attr = parts_of_filter
+                self.use("scim", "filtered", "value")
+                self.emit(
+                    f"{var} = filtered(user, {py_literal(collection)}, {py_literal(key)}, "
+                    f"{py_literal(wanted.lower())}, {py_literal(attr)})"
+                )
+                self.emit(f"if {var}.__class__ is {cls}:")
+                self.emit(store, 2)
+                self.emit(
+                    f"elif {var} is not None and "
+                    f"({var} := value({var}, {py_literal(type_)}, False)) is not None:"
+                )
+                self.emit(store, 2)
+            else:
+                if name.startswith("urn:"):
+                    urn, _, rest = name.rpartition(":")
+                    parent_key, parts = urn, rest.split(".")
+                else:
+                    parts = name.split(".")
+                    parent_key, parts = parts[0], parts[1:]
+                self.use("scim", "source")
+                if not parts:
+                    self.emit(f"{var} = user.get({py_literal(parent_key)})")
+                elif len(parts) == 1:
+                    parent = parents.get(parent_key)
+                    if parent is None:
+                        parent = parents[parent_key] = f"p{len(parents)}"
+                        self.emit(f"{parent} = user.get({py_literal(parent_key)})")
+                        self.emit(f"if {parent}.__class__ is not dict:")
+                        self.emit(f"{parent} = {{}}  # every member absent: the lookup decides", 2)
+                    self.emit(f"{var} = {parent}.get({py_literal(parts[0])})")
+                else:
+                    self.emit(f"{var} = None")
+                if type_ == "Reference":
+                    self.emit(f"if {var}.__class__ is dict:  # a reference: {{\"value\": ...}}")
+                    self.emit(f"{var} = {var}.get('value')", 2)
+                self.emit(f"if {var}.__class__ is {cls}:")
+                self.emit(store, 2)
+                self.emit(f"elif ({var} := source(user, {args})) is not None:")
+                self.emit(store, 2)
+
+    # ---- 2. scope -------------------------------------------------------------------------
+
+    def clause(self, attribute: str, operator: str, operand: str | None) -> str:
+        var = self.locals[attribute]
+        template = _CLAUSES.get(operator)
+        if attribute in self.plain and template is not None and (
+            operand or operator in ("IS NULL", "IS NOT NULL")
+        ):
+            return template.format(v=var, x=py_literal(operand or ""))
+        self.use("scoping", "clause_holds")
+        return (
+            f"clause_holds({py_literal(operator)}, {var}, {py_literal(operand)}, "
+            "ctx.regex_timeout)"
+        )
+
+    def scope(self, groups: list[dict[str, Any]]) -> None:
+        self.emit("")
+        self.emit("# ---- scope: the first group whose clauses all hold; groups are OR-ed")
+        self.use("cycle", "ScopeDecision")
+        if not groups:
+            self.emit(f"scope = ScopeDecision(True, None, [], {py_literal(NO_SCOPING)})")
+            return
+        if len(groups) == 1:
+            self.single_group(groups[0])
+            return
+        self.use("cycle", "out_of_scope")
+        self.emit("scope = None")
+        self.emit("failed: list[tuple[str, str]] = []")
+        for n, group in enumerate(groups):
+            depth = 1
+            if n:
+                self.emit("if scope is None:")
+                depth = 2
+            self.emit(f"# group {py_comment(repr(group['name']))}", depth)
+            for i, c in enumerate(group["clauses"]):
+                spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
+                test = self.clause(c["attribute"], c["operator"], c["operand"])
+                self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:", depth)
+                self.emit(
+                    f"failed.append(({py_literal(group['name'])}, {py_literal(spec.describe())}))",
+                    depth + 1,
+                )
+            reason = f'in scope by group "{group["name"]}"'
+            self.emit("else:", depth)
+            self.emit(
+                f"scope = ScopeDecision(True, {py_literal(group['name'])}, failed, "
+                f"{py_literal(reason)})",
+                depth + 1,
+            )
+        self.emit("if scope is None:")
+        self.emit("scope = out_of_scope(failed)", 2)
+
+    def single_group(self, group: dict[str, Any]) -> None:
+        """One group: each outcome's decision is known here, reasons included."""
+        name = group["name"]
+        self.emit(f"# group {py_comment(repr(name))}")
+        for i, c in enumerate(group["clauses"]):
+            spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
+            test = self.clause(c["attribute"], c["operator"], c["operand"])
+            failed = [(name, spec.describe())]
+            reason = out_of_scope(failed).reason
+            self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:")
+            self.emit(
+                f"scope = ScopeDecision(False, None, [{py_literal(failed[0])}], "
+                f"{py_literal(reason)})",
+                2,
+            )
+        self.emit("else:")
+        reason = f'in scope by group "{name}"'
+        self.emit(f"scope = ScopeDecision(True, {py_literal(name)}, [], {py_literal(reason)})", 2)
+
+    # ---- 3. matching keys -----------------------------------------------------------------
+
+    def evaluate_into(self, var: str, m: FusedMapping, on_error: list[str], depth: int) -> bool:
+        """``var = <expression>``, inside ``try:`` with the ``on_error`` lines (except clauses
+        at ``depth``, their bodies deeper) when it may raise; returns whether it may."""
+        target = py_literal(m.info["target"])
+        if self.uses_ctx(m.expression):
+            self.emit(f"ctx.target = {target}", depth)
+        code = self.code(m.expression)
+        if not self.may_raise(m.expression):
+            self.emit(f"{var} = {code}", depth)
+            return False
+        self.use("errors", "ExpressionError", "NoFlow")
+        self.emit("try:", depth)
+        self.emit(f"{var} = {code}", depth + 1)
+        for line in on_error:
+            self.emit(line, depth + (0 if line.startswith("except") else 1))
+        return True
+
+    def keys(self, matching: list[FusedMapping]) -> dict[int, tuple[str, str]]:
+        """Emit the key computation; returns, by ``id`` of each reusable mapping, the names of
+        its raw and normalised values."""
+        self.emit("")
+        self.emit("# ---- matching keys, in priority order")
+        if len(matching) != 1:
+            self.emit("keys: list[tuple[str, Any]] = []")
+        reuse: dict[int, tuple[str, str]] = {}
+        for i, m in enumerate(matching):
+            info = m.info
+            self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
+            if isinstance(m.expression, AttrRef):
+                raw = self.locals[m.expression.name]
+            else:
+                raw = f"r{i}"
+                on_error = ["except (NoFlow, ExpressionError):", f"{raw} = None"]
+                self.evaluate_into(raw, m, on_error, 1)
+            text = self.compiler.is_text(m.expression)
+            normalised = self.norm(raw, info, text)
+            key = raw
+            if normalised != raw:
+                key = f"k{i}"
+                self.emit(f"{key} = None if {raw} is None else {normalised}")
+            test = key if text and info["target_type"] not in _NOT_TEXT and not info[
+                "multivalued"] else f"{key} is not None and {key} != ''"
+            pair = f"({py_literal(info['target'])}, {key})"
+            if len(matching) == 1:
+                self.emit(f"keys: list[tuple[str, Any]] = [{pair}] if {test} else []")
+            else:
+                self.emit(f"if {test}:")
+                self.emit(f"keys.append({pair})", 2)
+            if not self.uses_ctx(m.expression) and not self.may_raise(m.expression):
+                reuse[id(m)] = (raw, key)
+        return reuse
+
+    # ---- 4. values and the outcome --------------------------------------------------------
+
+    def decision(self, actions: tuple[str, ...]) -> None:
+        self.use("cycle", "leaving", "unmatchable")
+        self.emit("")
+        self.emit("if find is not None:")
+        self.emit("existing, was_provisioned = find(keys)", 2)
+        self.emit("if not scope.in_scope:")
+        self.emit("return leaving(JOB, scope, keys, a, existing, was_provisioned)", 2)
+        self.emit("if not keys:")
+        self.emit("return unmatchable(scope, keys, a)", 2)
+        self.emit("create = existing is None")
+        if "create" not in actions:
+            self.use("cycle", "not_created")
+            self.emit("if create:")
+            self.emit("return not_created(scope, keys, a)", 2)
+
+    def value(self, m: FusedMapping, reuse: dict[int, tuple[str, str]]) -> None:
+        info = m.info
+        target = py_literal(info["target"])
+        self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
+        depth = 1
+        create_only = info["flow"] == "ObjectAddOnly"
+        if create_only:
+            self.emit("if create:")
+            depth = 2
+        default = info["default"]
+        default_code = None
+        if default is not None:
+            if info["multivalued"]:
+                self.use("cycle", "normalise")
+                type_ = py_literal(info["target_type"])
+                default_code = f"normalise({py_literal(default)}, {type_}, True)"
+            else:
+                default_code = py_literal(normalise(default, info["target_type"], False))
+        constant = constant_value(m.expression)
+        if constant is not None and not info["multivalued"]:
+            fixed = normalise(constant, info["target_type"], False)
+            self.emit(f"values[{target}] = {py_literal(fixed)}", depth)
+            return
+        if id(m) in reuse:
+            var, normalised = reuse[id(m)]
+        elif isinstance(m.expression, AttrRef):
+            var = self.locals[m.expression.name]
+            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+        else:
+            var = "v"
+            mapping = f"{info['where']}: {info['text']}"
+            raises = self.evaluate_into(var, m, [
+                "except NoFlow:",
+                f"no_flow.append({target})",
+                "except ExpressionError as exc:",
+                f"return failure(scope, keys, a, exc, {py_literal(mapping)})",
+            ], depth)
+            if raises:
+                self.use("cycle", "failure")
+                self.emit("else:", depth)
+                depth += 1
+            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+        self.emit(f"if {var} is not None:", depth)
+        self.emit(f"values[{target}] = {normalised}", depth + 1)
+        if default_code is not None:
+            self.emit("else:" if create_only else "elif create:", depth)
+            self.emit(f"values[{target}] = {default_code}", depth + 1)
+
+    def values(self, mappings: list[FusedMapping], reuse: dict[int, tuple[str, str]]) -> None:
+        self.emit("")
+        self.emit("# ---- target values: a create takes every mapping and the defaults,")
+        self.emit("# an update the Always mappings only")
+        self.emit("values: dict[str, Any] = {}")
+        self.emit("no_flow: list[str] = []")
+        for m in mappings:
+            self.value(m, reuse)
+        self.use("cycle", "Outcome", "updated")
+        self.emit("if create:  # what runtime.cycle.created builds, without the call")
+        self.emit("changes = {k: (None, x) for k, x in values.items()}", 2)
+        self.emit(f"return Outcome({py_literal('create')}, {py_literal(CREATED)}, scope, keys, "
+                  "values, changes, no_flow, None, None, a)", 2)
+        self.emit("return updated(JOB, scope, keys, values, no_flow, existing, a)")
+
+
+def fused_body(
+    sources: list[tuple[str, str, bool]],
+    mappings: list[FusedMapping],
+    groups: list[dict[str, Any]],
+    actions: tuple[str, ...],
+    context_functions: frozenset[str],
+) -> Fused:
+    """The body of ``evaluate`` for a job (see the module docstring).
+
+    Args:
+        sources: ``(name, type, multivalued)`` of every source attribute the job reads, sorted.
+        mappings: in the job model's order (matching mappings first, by priority).
+        groups: the scoping groups as the template context has them.
+        actions: the job's actions.
+        context_functions: runtime functions that take the EvalContext.
+    """
+    builder = _Builder(sources, context_functions)
+    builder.read_sources()
+    builder.scope(groups)
+    matching = [m for m in mappings if m.info["priority"]]
+    reuse = builder.keys(matching)
+    builder.decision(actions)
+    builder.values(mappings, reuse)
+    return Fused(builder.lines, builder.imports, builder.compiler.used)

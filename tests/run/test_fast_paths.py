@@ -1,0 +1,139 @@
+"""The fast paths of `prov run` give what the plain ones give: the record's JSON text, the
+directory's Bloom filter (no false "absent"), and the scratch database's write batches."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from syncrules.run.bloom import Bloom
+from syncrules.run.directory import Store, TargetUser
+from syncrules.run.log import STEP_NAMES, LogRecord, OpResult, RunInfo, build_record, encode
+from syncrules.run.references import DeferredRecords, PendingRef, References, scratch
+from syncrules.run.state import WorkingState
+
+TEXTS: list[Any] = [
+    "Ada", "", 'quote " and \\ backslash', "tab\tnew\nline\r", "\x00\x1f control",
+    "Ünïcödé 😀", "\u2028\u2029", "</script>", None,
+]
+VALUES: list[Any] = [
+    *TEXTS, True, False, 0, 7, -3, 2.5, 1e20, ["a", "b"], [], {"k": "v"}, [1, None],
+]
+
+
+def _result(rng: random.Random, index: int) -> OpResult:
+    result = OpResult(index, rng.choice([None, "b1", 'bulk "x"']),
+                      rng.choice(["in.jsonl:3", "ü:1"]))
+    result.action = rng.choice(["create", "update", "enable", "disable", "delete", "skip", "none",
+                                "fail"])
+    result.attempted = rng.choice(["create", "update", "other", "delete", "disable"])
+    result.status = rng.choice(["success", "skipped", "failure", "warning"])
+    result.staged = rng.random() < 0.1
+    if rng.random() < 0.5:
+        result.error_code = rng.choice(["MultipleMatches", "ReferenceNotFound"])
+        result.error_reason = rng.choice(TEXTS)
+        result.error_details = rng.choice(TEXTS)
+    result.source_id, result.source_name = rng.choice(TEXTS), rng.choice(TEXTS)
+    result.target_id, result.target_name = rng.choice(TEXTS), rng.choice(TEXTS)
+    result.applied = rng.random() < 0.5
+    for _ in range(rng.randrange(7)):
+        details = {f"K{n}{rng.choice(TEXTS) or ''}": rng.choice(VALUES)
+                   for n in range(rng.randrange(4))}
+        result.step(rng.choice(list(STEP_NAMES)), rng.choice(["success", "skipped"]),
+                    rng.choice([t for t in TEXTS if t is not None]), **details)
+    result.changes = [
+        (rng.choice(["displayName", "secret", "manager", 'odd "name"']), rng.choice(VALUES),
+         rng.choice(VALUES))
+        for _ in range(rng.randrange(6))
+    ]
+    return result
+
+
+def test_record_text_is_the_encoded_record() -> None:
+    rng = random.Random(5)
+    for target in ("entra", "ad"):
+        info = RunInfo(job_name='Job "ü"\n', job_id="j\\1", cycle=2,
+                       activity="2024-05-01T09:00:00Z", target=target, apply=True,
+                       redacted=frozenset({"secret"}))
+        for index in range(1, 400):
+            result = _result(rng, index)
+            record = LogRecord(info, result)
+            assert record.text() == encode(build_record(info, result))
+            assert record.data() == build_record(info, result)
+
+
+def test_record_text_falls_back_for_unexpected_values() -> None:
+    info = RunInfo(job_name="J", job_id="j", cycle=1, activity="2024-05-01T09:00:00Z",
+                   target="entra", apply=False, redacted=frozenset())
+    result = OpResult(1, None, "x")
+    result.source_name = 42  # type: ignore[assignment]  # not a str: the general encoder copes
+    assert LogRecord(info, result).text() == encode(build_record(info, result))
+
+
+def test_bloom_never_forgets_a_key() -> None:
+    bloom = Bloom()
+    keys = [("employeeId", f"w{i}") for i in range(20000)] + [(f"a{i}",) for i in range(5000)]
+    for key in keys:
+        bloom.add(key)
+    assert all(key in bloom for key in keys)
+    absent = [("employeeId", f"x{i}") for i in range(20000)]
+    assert sum(key in bloom for key in absent) < 20  # false positives are rare
+
+
+def test_a_store_that_starts_empty_still_finds_what_it_wrote(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "d.sqlite", writable=True)
+    store.begin()
+    assert store.find("employeeId", "e1") == [] and store.find_anchor("a1") == []
+    store.insert(TargetUser("u1", "a1", {"employeeId": "E1", "userPrincipalName": "x@y"}))
+    assert store.find("employeeId", "e1") == ["u1"] and store.find_anchor("a1") == ["u1"]
+    user = TargetUser("u1", "a2", {"employeeId": "E9", "userPrincipalName": "x@y"})
+    store.update(user, ["employeeId"], {"employeeId": "E1"})
+    assert store.find("employeeId", "e9") == ["u1"] and store.find_anchor("a2") == ["u1"]
+    assert store.find("employeeId", "e1") == []
+    store.ensure_indexed(["department"])
+    store.commit()
+    store.close()
+    # reopened with users in it: no filter, every lookup asks SQLite
+    again = Store.open(tmp_path / "d.sqlite", writable=True)
+    assert again.find("employeeId", "e9") == ["u1"] and again.find_anchor("a2") == ["u1"]
+    again.close()
+
+
+def test_indexing_an_attribute_later_feeds_the_filter(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "d.sqlite", writable=True)
+    store.begin()
+    store.insert(TargetUser("u1", None, {"department": "Sales"}))
+    store.ensure_indexed(["department"])
+    assert store.find("department", "sales") == ["u1"]
+    store.commit()
+    store.close()
+
+
+def test_batched_scratch_writes_are_seen_by_every_read(tmp_path: Path) -> None:
+    store = Store.open(None, writable=True)
+    state = WorkingState(store, apply=False, cycle=1)
+    conn = scratch()
+    refs, kept = References(state, conn), DeferredRecords(conn)
+    refs.escrow("u1", PendingRef(1, "manager", "m1"))
+    refs.escrow("u1", PendingRef(2, "manager", "m2"))
+    refs.escrow("u2", PendingRef(3, "manager", "m3"))
+    assert [r.index for r in refs.clear("u1", "manager")] == [1, 2]
+    assert [r.anchor for r in refs.forget(3)] == ["m3"]
+    refs.escrow("u3", PendingRef(4, "manager", "m4"))
+    assert [(u, a, [r.index for r in rs]) for u, a, rs in refs.drain()] == [("u3", "manager", [4])]
+    for index in (1, 2, 3):
+        kept.put(OpResult(index, None, f"l{index}"))
+    again = OpResult(2, None, "again")
+    again.spilled = True
+    kept.put(again)  # replaces the earlier record 2
+    assert kept.get(2) is not None and kept.get(2).location == "again"  # type: ignore[union-attr]
+    first = kept.get(1)
+    assert first is not None
+    first.spilled = True
+    kept.discard(first)
+    assert kept.get(1) is None
+    assert [r.location for r in kept.drain()] == ["again", "l3"]
+    assert kept.count == 0
+    conn.close()
+    store.close()
