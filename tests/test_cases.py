@@ -54,8 +54,8 @@ def test_python(case: Path, py_snapshot) -> None:  # type: ignore[no-untyped-def
 def test_invalid(case: Path, text_snapshot) -> None:  # type: ignore[no-untyped-def]
     """Diagnostics of `prov check`, or of `prov compile` when checking passes (backend codes)."""
     result = check_paths([_rel(case / "input.prov")])
-    if result.ok:
-        result = compile_paths([_rel(case / "input.prov")], None, ("json",))
+    if result.ok:  # backend diagnostics: compile the whole case folder
+        result = compile_paths([_rel(case)], None, ("json", "python"))
     assert result.diagnostics, "an invalid case must produce diagnostics"
     expected_code = case.name.split("_")[0].upper()
     if expected_code.startswith("PROV"):

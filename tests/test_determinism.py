@@ -32,7 +32,7 @@ def test_compiling_twice_is_byte_identical(tmp_path: Path) -> None:
 def test_same_job_name_twice_is_reported() -> None:
     result = compile_paths(["examples/contoso-hr", "tests/cases/valid/appendix"], None, ("json",))
     assert not result.ok
-    assert any(d.code.value == "PROV004" for d in result.diagnostics)
+    assert any(d.code.value == "PROV009" for d in result.diagnostics)
 
 
 def test_no_absolute_paths_or_timestamps(tmp_path: Path) -> None:

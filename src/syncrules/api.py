@@ -126,10 +126,23 @@ def compile_paths(
     _run(paths, result)
     if not result.ok:
         return result
+    from syncrules.backends.python.emit import emit_package
+
     bag = DiagnosticBag()
     artefacts: dict[Path, str] = {}
+    owners: dict[str, Job] = {}
     for job in result.compiled_jobs():
         name = slug(job.name)
+        if name in owners:
+            first = owners[name].span
+            bag.add(
+                Code.DUPLICATE_JOB_NAME,
+                job.span,
+                name=name,
+                hint=f"the other job is at {first.file}:{first.line}:{first.col}",
+            )
+            continue
+        owners[name] = job
         if "json" in targets:
             document = build_document(job)
             problems = validate(document)
@@ -145,19 +158,8 @@ def compile_paths(
                     continue
                 document["schema"] = merged.schema
             result.documents.append((job.name, document))
-            path = Path(f"{name}.json")
-            if path in artefacts:
-                bag.add(
-                    Code.MULTIPLE_JOBS,
-                    job.span,
-                    hint=f"two jobs compile to {path}; give them different names",
-                )
-            artefacts[path] = dumps(document)
+            artefacts[Path(f"{name}.json")] = dumps(document)
         if "python" in targets:
-            try:
-                from syncrules.backends.python.emit import emit_package
-            except ImportError:  # the Python backend is optional until it is built
-                continue
             for rel, text in emit_package(job, name, bag).items():
                 artefacts[Path(name) / rel] = text
     result.diagnostics = sorted(result.diagnostics + bag.sorted(), key=Diagnostic.sort_key)

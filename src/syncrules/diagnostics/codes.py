@@ -19,6 +19,7 @@ class Code(enum.StrEnum):
     IMPORT_CYCLE = "PROV006"
     DUPLICATE_SETTING = "PROV007"
     PRESERVE_MERGE = "PROV008"
+    DUPLICATE_JOB_NAME = "PROV009"
     UNKNOWN_SOURCE_ATTRIBUTE = "PROV101"
     UNKNOWN_TARGET_ATTRIBUTE = "PROV102"
     DUPLICATE_TARGET = "PROV103"
@@ -133,6 +134,14 @@ CODES: dict[Code, CodeInfo] = {
         ".prov language does not model; `prov compile` merges the compiled rules into it. The "
         "merge needs one synchronization rule and one User object mapping to update, and the "
         "source directory the rule reads from. Re-import the schema, or remove the preserve line.",
+    ),
+    Code.DUPLICATE_JOB_NAME: CodeInfo(
+        "duplicate-job-name",
+        "error",
+        "another job compiles to the same name '{name}'",
+        "`prov compile` names its outputs after the job (<name>.json and the <name>/ package), so "
+        "two jobs compiled together need names that differ after lower-casing and replacing "
+        "punctuation with '-'. Rename one of the jobs.",
     ),
     Code.UNKNOWN_SOURCE_ATTRIBUTE: CodeInfo(
         "unknown-source-attribute",
