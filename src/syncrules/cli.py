@@ -67,6 +67,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       1  errors found, a test failed, or a remote operation failed
       2  usage error (unknown flag, missing argument, bad option value)
       3  internal error (a bug in syncrules; --debug shows the traceback)
+    `prov plan` follows `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
