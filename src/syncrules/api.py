@@ -165,11 +165,11 @@ def compile_paths(
     result.diagnostics = sorted(result.diagnostics + bag.sorted(), key=Diagnostic.sort_key)
     if out_dir is not None and result.ok:
         root = Path(out_dir)
-        for rel in sorted(artefacts):
-            target = root / rel
+        for artefact in sorted(artefacts):
+            target = root / artefact
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(artefacts[rel], encoding="utf-8", newline="\n")
-            result.written.append(rel)
+            target.write_text(artefacts[artefact], encoding="utf-8", newline="\n")
+            result.written.append(artefact)
     return result
 
 

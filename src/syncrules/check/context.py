@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from syncrules.catalogue.attributes import (
@@ -54,7 +55,7 @@ class CheckContext:
         }
 
 
-def did_you_mean(name: str, candidates: list[str] | set[str] | dict[str, object]) -> str | None:
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     pool = list(candidates)
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if not close:

@@ -194,9 +194,9 @@ class _ExprChecker:
     def special(self, fn: Function, call: Call) -> None:
         args = call.args
         if fn.name == "RandomString":
-            numbers = [_int(a) for a in args[:5]]
-            if all(n is not None for n in numbers):
-                length, *minima = numbers  # type: ignore[misc]
+            numbers = [n for n in (_int(a) for a in args[:5]) if n is not None]
+            if len(numbers) == 5 and len(args) >= 5:
+                length, *minima = numbers
                 if length > 256:
                     self.bag.add(
                         Code.RANDOMSTRING_MINIMA,

@@ -143,9 +143,11 @@ def decompile(
     doc: dict[str, Any], origin: str, preserve_name: str, name: str | None = None
 ) -> Imported:
     """The .prov text for ``doc`` (a schema, or a compiled document with ``job`` and ``schema``)."""
-    job_settings = doc.get("job") if isinstance(doc.get("job"), dict) else {}
-    schema = doc.get("schema") if isinstance(doc.get("schema"), dict) else doc
-    schema = {k: v for k, v in schema.items() if not k.startswith("@odata")}
+    settings_value = doc.get("job")
+    job_settings: dict[str, Any] = settings_value if isinstance(settings_value, dict) else {}
+    schema_value = doc.get("schema")
+    base: dict[str, Any] = schema_value if isinstance(schema_value, dict) else doc
+    schema = {k: v for k, v in base.items() if not k.startswith("@odata")}
     rule, mapping = _pick(schema)
     notes: list[str] = []
     kind = _target_kind(rule)
@@ -218,7 +220,8 @@ def decompile(
             plain.append((target, compact(expr), options))
     lines.append("")
     lines += [text for _, text in sorted(matches)]
-    scope = mapping.get("scope") if isinstance(mapping.get("scope"), dict) else {}
+    scope_value = mapping.get("scope")
+    scope: dict[str, Any] = scope_value if isinstance(scope_value, dict) else {}
     groups = scope.get("groups") or []
     if groups:
         lines += ["", "scope {"]

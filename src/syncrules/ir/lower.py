@@ -368,7 +368,8 @@ class _JobBuilder:
         except ImportProblem as exc:
             self.bag.add(Code.UNREADABLE_FILE, span, detail=str(exc))
             return
-        schema = doc.get("schema") if isinstance(doc.get("schema"), dict) else doc
+        value = doc.get("schema")
+        schema: dict[str, Any] = value if isinstance(value, dict) else doc
         if not isinstance(schema.get("synchronizationRules"), list):
             self.bag.add(
                 Code.UNREADABLE_FILE,

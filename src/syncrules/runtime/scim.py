@@ -97,7 +97,10 @@ def lookup(user: Mapping[str, Any], name: str) -> Any:
 def filtered_parts(name: str) -> tuple[str, str, str, str] | None:
     """``(collection, key, wanted, field)`` of a ``collection[key eq "wanted"].field`` name."""
     match = _FILTERED.match(name)
-    return None if match is None else match.group(1, 2, 3, 4)
+    if match is None:
+        return None
+    collection, key, wanted, field = match.group(1, 2, 3, 4)
+    return collection, key, wanted, field
 
 
 def filtered(user: Mapping[str, Any], collection: str, key: str, wanted: str, field: str) -> Any:

@@ -10,6 +10,7 @@ a provisioning cycle, so a second record for the same worker updates what the fi
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 import sys
 import time
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class TestReport:
         return self.check.ok and all(r.status == "passed" for r in self.results)
 
 
-def collect(paths: list[str | Path]) -> tuple[CheckResult, list[tuple[Job, TestCase]]]:
+def collect(paths: Sequence[str | Path]) -> tuple[CheckResult, list[tuple[Job, TestCase]]]:
     """Check the paths and list (job, test) pairs, each test once (files may import each other)."""
     result = check_paths(paths)
     seen: set[tuple[str, int, int]] = set()
@@ -266,7 +267,7 @@ def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
 
 
 def run_tests(
-    paths: list[str | Path], pattern: str | None = None, coverage: bool = False
+    paths: Sequence[str | Path], pattern: str | None = None, coverage: bool = False
 ) -> TestReport:
     check, cases = collect(paths)
     report = TestReport([], check.diagnostics, check)

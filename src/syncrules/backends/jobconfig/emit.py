@@ -205,8 +205,8 @@ def attribute_mappings(job: Job) -> list[dict[str, Any]]:
         key=lambda m: (
             m["matchingPriority"] == 0,
             m["matchingPriority"],
-            m["targetAttributeName"].lower(),
-            m["targetAttributeName"],
+            str(m["targetAttributeName"]).lower(),
+            str(m["targetAttributeName"]),
         )
     )
     return out

@@ -217,10 +217,10 @@ class ExprCompiler:
             self.used.add("unknown")
             return f"unknown({py_literal(call.name)})"
         self.used.add(name)
-        args = [self.compile(a) for a in call.args]
+        texts = [self.compile(a) for a in call.args]
         if call.name in self.context_functions:
-            args.insert(0, "ctx")
-        return f"{name}({', '.join(args)})"
+            texts.insert(0, "ctx")
+        return f"{name}({', '.join(texts)})"
 
 
 def function_source(expr: Expr, name: str = "_f") -> tuple[str, set[str]]:
