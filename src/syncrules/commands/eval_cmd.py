@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +37,16 @@ def _load_json_arg(value: str | None, option: str) -> Any:
 
 
 def parse_now(value: str | None) -> datetime | None:
+    from syncrules.runtime.context import parse_instant
+
     if value is None:
         return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(text)
+        return parse_instant(value)
     except ValueError:
         raise click.BadParameter(
             f"'{value}' is not an ISO-8601 time such as 2024-05-01T09:00:00Z", param_hint="--now"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _jsonable(value: Any) -> Any:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncrules.runtime.scim import member
+
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
 
@@ -72,29 +74,20 @@ class Batch:
 CsvReader = Callable[[Path, "Job"], ReadResult]
 
 
-def _get(obj: dict[str, Any], key: str) -> Any:
-    """A key looked up case-insensitively (SCIM attribute names are case-insensitive)."""
-    if key in obj:
-        return obj[key]
-    lowered = key.lower()
-    for name, value in obj.items():
-        if name.lower() == lowered:
-            return value
-    return None
-
-
 def _is_bulk_request(obj: dict[str, Any]) -> bool:
-    return _get(obj, "Operations") is not None or BULK_REQUEST_URN in (_get(obj, "schemas") or [])
+    return member(obj, "Operations") is not None or BULK_REQUEST_URN in (
+        member(obj, "schemas") or []
+    )
 
 
 def _read_bulk_request(obj: dict[str, Any], name: str) -> ReadResult:
     users: list[UserRecord] = []
     failures: list[RecordFailure] = []
-    schemas = _get(obj, "schemas")
+    schemas = member(obj, "schemas")
     if not isinstance(schemas, list) or BULK_REQUEST_URN not in schemas:
         failures.append(RecordFailure(name, f"root 'schemas' must list {BULK_REQUEST_URN}"))
         return ReadResult((), tuple(failures))
-    operations = _get(obj, "Operations")
+    operations = member(obj, "Operations")
     if not isinstance(operations, list):
         return ReadResult((), (RecordFailure(name, "'Operations' must be a list"),))
     for index, op in enumerate(operations):
@@ -102,10 +95,10 @@ def _read_bulk_request(obj: dict[str, Any], name: str) -> ReadResult:
         if not isinstance(op, dict):
             failures.append(RecordFailure(origin, "an operation must be a JSON object"))
             continue
-        method = _get(op, "method")
-        path = _get(op, "path")
-        data = _get(op, "data")
-        bulk_id = _get(op, "bulkId")
+        method = member(op, "method")
+        path = member(op, "path")
+        data = member(op, "data")
+        bulk_id = member(op, "bulkId")
         if not isinstance(method, str) or method.upper() != "POST":
             failures.append(RecordFailure(origin, f"method must be POST (got {method!r})"))
         elif not isinstance(path, str) or path.lower() != "/users":
@@ -182,7 +175,7 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
 
 def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
     """Add ``schemas`` when the record has none: core + enterprise User + extension URNs used."""
-    if _get(data, "schemas") is not None:
+    if member(data, "schemas") is not None:
         return data
     urns = [CORE_USER_URN, ENTERPRISE_USER_URN]
     urns += sorted(
@@ -193,12 +186,12 @@ def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
 
 def check_user(user: UserRecord) -> UserRecord | RecordFailure:
     """A user with a usable ``externalId`` (missing ``schemas`` filled in), or why not."""
-    external_id = _get(user.data, "externalId")
+    external_id = member(user.data, "externalId")
     if external_id is None or (isinstance(external_id, str) and not external_id.strip()):
         return RecordFailure(user.origin, "the user has no externalId (the matching key)")
     if not isinstance(external_id, str):
         return RecordFailure(user.origin, f"externalId must be a string (got {external_id!r})")
-    schemas = _get(user.data, "schemas")
+    schemas = member(user.data, "schemas")
     if schemas is not None and not (
         isinstance(schemas, list) and all(isinstance(s, str) for s in schemas)
     ):
@@ -228,7 +221,7 @@ def _bulk_ids(users: Sequence[UserRecord]) -> list[str]:
     seen: set[str] = set()
     ids: list[str] = []
     for user in users:
-        base = user.bulk_id or str(_get(user.data, "externalId"))
+        base = user.bulk_id or str(member(user.data, "externalId"))
         candidate, n = base, 1
         while candidate in seen:
             n += 1

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from syncrules.run.csvmap import CsvProgram
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
+from syncrules.runtime.scim import member
 
 FORMATS = ("bulk", "jsonl", "csv")
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -99,7 +100,7 @@ def open_input(
             return Input(path, "jsonl", _jsonl(path, handle))
         if csv_program is None:
             return InputProblem(
-                f"{path} is a CSV file, but the job \"{job_name}\" has no `source csv` block "
+                f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
                 "saying how its columns become SCIM attributes"
             )
         return _open_csv(path, csv_program, ctx)
@@ -108,16 +109,6 @@ def open_input(
 
 
 # ---- BulkRequest -------------------------------------------------------------------------------
-
-
-def _member(obj: dict[str, Any], name: str) -> Any:
-    if name in obj:
-        return obj[name]
-    lowered = name.lower()
-    for key, value in obj.items():
-        if isinstance(key, str) and key.lower() == lowered:
-            return value
-    return None
 
 
 def _open_bulk(path: Path) -> Input | InputProblem:
@@ -135,9 +126,9 @@ def _open_bulk(path: Path) -> Input | InputProblem:
         )
     if not isinstance(document, dict):
         return InputProblem(f"{path} is not a SCIM BulkRequest (a JSON object with Operations)")
-    operations = _member(document, "Operations")
+    operations = member(document, "Operations")
     if not isinstance(operations, list):
-        return InputProblem(f"{path} is not a SCIM BulkRequest: it has no \"Operations\" array")
+        return InputProblem(f'{path} is not a SCIM BulkRequest: it has no "Operations" array')
     return Input(path, "bulk", _bulk_operations(path, operations))
 
 
@@ -148,20 +139,20 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
         if not isinstance(op, dict):
             yield Operation(index, None, None, "the operation is not a JSON object", where)
             continue
-        bulk_id = _member(op, "bulkId")
+        bulk_id = member(op, "bulkId")
         bulk_id = None if bulk_id is None else str(bulk_id)
         yield Operation(index, bulk_id, *_check_bulk_op(op), where)
 
 
 def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    method = _member(op, "method")
+    method = member(op, "method")
     if not isinstance(method, str) or method.upper() != "POST":
         shown = json.dumps(method)
         return None, f"method is {shown}: API-driven provisioning accepts only POST"
-    target = _member(op, "path")
+    target = member(op, "path")
     if not isinstance(target, str) or target.strip().lower() != "/users":
-        return None, f"path is {json.dumps(target)}: only \"/Users\" can be provisioned"
-    data = _member(op, "data")
+        return None, f'path is {json.dumps(target)}: only "/Users" can be provisioned'
+    data = member(op, "data")
     if not isinstance(data, dict):
         what = "missing" if data is None else f"a JSON {_json_kind(data)}"
         return None, f"data is {what}: it must be a SCIM user object"
@@ -203,7 +194,9 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
                 continue
             if not isinstance(value, dict):
                 yield Operation(
-                    index, None, None,
+                    index,
+                    None,
+                    None,
                     f"a line must hold one SCIM user object, not a JSON {_json_kind(value)}",
                     where,
                 )
@@ -286,8 +279,11 @@ def _csv_rows(
             index += 1
             if len(row) != width:
                 yield Operation(
-                    index, None, None,
-                    f"the row has {len(row)} cells but the header has {width}", where,
+                    index,
+                    None,
+                    None,
+                    f"the row has {len(row)} cells but the header has {width}",
+                    where,
                 )
                 continue
             cells = {name: row[i] for i, name in wanted if row[i] != ""}

@@ -15,6 +15,23 @@ from datetime import UTC, datetime
 Taken = Callable[[str], bool] | frozenset[str] | set[str]
 
 
+def parse_instant(text: str) -> datetime:
+    """An ISO-8601 time (``2024-05-01T09:00:00Z``; no offset means UTC) as a UTC datetime.
+
+    The one parser of clock values given by users (`--now`, a test's `now`).
+
+    Raises:
+        ValueError: the text is not an ISO-8601 time.
+    """
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-_FILTERED = re.compile(r'^([A-Za-z0-9_]+)\[\s*([A-Za-z0-9_]+)\s+eq\s+"([^"]*)"\s*\]\.([A-Za-z0-9_]+)$')
+_FILTERED = re.compile(
+    r'^([A-Za-z0-9_]+)\[\s*([A-Za-z0-9_]+)\s+eq\s+"([^"]*)"\s*\]\.([A-Za-z0-9_]+)$'
+)
 
 #: The attribute types that get normalised: "True"/"true" become booleans for Boolean attributes.
 BOOLEAN_WORDS = {"true": True, "false": False}
@@ -24,8 +26,11 @@ def _lower_map(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in obj.items()}
 
 
-def _get(obj: Any, key: str) -> Any:
-    """Case-insensitive member of a JSON object (None when absent or obj is not an object)."""
+def member(obj: Any, key: str) -> Any:
+    """Case-insensitive member of a JSON object (None when absent or obj is not an object).
+
+    SCIM attribute names are case-insensitive; every reader of SCIM payloads uses this one.
+    """
     if obj.__class__ is not dict and not isinstance(obj, Mapping):
         return None
     if key in obj:
@@ -48,7 +53,7 @@ def _scalar(value: Any, type_: str) -> Any:
         return None
     if isinstance(value, Mapping):
         # Complex values such as the manager reference: {"value": "..."}.
-        inner = _get(value, "value")
+        inner = member(value, "value")
         return _scalar(inner, type_) if inner is not None else None
     if type_ == "Boolean":
         if isinstance(value, bool):
@@ -82,10 +87,10 @@ def lookup(user: Mapping[str, Any], name: str) -> Any:
     """The raw JSON value of source attribute ``name`` in a SCIM user (None when absent)."""
     if name.startswith("urn:"):
         urn, _, attr = name.rpartition(":")
-        ext = _get(user, urn)
+        ext = member(user, urn)
         if isinstance(ext, Mapping):
             return _path(ext, attr)
-        flat = _get(user, name)
+        flat = member(user, name)
         return flat
     match = _FILTERED.match(name)
     if match:
@@ -109,20 +114,20 @@ def filtered(user: Mapping[str, Any], collection: str, key: str, wanted: str, fi
     """
     items = user.get(collection)
     if items is None:
-        items = _get(user, collection)
+        items = member(user, collection)
     if items.__class__ is not list:
         if isinstance(items, Mapping):
             items = [items]
         elif not isinstance(items, list):
             return None
     for item in items:
-        # dict.get first: None (absent, or present as null) is settled by _get, as lookup does
+        # dict.get first: None (absent, or present as null) is settled by member, as lookup does
         kind = item.get(key) if item.__class__ is dict else None
         if kind is None:
-            kind = _get(item, key)
+            kind = member(item, key)
         if isinstance(kind, str) and kind.lower() == wanted:
             value = item.get(field) if item.__class__ is dict else None
-            return _get(item, field) if value is None else value
+            return member(item, field) if value is None else value
     return None
 
 
@@ -137,8 +142,8 @@ def source(user: Mapping[str, Any], name: str, type_: str, multivalued: bool) ->
     if kind == 0:
         value = _walk(user, parts)
     elif kind == 1:
-        ext = _get(user, urn)
-        value = _walk(ext, parts) if isinstance(ext, Mapping) else _get(user, name)
+        ext = member(user, urn)
+        value = _walk(ext, parts) if isinstance(ext, Mapping) else member(user, name)
     else:
         value = lookup(user, name)
     if value is None or (plain and value.__class__ is str):
@@ -156,19 +161,19 @@ value = _value
 def _path(obj: Any, dotted: str) -> Any:
     current = obj
     for part in dotted.split("."):
-        current = _get(current, part)
+        current = member(current, part)
         if current is None:
             return None
     return current
 
 
 def _walk(obj: Any, parts: tuple[str, ...]) -> Any:
-    """``_path`` with the dotted name already split (the exact key first, as ``_get`` does)."""
+    """``_path`` with the dotted name already split (the exact key first, as ``member`` does)."""
     for part in parts:
         if obj.__class__ is dict and part in obj:
             obj = obj[part]
         else:
-            obj = _get(obj, part)
+            obj = member(obj, part)
         if obj is None:
             return None
     return obj
@@ -205,9 +210,7 @@ def _plan(attributes: Iterable[tuple[str, str, bool]]) -> tuple[_Step, ...]:
     return plan
 
 
-def flatten(
-    user: Mapping[str, Any], attributes: Iterable[tuple[str, str, bool]]
-) -> dict[str, Any]:
+def flatten(user: Mapping[str, Any], attributes: Iterable[tuple[str, str, bool]]) -> dict[str, Any]:
     """Flat ``{source attribute: value}`` for the given ``(name, type, multivalued)`` attributes.
 
     Absent attributes are left out (NULL); present ones are normalised to the value model.
@@ -219,11 +222,11 @@ def flatten(
         if kind == 0:
             value = _walk(user, parts)
         elif kind == 1:
-            ext = _get(user, urn)
+            ext = member(user, urn)
             if ext.__class__ is dict or isinstance(ext, Mapping):
                 value = _walk(ext, parts)
             else:
-                value = _get(user, name)
+                value = member(user, name)
         else:
             value = lookup(user, name)
         if value is None:

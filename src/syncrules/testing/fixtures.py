@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from syncrules.ir.nodes import Job
+from syncrules.runtime.scim import member
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED, _Directory
 
 
@@ -41,15 +42,11 @@ def read_records(path: Path) -> list[Any]:
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
-        ops = next((v for k, v in doc.items() if k.lower() == "operations"), None)
+        ops = member(doc, "Operations")
         if isinstance(ops, list):
             out = []
             for op in ops:
-                data = (
-                    next((v for k, v in op.items() if k.lower() == "data"), None)
-                    if isinstance(op, dict)
-                    else None
-                )
+                data = member(op, "data") if isinstance(op, dict) else None
                 out.append(data)
             return out
         return [doc]

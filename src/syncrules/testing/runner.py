@@ -10,9 +10,9 @@ a provisioning cycle, so a second record for the same worker updates what the fi
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,10 +140,9 @@ class _Directory:
 
 
 def _parse_now(text: str | None) -> datetime:
-    if not text:
-        return DEFAULT_NOW
-    value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    from syncrules.runtime.context import parse_instant
+
+    return parse_instant(text) if text else DEFAULT_NOW
 
 
 def _same(expected: Any, actual: Any) -> bool:
