@@ -175,3 +175,15 @@ def test_not_set_and_does_not_flow_are_distinct(runner: CliRunner, tmp_path: Pat
     assert "jobTitle: expected not set (NULL), but it does not flow" in result.stderr
     assert "department: expected not to flow, but it is simply not set" in result.stderr
     assert "1 passed, 1 failed" in result.stderr
+
+
+def test_pytest_plugin_reports_a_broken_fixture_readably(tmp_path: Path) -> None:
+    repo = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", repo)
+    (repo / "contoso-hr" / "contoso-hr.fixtures" / "broken.json").write_text(
+        '{"Operations": [', encoding="utf-8"
+    )
+    done = _pytest(["-k", "broken"], repo)
+    assert done.returncode == 1
+    assert "broken.json is not valid JSON" in done.stdout
+    assert "Traceback" not in done.stdout

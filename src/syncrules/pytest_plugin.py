@@ -130,7 +130,10 @@ class ProvFixtureItem(pytest.Item):
         from syncrules.testing.fixtures import fixture_snapshot
         from syncrules.testing.snapshot import FixtureJson
 
-        text = fixture_snapshot(_module(self.config, self.job), self.fixture)
+        try:
+            text = fixture_snapshot(_module(self.config, self.job), self.fixture)
+        except ValueError as exc:  # unreadable or malformed fixture file: say so, no traceback
+            raise ProvFailure(str(exc)) from None
         snapshot = SnapshotAssertion(
             update_snapshots=self.config.option.update_snapshots,
             extension_class=FixtureJson,
@@ -138,6 +141,11 @@ class ProvFixtureItem(pytest.Item):
             session=self.config._syrupy,  # type: ignore[attr-defined]
         )
         assert text == snapshot
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
+        if isinstance(excinfo.value, ProvFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.fixture, 0, f"prov fixture: {self.fixture.name}"
