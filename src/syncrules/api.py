@@ -150,7 +150,7 @@ def compile_paths(
                 bag.add(Code.SCHEMA_VALIDATION, job.span, detail="; ".join(problems[:5]))
                 continue
             if job.preserved is not None:
-                from syncrules.graph.merge import merge_schema
+                from syncrules.backends.jobconfig.merge import merge_schema
 
                 merged = merge_schema(job.preserved, document["schema"])  # type: ignore[arg-type]
                 if merged.problems:

@@ -13,7 +13,12 @@ from graph_support import (
     live_schema,
 )
 
-from syncrules.graph.merge import is_extension_attribute, merge_schema, put_body, render_changes
+from syncrules.backends.jobconfig.merge import (
+    is_extension_attribute,
+    merge_schema,
+    put_body,
+    render_changes,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -31,8 +31,8 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
     attributes, then the records of the fixtures whose scope, action or attribute values change.
     Exit codes as `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.
     """
+    from syncrules.backends.jobconfig.merge import render_changes
     from syncrules.diagnostics.render import render_text
-    from syncrules.graph.merge import render_changes
     from syncrules.plan.diff import make_plan
     from syncrules.plan.sides import SideError, SideLoadDiagnostics, load_side
 

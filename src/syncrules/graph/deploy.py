@@ -21,9 +21,9 @@ from typing import Any
 
 import click
 
+from syncrules.backends.jobconfig.merge import merge_schema, put_body, render_changes
 from syncrules.graph.client import GraphClient, GraphError
 from syncrules.graph.config import GraphSettings
-from syncrules.graph.merge import merge_schema, put_body, render_changes
 from syncrules.graph.session import (
     EXIT_BUG,
     EXIT_FAILED,

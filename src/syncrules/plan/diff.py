@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syncrules.backends.jobconfig.merge import Change, merge_schema
 from syncrules.backends.python.load import load_evaluator
-from syncrules.graph.merge import Change, merge_schema
 from syncrules.plan.sides import Side
 from syncrules.testing.fixtures import evaluate_records, read_records
 
