@@ -8,6 +8,9 @@ never when it has a syntax error.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,9 +86,23 @@ def _crlf(text: str) -> bool:
 
 
 def write(result: FileResult) -> None:
-    """Write the formatted text over the file (only when it changed). Raises OSError."""
-    if result.changed and result.formatted is not None:
-        result.path.write_text(result.formatted, encoding="utf-8", newline="")
+    """Write the formatted text over the file (only when it changed). Raises OSError.
+
+    The text goes to a temporary file beside the original, which then replaces it in one step
+    (keeping its permissions): an interrupted `prov fmt` never leaves a half-written rules file.
+    """
+    if not result.changed or result.formatted is None:
+        return
+    target = result.path
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(result.formatted)
+        os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:

@@ -137,3 +137,26 @@ def test_missing_file_and_crlf(tmp_path: Path) -> None:
     assert run(str(crlf)).exit_code == 0
     assert crlf.read_bytes() == TIDY.replace("\n", "\r\n").encode("utf-8")
     assert run("--check", str(crlf)).exit_code == 0
+
+
+def test_rewrite_is_atomic_and_keeps_permissions(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    messy = tmp_path / "messy.prov"
+    messy.write_text(MESSY, encoding="utf-8")
+    messy.chmod(0o640)
+    assert run(str(messy)).exit_code == 0
+    assert messy.read_text(encoding="utf-8") == TIDY
+    assert messy.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.prov"]
+    # a failure while replacing leaves the original untouched and no temporary file behind
+    messy.write_text(MESSY, encoding="utf-8")
+
+    def fail(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    result = run(str(messy))
+    assert result.exit_code == 1
+    assert messy.read_text(encoding="utf-8") == MESSY
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.prov"]
