@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from syncrules.output import err, out
+from syncrules.output import err, out, write_atomic
 
 
 @click.command(name="import")
@@ -49,11 +49,11 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
             sys.exit(1)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        preserve.write_text(
+        write_atomic(
+            preserve,
             json.dumps(imported.preserve, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-            encoding="utf-8",
         )
-        target.write_text(imported.text, encoding="utf-8")
+        write_atomic(target, imported.text)
     except OSError as exc:
         err(f"error: cannot write {target}: {exc.strerror}")
         sys.exit(1)
@@ -69,12 +69,3 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
     out(target.as_posix())
     out(preserve.as_posix())
 
-
-def _formatted(text: str, path: Path) -> str:
-    """The canonical layout of `prov fmt`, when the formatter accepts the text."""
-    try:
-        from syncrules.fmt import format_source
-    except ImportError:  # pragma: no cover - the formatter ships with syncrules
-        return text
-    formatted, _diags = format_source(text, path.as_posix())
-    return formatted if formatted is not None else text

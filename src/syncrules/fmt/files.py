@@ -8,9 +8,6 @@ never when it has a syntax error.
 from __future__ import annotations
 
 import difflib
-import os
-import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +15,7 @@ from pathlib import Path
 from syncrules.diagnostics import Diagnostic, DiagnosticBag
 from syncrules.fmt.source import format_source
 from syncrules.ir.lower import read_source
+from syncrules.output import write_atomic
 from syncrules.source import SourceFile, display_path
 
 
@@ -91,18 +89,8 @@ def write(result: FileResult) -> None:
     The text goes to a temporary file beside the original, which then replaces it in one step
     (keeping its permissions): an interrupted `prov fmt` never leaves a half-written rules file.
     """
-    if not result.changed or result.formatted is None:
-        return
-    target = result.path
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(result.formatted)
-        os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    if result.changed and result.formatted is not None:
+        write_atomic(result.path, result.formatted)
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
