@@ -7,7 +7,9 @@ snapshots:
 
 lint:
 	ruff check src tests
-	ruff format --check src tests
+
+types:
+	python -m mypy src/syncrules
 
 bench:
 	python benchmarks/bench_run.py
@@ -15,4 +17,4 @@ bench:
 ci:
 	bash .ci/run
 
-.PHONY: test snapshots lint bench ci
+.PHONY: test snapshots lint types bench ci

@@ -14,7 +14,9 @@ ELSEWHERE = {
     Code.EVALUATION_FAILED: "tests/test_cli.py::test_eval_runtime_error",
     Code.INTERNAL_ERROR: "tests/test_cli.py::test_internal_error_banner",
     Code.SCHEMA_VALIDATION: "tests/test_cli.py::test_schema_failure_is_a_bug",
-    Code.GENERATED_CODE_INVALID: "tests/unit/test_python_backend.py::test_compile_failure_is_reported",
+    Code.GENERATED_CODE_INVALID: (
+        "tests/unit/test_python_backend.py::test_compile_failure_is_reported"
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """`prov import`: compiling the imported file yields a schema equivalent to the input, including
-the parts the language does not model; other kinds of jobs are refused with a clear message."""
+the parts the language does not model; the file is already in the `prov fmt` layout; other kinds
+of jobs are refused with a clear message."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from syncrules.api import compile_paths
 from syncrules.backends.jobconfig.emit import dumps
 from syncrules.cli import main
+from syncrules.fmt import format_source
 from tests.conftest import ROOT, SHARED
 
 SOURCES = [
@@ -24,6 +26,7 @@ SOURCES = [
     "tests/cases/valid/expressions",
     "tests/cases/valid/imports",
 ]
+PORTAL_DOWNLOAD = "tests/data/portal-download.json"
 
 
 def normalise(schema: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +66,61 @@ def test_import_then_compile_is_equivalent(folder: str, tmp_path: Path) -> None:
             assert document2["job"][key] == document["job"][key]
 
 
+def _inputs(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The documents an import test feeds in: a folder's compiled jobs, or a downloaded schema."""
+    if name.endswith(".json"):
+        return [(Path(name).stem, json.loads((ROOT / name).read_text(encoding="utf-8")))]
+    compiled = compile_paths([name], None, ("json",))
+    assert compiled.ok and compiled.documents
+    return [(job.replace(" ", "-"), document) for job, document in compiled.documents]
+
+
+@pytest.mark.parametrize("name", [*SOURCES, PORTAL_DOWNLOAD])
+def test_imported_file_is_already_formatted(name: str, tmp_path: Path) -> None:
+    for job, document in _inputs(name):
+        out = _import(tmp_path, document, job)
+        text = out.read_text(encoding="utf-8")
+        assert format_source(text, str(out)) == (text, [])
+        result = CliRunner().invoke(main, ["fmt", "--check", str(out)])
+        assert result.exit_code == 0, result.output
+
+
+def test_text_the_formatter_cannot_read_is_reported_as_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The importer should never write text that does not parse; if it does, the file is still
+    written (to fix by hand) and the user is told it is a bug, without a traceback."""
+    import syncrules.importer.decompile
+
+    monkeypatch.setattr(syncrules.importer.decompile, "format_source", lambda text: (None, []))
+    out = tmp_path / "job.prov"
+    result = CliRunner().invoke(main, ["import", str(ROOT / PORTAL_DOWNLOAD), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "not in the `prov fmt` layout" in result.stderr
+    assert "bug in `prov import`" in result.stderr
+    assert "Traceback" not in result.output
+    assert 'default "Contoso"' in out.read_text(encoding="utf-8")
+
+
 def test_portal_download_round_trips_with_unmodelled_parts(tmp_path: Path) -> None:
-    original = json.loads((ROOT / "tests/data/portal-download.json").read_text(encoding="utf-8"))
+    original = json.loads((ROOT / PORTAL_DOWNLOAD).read_text(encoding="utf-8"))
     source = tmp_path / "download.json"
     source.write_text(json.dumps(original), encoding="utf-8")
     out = tmp_path / "job.prov"
     result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert 'IIF(BitAnd([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags], 2)="0"' in text
-    assert 'Join("@", [userName], "%DomainFQDN%")  on create' in text
+    assert (
+        "    accountEnabled    <- IIF(\n"
+        '        BitAnd([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags], 2) = "0",\n'
+        '        "True",\n'
+        '        "False"\n'
+        "    )\n"
+    ) in text
+    assert '    userPrincipalName <- Join("@", [userName], "%DomainFQDN%")  on create\n' in text
+    assert (
+        '    jobTitle          <- Replace([title], , "(?<t>.*) \\(Temp\\)", , "${t}", , )\n' in text
+    )
     for kept in (
         "flowBehavior FlowAlways",
         "mapping type None",
@@ -88,7 +136,7 @@ def test_portal_download_round_trips_with_unmodelled_parts(tmp_path: Path) -> No
 
 
 def test_editing_the_imported_file_changes_only_that(tmp_path: Path) -> None:
-    original = json.loads((ROOT / "tests/data/portal-download.json").read_text(encoding="utf-8"))
+    original = json.loads((ROOT / PORTAL_DOWNLOAD).read_text(encoding="utf-8"))
     source = tmp_path / "download.json"
     source.write_text(json.dumps(original), encoding="utf-8")
     out = tmp_path / "job.prov"
@@ -132,7 +180,7 @@ def test_bad_input_files(tmp_path: Path) -> None:
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path) -> None:
-    source = ROOT / "tests/data/portal-download.json"
+    source = ROOT / PORTAL_DOWNLOAD
     out = tmp_path / "job.prov"
     out.write_text("// mine\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])

@@ -107,7 +107,8 @@ def test_test_file_importing_a_job(tmp_path: Path) -> None:
         'import "contoso-hr.prov"\n\n'
         'test "separate file" {\n'
         '    given user { "externalId": "3", "active": true,\n'
-        '        "urn:ietf:params:scim:schemas:extension:contoso:1.0:User": { "WorkerType": "Employee" } }\n'
+        '        "urn:ietf:params:scim:schemas:extension:contoso:1.0:User":'
+        ' { "WorkerType": "Employee" } }\n'
         '    expect create group "Employees" { companyName == "Contoso" }\n'
         "}\n",
         encoding="utf-8",
@@ -163,11 +164,14 @@ def test_not_set_and_does_not_flow_are_distinct(runner: CliRunner, tmp_path: Pat
     prov.write_text(
         'job "J" {\n    target entra\n    actions create, update\n}\n\n'
         "match [externalId] -> employeeId\n\n"
-        "map {\n    jobTitle   <- IgnoreFlowIfNullOrEmpty([title])\n    department <- [title]\n}\n\n"
+        "map {\n    jobTitle   <- IgnoreFlowIfNullOrEmpty([title])\n"
+        "    department <- [title]\n}\n\n"
         'test "wrong way round" {\n    given user { "externalId": "1" }\n'
-        "    expect create {\n        jobTitle not set\n        department does not flow\n    }\n}\n\n"
+        "    expect create {\n        jobTitle not set\n"
+        "        department does not flow\n    }\n}\n\n"
         'test "right way round" {\n    given user { "externalId": "1" }\n'
-        "    expect create {\n        jobTitle does not flow\n        department not set\n    }\n}\n",
+        "    expect create {\n        jobTitle does not flow\n"
+        "        department not set\n    }\n}\n",
         encoding="utf-8",
     )
     result = runner.invoke(main, ["test", str(prov)])

@@ -105,7 +105,8 @@ def list_codes() -> str:
 
 
 SEMANTICS_HEAD = """\
-Semantics syncrules pins where Microsoft's documentation is silent (see also prov explain <Function>):
+Semantics syncrules pins where Microsoft's documentation is silent \
+(see also prov explain <Function>):
 
   - NULL means the attribute is absent; "" is a value. IsNull("") is false.
   - Only \\" and \\\\ are escapes in string constants; any other backslash stays ("\\+" is \\+).

@@ -1,4 +1,4 @@
-"""Two output helpers: ``out`` for results (stdout) and ``err`` for diagnostics and messages (stderr).
+"""Two output helpers: ``out`` for results (stdout), ``err`` for diagnostics and messages (stderr).
 
 Nothing else in the CLI writes to the terminal directly, so tests can rely on the split.
 """

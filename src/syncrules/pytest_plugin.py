@@ -9,9 +9,12 @@ Each `test` block becomes a pytest item located at its .prov line; each fixture 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle
 
 _STASH_MODULES = pytest.StashKey[dict[int, Any]]()
 
@@ -68,7 +71,18 @@ class ProvFailure(Exception):
     """A .prov test failed; the message is the readable report."""
 
 
-class ProvCheckItem(pytest.Item):
+class _ProvItem(pytest.Item):
+    """An item whose failures are reports about the rules, shown without a Python traceback."""
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, ProvFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+
+class ProvCheckItem(_ProvItem):
     def __init__(self, *, result: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result = result
@@ -78,16 +92,11 @@ class ProvCheckItem(pytest.Item):
 
         raise ProvFailure(render_text(self.result.diagnostics, self.result.sources))
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        if isinstance(excinfo.value, ProvFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
-
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"prov check {self.path.name}"
 
 
-class ProvTestItem(pytest.Item):
+class ProvTestItem(_ProvItem):
     def __init__(self, *, job: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job = job
@@ -102,11 +111,6 @@ class ProvTestItem(pytest.Item):
             lines += ["what happened:", *(f"  {s}" for s in result.steps)]
             raise ProvFailure("\n".join(lines))
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        if isinstance(excinfo.value, ProvFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
-
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.case.span.line - 1, f"prov test: {self.case.name}"
 
@@ -115,7 +119,7 @@ def _snapshot_target() -> None:
     """Stands for the fixture item in syrupy's naming (module and function name)."""
 
 
-class ProvFixtureItem(pytest.Item):
+class ProvFixtureItem(_ProvItem):
     def __init__(self, *, job: Any, fixture: Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job = job
@@ -141,11 +145,6 @@ class ProvFixtureItem(pytest.Item):
             session=self.config._syrupy,  # type: ignore[attr-defined]
         )
         assert text == snapshot
-
-    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
-        if isinstance(excinfo.value, ProvFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.fixture, 0, f"prov fixture: {self.fixture.name}"

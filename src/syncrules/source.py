@@ -61,7 +61,7 @@ class SourceFile:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as shown to users: relative to the working directory when below it, with / separators."""
+    """A path as shown to users: relative to the working directory when below it, / separated."""
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()

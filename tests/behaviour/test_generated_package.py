@@ -34,7 +34,8 @@ def test_package_runs_without_syncrules(tmp_path: Path) -> None:
         "assert 'syncrules' not in sys.modules\n"
         "user = {'externalId': '1', 'userName': 'ada@example.com', 'active': True,\n"
         "        'name': {'givenName': 'Ada', 'familyName': 'Lovelace'},\n"
-        "        'urn:ietf:params:scim:schemas:extension:contoso:1.0:User': {'WorkerType': 'Employee'}}\n"
+        "        'urn:ietf:params:scim:schemas:extension:contoso:1.0:User':"
+        " {'WorkerType': 'Employee'}}\n"
         "o = job.evaluate(user)\n"
         "print(json.dumps([o.action, o.values['displayName'], o.values['userPrincipalName'],\n"
         "                  job.scope(user).group, job.matching_keys(user)]))\n"
@@ -116,6 +117,7 @@ def test_hostile_test_data_stays_data(tmp_path: Path) -> None:
 
     marker = tmp_path / "pwned"
     payload = f'__import__("pathlib").Path({str(marker)!r}).touch()'
+    quoted = json.dumps(payload)
     prov = tmp_path / "job.prov"
     prov.write_text(
         f"""
@@ -128,9 +130,9 @@ map {{
     displayName <- [displayName]
 }}
 test {escape(payload)} {{
-    given user {{ "externalId": "1", "displayName": {json.dumps(payload)}, {json.dumps(payload)}: {json.dumps(payload)} }}
+    given user {{ "externalId": "1", "displayName": {quoted}, {quoted}: {quoted} }}
     expect create {{
-        displayName == {json.dumps(payload)}
+        displayName == {quoted}
     }}
 }}
 """,

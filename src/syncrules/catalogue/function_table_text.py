@@ -68,7 +68,8 @@ _register(
         returns=N,
         description="1-based position of value2 in value1, 0 if absent.",
         example='InStr("repEated", "e", 3, vbBinaryCompare) -> 7',
-        null_rule='A NULL value1 yields 0; a NULL or "" value2 yields start [inferred]; not found yields 0.',
+        null_rule='A NULL value1 yields 0; a NULL or "" value2 yields start [inferred]; '
+        "not found yields 0.",
         notes=(camel_keys("value1", "value2", "start", "compareType"),),
     ),
     Function(
@@ -193,7 +194,8 @@ _register(
         description="Splits a string into a multi-valued array on the delimiter.",
         example='Split("PermissionSetOne,PermissionSetTwo", ",") -> ["PermissionSetOne", '
         '"PermissionSetTwo"]',
-        null_rule='NULL yields NULL [inferred]; "" yields one empty value [""] (.NET Split) [inferred].',
+        null_rule='NULL yields NULL [inferred]; "" yields one empty value [""] (.NET Split) '
+        "[inferred].",
         notes=(
             "delimiter is documented as required, but the Graph functions sample marks it "
             "not required.",

@@ -54,7 +54,8 @@ _register(
         returns=N,
         description="Bitwise AND of two numbers.",
         example="BitAnd(&HF, &HF7) -> 7",
-        null_rule="A NULL operand yields NULL [inferred]; a non-numeric operand is an evaluation error.",
+        null_rule="A NULL operand yields NULL [inferred]; "
+        "a non-numeric operand is an evaluation error.",
     ),
     Function(
         name="CBool",
@@ -62,7 +63,8 @@ _register(
         returns=B,
         description="True if the expression evaluates to non-zero or to a true comparison.",
         example='CBool([attribute1] = [attribute2]) -> True when both are "abc"',
-        null_rule='A comparison with a NULL operand is false; NULL and "" are False [inferred, §7.4].',
+        null_rule="A comparison with a NULL operand is false; "
+        'NULL and "" are False [inferred, §7.4].',
         notes=(SOURCE_KEY,),
     ),
     Function(

@@ -25,10 +25,10 @@ from syncrules.output import err, out, write_atomic
 def import_(schema_file: Path, out_path: Path | None, name: str | None, force: bool) -> None:
     """Decompile a synchronizationSchema into a readable .prov file.
 
-    Writes OUT.prov and, beside it, OUT.preserve.json: the parts the .prov language does not
-    model (other object mappings, metadata, unknown properties), which `prov compile` and
-    `prov deploy` merge back in, so nothing is lost. What is kept is listed on stderr.
-    Exit 1 when the schema cannot be imported (the reason is printed).
+    Writes OUT.prov, in the layout `prov fmt` gives, and, beside it, OUT.preserve.json: the parts
+    the .prov language does not model (other object mappings, metadata, unknown properties), which
+    `prov compile` and `prov deploy` merge back in, so nothing is lost. What is kept is listed on
+    stderr. Exit 1 when the schema cannot be imported (the reason is printed).
     """
     from syncrules.api import compile_paths
     from syncrules.importer.decompile import ImportProblem, decompile, read_schema_file
@@ -59,13 +59,19 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         sys.exit(1)
     for note in imported.notes:
         err(f"kept: {note}")
+    if not imported.formatted:
+        err(
+            f"error: {target} was written as generated, not in the `prov fmt` layout: the"
+            " formatter cannot read it. This is a bug in `prov import`; please report it with"
+            f" {schema_file}"
+        )
     result = compile_paths([target], None, ("json",))
     if not result.ok:
         from syncrules.diagnostics.render import render_text
 
         err(render_text(result.diagnostics, result.sources))
         err(f"warning: {target} was written but does not check clean; fix the problems above")
+    if not (result.ok and imported.formatted):
         sys.exit(1)
     out(target.as_posix())
     out(preserve.as_posix())
-

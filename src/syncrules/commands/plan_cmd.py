@@ -89,9 +89,8 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
             if not result.records:
                 out("  no record changes scope, action or values")
             for rec in result.records:
-                out(
-                    f"  {rec.fixture} record {rec.record} (externalId {json.dumps(rec.external_id)}):"
-                )
+                external_id = json.dumps(rec.external_id)
+                out(f"  {rec.fixture} record {rec.record} (externalId {external_id}):")
                 for line in rec.lines:
                     out(f"      {line}")
     if result.changed:

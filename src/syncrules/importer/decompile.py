@@ -1,9 +1,10 @@
 """A Graph synchronizationSchema (portal download, `GET .../schema`, or a compiled document) →
 .prov text, plus what the language does not model.
 
-Guarantee (tested): compiling the imported .prov, with its ``preserve`` file, yields a schema
+Guarantees (tested): compiling the imported .prov, with its ``preserve`` file, yields a schema
 equivalent to the input: the same mappings, sources, scopes, matching priorities, flow types and
 extension attributes (order normalised), and every part the language does not model unchanged.
+The text is in the canonical layout of `prov fmt`, so formatting a fresh import changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from syncrules.backends.jobconfig import names
 from syncrules.catalogue.attributes import source_attributes
+from syncrules.fmt import format_source
 from syncrules.importer.tree import TreeError, expression_from_tree
 from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import AttrRef, TargetKind
@@ -41,9 +43,10 @@ class ImportProblem(ValueError):
 
 @dataclass
 class Imported:
-    text: str
+    text: str  # in the layout of `prov fmt`, unless ``formatted`` is False
     preserve: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # unmodelled parts, reported to the user
+    formatted: bool = True  # False: the formatter could not parse ``text`` (an importer bug)
 
 
 def read_schema_file(path: Path) -> dict[str, Any]:
@@ -239,10 +242,7 @@ def decompile(
         if scope.get(key):
             notes.append(f"scope.{key} ({len(scope[key])} group(s)) is not modelled; kept")
     if plain:
-        width = max(len(t) for t, _, _ in plain)
-        lines += ["", "map {"]
-        lines += [f"    {t.ljust(width)} <- {e}{o}" for t, e, o in plain]
-        lines.append("}")
+        lines += ["", "map {", *(f"    {t} <- {e}{o}" for t, e, o in plain), "}"]
     other_rules = len(schema.get("synchronizationRules") or []) - 1
     if other_rules:
         notes.append(f"{other_rules} other synchronization rule(s) kept")
@@ -251,7 +251,21 @@ def decompile(
         notes.append(f"object mapping {other.get('name')!r} is not modelled; kept")
     if rule.get("metadata") or mapping.get("metadata") or schema.get("metadata"):
         notes.append("metadata entries are kept")
-    return Imported("\n".join(lines) + "\n", schema, notes)
+    text, formatted = _canonical("\n".join(lines) + "\n")
+    return Imported(text, schema, notes, formatted)
+
+
+def _canonical(text: str) -> tuple[str, bool]:
+    """``text`` in the layout of `prov fmt`, and whether the formatter could lay it out.
+
+    The lines above only have to be valid .prov; leaving the layout to the formatter keeps one
+    definition of it, so `prov fmt --check` passes on a fresh import. The formatter fails only on
+    text that does not parse (or is nested too deeply), which the importer should never write: the
+    text is then returned as generated, for the caller to report as a bug while the user keeps a
+    file to fix by hand.
+    """
+    formatted, _ = format_source(text)
+    return (text, False) if formatted is None else (formatted, True)
 
 
 def is_matching_attr(expr: object) -> bool:

@@ -1,8 +1,8 @@
 """Graph ``attributeMappingSource`` trees → IR expressions.
 
-The structured tree is authoritative (real exports carry constants whose ``expression`` is null and
-parents whose ``expression`` silently drops them); the ``expression`` text is used only when it parses
-to the same tree, to keep details the tree cannot carry (bare numbers, trailing empty slots).
+The structured tree is authoritative (real exports carry constants whose ``expression`` is null
+and parents whose ``expression`` silently drops them); the ``expression`` text is used only when it
+parses to the same tree, to keep details the tree cannot carry (bare numbers, trailing empty slots).
 """
 
 from __future__ import annotations

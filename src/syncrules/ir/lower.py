@@ -1,8 +1,8 @@
 """Load .prov files (with their imports) and lower the textX models to one IR ``Job``.
 
-Structural problems that decide the IR's shape (no job, a second job, unknown target, unknown action,
-unknown type, duplicate settings, unreadable or cyclic imports) are reported here; every other check
-runs over the IR in ``syncrules.check``.
+Structural problems that decide the IR's shape (no job, a second job, unknown target, unknown
+action, unknown type, duplicate settings, unreadable or cyclic imports) are reported here; every
+other check runs over the IR in ``syncrules.check``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def read_source(path: Path, bag: DiagnosticBag, span: Span | None = None) -> Sou
         bag.add(
             Code.UNREADABLE_FILE,
             Span(shown, line, col, line, col + 1),
-            detail=f"{shown} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            detail=f"{shown} is not UTF-8 text"
+            f" (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             hint="re-save the file as UTF-8",
         )
         return None

@@ -2,8 +2,9 @@
 
 Real payloads are messy: attribute names are case-insensitive (``username``), extension data
 sits in objects keyed by URN (or, rarely, in flat ``urn:...:User:attr`` keys), booleans come as
-``true`` or ``"True"``, numbers as JSON numbers, the manager as ``{"value": "<externalId>"}``, and only
-``work``-typed entries of addresses, emails and phoneNumbers are processed (a documented limitation).
+``true`` or ``"True"``, numbers as JSON numbers, the manager as ``{"value": "<externalId>"}``, and
+only ``work``-typed entries of addresses, emails and phoneNumbers are processed (a documented
+limitation).
 
 Contract: standard library only (this module is copied into generated packages).
 """
@@ -170,10 +171,7 @@ def _path(obj: Any, dotted: str) -> Any:
 def _walk(obj: Any, parts: tuple[str, ...]) -> Any:
     """``_path`` with the dotted name already split (the exact key first, as ``member`` does)."""
     for part in parts:
-        if obj.__class__ is dict and part in obj:
-            obj = obj[part]
-        else:
-            obj = member(obj, part)
+        obj = obj[part] if obj.__class__ is dict and part in obj else member(obj, part)
         if obj is None:
             return None
     return obj

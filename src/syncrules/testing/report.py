@@ -1,4 +1,4 @@
-"""Render test reports: text (expected against actual, and the steps that led there), JSON, JUnit."""
+"""Test reports: text (expected against actual, and the steps that led there), JSON, JUnit."""
 
 from __future__ import annotations
 

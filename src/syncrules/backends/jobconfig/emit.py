@@ -61,7 +61,8 @@ def source_tree(expr: Expr) -> dict[str, Any]:
     if isinstance(expr, Str):
         return _constant(expr.value, escape(expr.value))
     if isinstance(expr, Num):
-        # Graph stores numbers as constants with the quoted form: {"name": "2", "expression": "\"2\""}
+        # Graph stores numbers as constants with the quoted form:
+        # {"name": "2", "expression": "\"2\""}
         return _constant(expr.text, escape(expr.text))
     if isinstance(expr, Name):
         return _constant(expr.name, expr.name)

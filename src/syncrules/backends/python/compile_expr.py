@@ -246,5 +246,5 @@ def compile_callable(expr: Expr):  # type: ignore[no-untyped-def]
         for item in used:
             if hasattr(module, item):
                 namespace[item] = getattr(module, item)
-    exec(compile(source, "<compiled expression>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, "<compiled expression>", "exec"), namespace)
     return namespace["_f"]

@@ -182,7 +182,11 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         "imports": imports,
         "cycle_names": cycle_names,
         "fused": fused.lines if fused else None,
-        "probes": (sorted({p for p, _ in probes} | set(coverage_items(job))) if probes is not None else None),
+        "probes": (
+            sorted({p for p, _ in probes} | set(coverage_items(job)))
+            if probes is not None
+            else None
+        ),
     }
 
 

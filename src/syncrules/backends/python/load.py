@@ -52,7 +52,7 @@ class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if is_package:
             module.__path__ = []  # type: ignore[attr-defined]
         code = compile(text, module.__spec__.origin or module.__name__, "exec")  # type: ignore[union-attr]
-        exec(code, module.__dict__)  # noqa: S102 - our own generated, compile()-checked code
+        exec(code, module.__dict__)  # our own generated, compile()-checked code
 
 
 def load_evaluator(job: Job, instrument: bool = False) -> ModuleType:
