@@ -3,9 +3,12 @@ directory's Bloom filter (no false "absent"), and the scratch database's write b
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from syncrules.run.bloom import Bloom
 from syncrules.run.directory import Store, TargetUser
@@ -50,7 +53,7 @@ def _result(rng: random.Random, index: int) -> OpResult:
     return result
 
 
-def test_record_text_is_the_encoded_record() -> None:
+def test_record_text_is_the_records_json_on_one_line() -> None:
     rng = random.Random(5)
     for target in ("entra", "ad"):
         info = RunInfo(job_name='Job "ü"\n', job_id="j\\1", cycle=2,
@@ -59,16 +62,25 @@ def test_record_text_is_the_encoded_record() -> None:
         for index in range(1, 400):
             result = _result(rng, index)
             record = LogRecord(info, result)
-            assert record.text() == encode(build_record(info, result))
-            assert record.data() == build_record(info, result)
+            text = record.text()
+            assert "\n" not in text and "\r" not in text
+            assert json.loads(text) == record.data() == build_record(info, result)
+            assert [s["provisioningStepType"] for s in record.data()["provisioningSteps"]] == \
+                sorted((s[0] for s in result.steps), key=list(STEP_NAMES).index)
 
 
-def test_record_text_falls_back_for_unexpected_values() -> None:
+@pytest.mark.parametrize("value", [42, 2**70, "lone \ud800 surrogate", "😀 \u2028"])
+def test_record_text_is_utf8_json_whatever_the_values(value: Any) -> None:
+    """orjson refuses some values (integers past 64 bits, lone surrogates): the standard
+    encoder takes over, so the line is still valid JSON that encodes as UTF-8."""
     info = RunInfo(job_name="J", job_id="j", cycle=1, activity="2024-05-01T09:00:00Z",
                    target="entra", apply=False, redacted=frozenset())
     result = OpResult(1, None, "x")
-    result.source_name = 42  # type: ignore[assignment]  # not a str: the general encoder copes
-    assert LogRecord(info, result).text() == encode(build_record(info, result))
+    result.source_name = value
+    text = LogRecord(info, result).text()
+    text.encode("utf-8")
+    assert encode(build_record(info, result)) == text
+    assert json.loads(text)["sourceIdentity"]["displayName"] == value
 
 
 def test_bloom_never_forgets_a_key() -> None:

@@ -78,6 +78,44 @@ def test_json_lines_are_streamed_with_a_bom_and_blank_lines(tmp_path: Path) -> N
     assert ops[1].error == "the line is not UTF-8 text"
 
 
+def test_json_lines_keep_what_the_standard_parser_reads(tmp_path: Path) -> None:
+    """The fast parser (orjson) hands over to the standard one where they differ: integers
+    past 64 bits stay exact, NaN is read, and an error names the column on the line."""
+    path = tmp_path / "in.jsonl"
+    big = 123456789012345678901234567890
+    path.write_text(
+        f'{{"externalId": "1", "employeeNumber": {big}}}\n'
+        '{"externalId": "2", "score": NaN, "name": {"givenName": "\u00c5sa"}}\n'
+        '{"externalId": \n',
+        encoding="utf-8",
+    )
+    ops = list(_open(path).operations)
+    assert ops[0].user == {"externalId": "1", "employeeNumber": big}
+    assert ops[1].user is not None and ops[1].user["name"] == {"givenName": "\u00c5sa"}
+    assert ops[2].error == "not valid JSON: Expecting value at column 16"
+
+
+def test_lone_surrogate_escapes_fail_their_operation_alone(tmp_path: Path) -> None:
+    """``"\\ud800"`` is valid JSON but not Unicode text: it could be neither stored nor
+    logged as UTF-8, so the operation fails with a reason and the rest go on."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text('{"externalId": "1", "userName": "a\\ud800"}\n{"externalId": "2"}\n',
+                     encoding="utf-8")
+    ops = list(_open(lines).operations)
+    assert ops[0].user is None and "lone UTF-16 surrogate" in (ops[0].error or "")
+    assert ops[1].user == {"externalId": "2"}
+    bulk = tmp_path / "in.json"
+    bulk.write_text(json.dumps({"Operations": [
+        {"method": "POST", "path": "/Users", "bulkId": "b1",
+         "data": {"externalId": "1", "name": {"givenName": "\ud800"}}},
+        {"method": "POST", "path": "/Users", "data": {"externalId": "2"}},
+    ]}), encoding="utf-8")
+    ops = list(_open(bulk).operations)
+    assert ops[0].user is None and ops[0].bulk_id == "b1"
+    assert "lone UTF-16 surrogate" in (ops[0].error or "")
+    assert ops[1].user == {"externalId": "2"}
+
+
 def test_csv_rows_become_scim_users_through_the_source_csv_block() -> None:
     ops = list(_open(SAMPLES / "csv-with-2-records.csv").operations)
     assert len(ops) == 2

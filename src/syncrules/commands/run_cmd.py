@@ -125,9 +125,10 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=1000,
+    default=5000,
     show_default=True,
-    help="Operations per committed transaction with --apply.",
+    help="Operations per committed transaction with --apply (changes are buffered and "
+    "written in bulk at each commit).",
 )
 def run(
     rules: Path,

@@ -70,7 +70,7 @@ class RunOptions:
     seed: int | None = None
     default_domain: str | None = None
     apply: bool = False
-    batch_size: int = 1000
+    batch_size: int = 5000
 
 
 def _calls(job: Job, name: str) -> frozenset[str]:
@@ -128,19 +128,32 @@ class Cycle(Settling):
     def run(self, operations: Iterable[Operation], progress: Callable[[int], None] | None = None
             ) -> Summary:
         batch = self.options.batch_size
-        store = self.state.store
         for count, op in enumerate(operations, start=1):
             self.process(op)
             self._current = None
             if progress is not None:
                 progress(count)
-            if self.options.apply and count % batch == 0:
-                store.commit()
-                store.begin()
+            if count % batch == 0:
+                self.checkpoint()
         self.end()
+        self.state.flush()
         self.summary.writes = self.state.writes
         self.scratch.close()
         return self.summary
+
+    def checkpoint(self, pending: int | None = None) -> None:
+        """With ``--apply``: write the buffered changes and commit (every ``batch_size``
+        operations, and as often while the cycle ends), so memory stays bounded and an
+        interrupted run keeps what was committed. ``pending``: commit only when at least
+        that many users are buffered."""
+        state = self.state
+        if not self.options.apply:
+            return
+        if pending is not None and len(state.overlay.users) < pending:
+            return
+        state.flush()
+        state.store.commit()
+        state.store.begin()
 
     # ---- one operation ----------------------------------------------------------------------
 

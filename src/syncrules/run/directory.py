@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from syncrules.run.bloom import Bloom
 
 SCHEMA_VERSION = "1"
@@ -101,6 +103,17 @@ def is_enabled(attributes: dict[str, Any]) -> bool:
     return True
 
 
+def _index_rows(user: TargetUser, indexed: list[str]) -> list[tuple[str, str, str]]:
+    """The user's index rows (attribute, casefolded value, id), attributes in ``indexed``
+    order."""
+    attributes = user.attributes
+    return [
+        (attr, value, user.id)
+        for attr in indexed if attr in attributes
+        for value in folded_values(attributes[attr])
+    ]
+
+
 def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() == "true"
@@ -108,22 +121,16 @@ def _truthy(value: Any) -> bool:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# The same encoder, made once instead of per call (what _ENCODE does inside, without the
-# circular-reference check: attributes are plain JSON values).
-_C_ENCODER = (
-    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-        None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
-    else None
-)
 
 
 def dumps_attributes(attributes: dict[str, Any]) -> str:
-    """Stored form of a user's attributes (the export sorts keys, the store need not)."""
-    if _C_ENCODER is None:  # pragma: no cover - CPython has the C encoder
+    """Stored form of a user's attributes: compact JSON (the export sorts keys, the store need
+    not). orjson writes it; what orjson refuses (an integer past 64 bits) the standard encoder
+    writes."""
+    try:
+        return orjson.dumps(attributes).decode()
+    except TypeError:
         return _ENCODE(attributes)
-    return "".join(_C_ENCODER(attributes, 0))
 
 
 _FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
@@ -297,61 +304,76 @@ class Store:
     # ---- writes -----------------------------------------------------------------------------
 
     def insert(self, user: TargetUser) -> None:
-        self.conn.execute(
-            "INSERT INTO users(id, anchor, attributes, enabled, created_cycle, updated_cycle) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (user.id, user.anchor, dumps_attributes(user.attributes),
-             int(is_enabled(user.attributes)), user.created_cycle, user.updated_cycle),
-        )
-        rows = [
-            (attr, value, user.id)
-            for attr in sorted(self._indexed & user.attributes.keys())
-            for value in folded_values(user.attributes[attr])
-        ]
-        bloom = self._bloom
-        if bloom is not None:
-            if user.anchor is not None:
-                bloom.add((user.anchor,))
-            for attr, value, _ in rows:
-                bloom.add((attr, value))
-        if rows:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) VALUES (?, ?, ?)",
-                rows,
-            )
+        self.write_batch([(None, user)])
 
     def update(self, user: TargetUser, changed: Iterable[str], old: dict[str, Any]) -> None:
-        """Rewrite ``user`` (its full attributes); re-index the ``changed`` attributes, whose
-        previous values ``old`` holds (index rows are removed by their key)."""
-        self.conn.execute(
-            "UPDATE users SET anchor = ?, attributes = ?, enabled = ?, updated_cycle = ? "
-            "WHERE id = ?",
-            (user.anchor, dumps_attributes(user.attributes), int(is_enabled(user.attributes)),
-             user.updated_cycle, user.id),
-        )
-        if self._bloom is not None and user.anchor is not None:
-            self._bloom.add((user.anchor,))
-        for attr in sorted(self._indexed.intersection(changed)):
-            self.conn.executemany(
-                "DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
-                [(attr, value, user.id) for value in folded_values(old.get(attr))],
-            )
-            for value in folded_values(user.attributes.get(attr)):
-                if self._bloom is not None:
-                    self._bloom.add((attr, value))
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO attr_values(attribute, value, user_id) "
-                    "VALUES (?, ?, ?)",
-                    (attr, value, user.id),
-                )
+        """Rewrite ``user`` (its full attributes); ``old`` holds the previous values of the
+        ``changed`` attributes (their index rows are replaced)."""
+        before = {**user.attributes}
+        for name in changed:
+            if name in old:
+                before[name] = old[name]
+            else:
+                before.pop(name, None)
+        self.write_batch([(TargetUser(user.id, user.anchor, before), user)])
 
     def delete(self, user: TargetUser) -> None:
-        self.conn.executemany(
-            "DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
-            [(attr, value, user.id) for attr in sorted(self._indexed & user.attributes.keys())
-             for value in folded_values(user.attributes[attr])],
-        )
-        self.conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
+        self.write_batch([(user, None)])
+
+    def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]]) -> None:
+        """Write many users at once: each pair is (the stored version or None, the new version
+        or None for a delete); index rows follow the indexed values that changed.
+
+        One ``executemany`` per kind of statement, in a fixed order (index rows removed, users
+        deleted, inserted, updated, index rows added), inside the caller's transaction.
+        """
+        indexed = sorted(self._indexed)
+        bloom = self._bloom
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        deletes: list[tuple[str]] = []
+        remove: list[tuple[str, str, str]] = []
+        add: list[tuple[str, str, str]] = []
+        for old, new in changes:
+            if new is None:
+                if old is not None:
+                    deletes.append((old.id,))
+                    remove.extend(_index_rows(old, indexed))
+                continue
+            attributes = new.attributes
+            text = dumps_attributes(attributes)
+            enabled = int(is_enabled(attributes))
+            if old is None:
+                inserts.append((new.id, new.anchor, text, enabled, new.created_cycle,
+                                new.updated_cycle))
+                rows = _index_rows(new, indexed)
+            else:
+                updates.append((new.anchor, text, enabled, new.updated_cycle, new.id))
+                before = set(_index_rows(old, indexed))
+                after = _index_rows(new, indexed)
+                remove.extend(row for row in sorted(before.difference(after)))
+                rows = [row for row in after if row not in before]
+            add.extend(rows)
+            if bloom is not None:
+                if new.anchor is not None:
+                    bloom.add((new.anchor,))
+                for attr, value, _ in rows:
+                    bloom.add((attr, value))
+        execute = self.conn.executemany
+        if remove:
+            execute("DELETE FROM attr_values WHERE attribute = ? AND value = ? AND user_id = ?",
+                    remove)
+        if deletes:
+            execute("DELETE FROM users WHERE id = ?", deletes)
+        if inserts:
+            execute("INSERT INTO users(id, anchor, attributes, enabled, created_cycle, "
+                    "updated_cycle) VALUES (?, ?, ?, ?, ?, ?)", inserts)
+        if updates:
+            execute("UPDATE users SET anchor = ?, attributes = ?, enabled = ?, "
+                    "updated_cycle = ? WHERE id = ?", updates)
+        if add:
+            execute("INSERT OR IGNORE INTO attr_values(attribute, value, user_id) "
+                    "VALUES (?, ?, ?)", add)
 
     # ---- import / export / verify -----------------------------------------------------------
 

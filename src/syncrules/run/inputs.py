@@ -22,12 +22,15 @@ are returned as ``InputProblem`` by ``open_input`` before anything runs.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import orjson
 
 from syncrules.run.csvmap import CsvProgram
 from syncrules.runtime.context import EvalContext
@@ -141,7 +144,29 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
             continue
         bulk_id = member(op, "bulkId")
         bulk_id = None if bulk_id is None else str(bulk_id)
+        if _has_lone_surrogate(op):
+            yield Operation(index, None if _has_lone_surrogate(bulk_id) else bulk_id, None,
+                            LONE_SURROGATE, where)
+            continue
         yield Operation(index, bulk_id, *_check_bulk_op(op), where)
+
+
+LONE_SURROGATE = (
+    "a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not Unicode "
+    "text and cannot be stored or logged"
+)
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with a lone surrogate (the standard parser
+    accepts ``"\\ud800"``; such text cannot be encoded as UTF-8 for the directory or the log)."""
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
@@ -172,6 +197,14 @@ def _json_kind(value: Any) -> str:
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 
+_NOT_STRICT = object()
+# A line may hold an integer past 64 bits when it has 20 digits in a row (digits → "0", the
+# rest → " ", then a substring search: both in C, faster than a regular expression).
+_DIGITS_ONLY = bytes(b if 0x30 <= b <= 0x39 else 0x20 for b in range(256)).replace(
+    b"123456789", b"000000000")
+_TWENTY_DIGITS = b"0" * 20
+
+
 def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
     index = 0
     with handle:
@@ -182,16 +215,29 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
                 continue
             index += 1
             where = f"{path}:{line_no}"
-            try:
-                value = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield Operation(index, None, None, "the line is not UTF-8 text", where)
-                continue
-            except json.JSONDecodeError as exc:
-                yield Operation(
-                    index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
-                )
-                continue
+            value = _NOT_STRICT
+            if _TWENTY_DIGITS not in raw.translate(_DIGITS_ONLY):
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    value = orjson.loads(raw)
+            if value is _NOT_STRICT:
+                # orjson takes strict RFC 8259 JSON and integers of up to 64 bits (it would
+                # turn longer ones into floats); the standard parser decides the rest as it
+                # always did (NaN, long integers, lone surrogate escapes) and words the error
+                # of a line that is not JSON at all
+                try:
+                    value = json.loads(raw.decode("utf-8").rstrip("\r\n"))
+                except UnicodeDecodeError:
+                    yield Operation(index, None, None, "the line is not UTF-8 text", where)
+                    continue
+                except json.JSONDecodeError as exc:
+                    yield Operation(
+                        index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}",
+                        where,
+                    )
+                    continue
+                if _has_lone_surrogate(value):
+                    yield Operation(index, None, None, LONE_SURROGATE, where)
+                    continue
             if not isinstance(value, dict):
                 yield Operation(
                     index,

@@ -18,9 +18,8 @@ shown as ``"[Redact]"``. Error codes (syncrules' own where Entra's are not docum
 ``ExpressionEvaluationFailed``, ``AzureActiveDirectoryConflict``, ``ReferenceNotFound``
 (a warning), ``DeletionThresholdExceeded`` (staged).
 
-A record reaches the run's sink as a ``LogRecord``: ``data()`` is the dict, ``text()`` the JSON
-Lines text ``encode(data())`` would give, built without the dict (``record_text``; the hot path
-of a run, tested equal to the dict's encoding).
+A record reaches the run's sink as a ``LogRecord``: ``data()`` is the dict, ``text()`` its JSON
+Lines line (``encode``: compact JSON written by orjson).
 """
 
 from __future__ import annotations
@@ -33,6 +32,8 @@ import operator
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_OID, "syncrules.run")
 
@@ -90,12 +91,9 @@ class IdMaker:
         return _uuid5(digest)
 
 
-@dataclass(slots=True)
-class Step:
-    kind: str  # a provisioningStepType
-    status: str
-    description: str
-    details: dict[str, str] = field(default_factory=dict)
+#: One provisioning step: (provisioningStepType, status, description, details). A plain tuple:
+#: a record has about six, made per operation, and kept records are marshalled.
+Step = tuple[str, str, str, dict[str, str | None]]
 
 
 @dataclass(slots=True)
@@ -125,16 +123,20 @@ class OpResult:
     spilled: bool = False  # kept in the deferred-records table
 
     def step(self, kind: str, status: str, description: str, **details: Any) -> None:
+        """Add a step (``kind`` a provisioningStepType; detail values shown as text).
+
+        Steps are kept in record order (``STEP_ORDER``; steps of one kind as they came), so a
+        record needs no sort: matching is found before scoping is reported, references are
+        resolved before the processing step is written; the rest come in order.
+        """
         for key, value in details.items():
             if value is not None and value.__class__ is not str:
                 details[key] = _text(value)
-        # kept in record order (STEP_ORDER; steps of one kind as they came), so a record needs
-        # no sort: matching is found before scoping is reported, the rest come in order
         steps, order = self.steps, STEP_ORDER[kind]
         i = len(steps)
-        while i and STEP_ORDER[steps[i - 1].kind] > order:
+        while i and STEP_ORDER[steps[i - 1][0]] > order:
             i -= 1
-        steps.insert(i, Step(kind, status, description, details))
+        steps.insert(i, (kind, status, description, details))
 
     def fail(self, kind: str, code: str, reason: str, details: str | None = None) -> None:
         self.action, self.status = "fail", "failure"
@@ -154,14 +156,14 @@ class OpResult:
     def to_row(self) -> tuple[Any, ...]:
         """Plain data (for ``marshal``): the fields in order, steps as tuples."""
         row = list(_GET_FIELDS(self))
-        row[_STEPS] = tuple([(s.kind, s.status, s.description, s.details) for s in self.steps])
+        row[_STEPS] = tuple(self.steps)
         row[_CHANGES] = tuple(self.changes)
         return tuple(row)
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> OpResult:
         values = list(row)
-        values[_STEPS] = [Step(*s) for s in values[_STEPS]]
+        values[_STEPS] = list(values[_STEPS])
         values[_CHANGES] = [tuple(c) for c in values[_CHANGES]]
         return cls(*values)
 
@@ -197,12 +199,13 @@ class RunInfo:
         return IdMaker("change", self.cycle_id)
 
     @functools.cached_property
-    def json_parts(self) -> tuple[str, str]:
-        return _run_parts(self)
+    def source_system(self) -> dict[str, Any]:
+        return {"id": None, "displayName": "API-driven provisioning", "details": {}}
 
     @functools.cached_property
-    def json_job(self) -> str:
-        return f', "jobId": {_j(self.job_id)}, "jobName": {_j(self.job_name)}'
+    def target_system(self) -> dict[str, Any]:
+        name = "Microsoft Entra ID" if self.target == "entra" else "Active Directory"
+        return {"id": None, "displayName": name, "details": {}}
 
 
 def _text(value: Any) -> str | None:
@@ -219,13 +222,12 @@ def _text(value: Any) -> str | None:
 
 
 def _ordered(steps: list[Step]) -> list[Step]:
-    """The steps in record order (``OpResult.step`` keeps them so; a list built otherwise is
-    sorted, stably)."""
+    """The steps in record order (stable: steps of one kind as they came)."""
     last = -1
     for step in steps:
-        order = STEP_ORDER[step.kind]
+        order = STEP_ORDER[step[0]]
         if order < last:
-            return sorted(steps, key=lambda s: STEP_ORDER[s.kind])
+            return sorted(steps, key=lambda s: STEP_ORDER[s[0]])
         last = order
     return steps
 
@@ -238,62 +240,68 @@ def provisioning_action(result: OpResult) -> str:
     return PROVISIONING_ACTION[result.action]
 
 
+_NO_DETAILS: dict[str, Any] = {}  # shared: never mutated
+
+
 def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
-    cycle_id = info.cycle_id
+    status = result.status
     error = None
-    if result.error_code is not None and result.status != "success":
+    if result.error_code is not None and status != "success":
         error = {
             "errorCode": result.error_code,
             "reason": result.error_reason,
             "additionalDetails": result.error_details,
-            "errorCategory": "failure" if result.status == "failure" else "nonServiceFailure",
+            "errorCategory": "failure" if status == "failure" else "nonServiceFailure",
         }
+    redacted = info.redacted
     properties = []
     for name, old, new in result.changes:
-        if name in info.redacted:
-            old_text = None if old is None else "[Redact]"
-            new_text = None if new is None else "[Redact]"
-        else:
-            old_text, new_text = _text(old), _text(new)
-        properties.append({"displayName": name, "oldValue": old_text, "newValue": new_text})
-    target_system = "Microsoft Entra ID" if info.target == "entra" else "Active Directory"
+        if name in redacted:
+            old = None if old is None else "[Redact]"
+            new = None if new is None else "[Redact]"
+        properties.append({
+            "displayName": name,
+            "oldValue": old if old is None or old.__class__ is str else _text(old),
+            "newValue": new if new is None or new.__class__ is str else _text(new),
+        })
+    index = result.index
     return {
-        "id": info.record_id(result.index),
+        "id": info.record_id(index),
         "activityDateTime": info.activity,
-        "cycleId": cycle_id,
-        "changeId": info.change_id(result.index),
+        "cycleId": info.cycle_id,
+        "changeId": info.change_id(index),
         "jobId": info.job_id,
         "jobName": info.job_name,
         "provisioningAction": provisioning_action(result),
-        "provisioningStatusInfo": {"status": result.status, "errorInformation": error},
+        "provisioningStatusInfo": {"status": status, "errorInformation": error},
         "provisioningSteps": [
             {
-                "name": STEP_NAMES[step.kind],
-                "description": step.description,
-                "details": step.details,
-                "provisioningStepType": step.kind,
-                "status": step.status,
+                "name": STEP_NAMES[kind],
+                "description": description,
+                "details": details,
+                "provisioningStepType": kind,
+                "status": step_status,
             }
-            for step in _ordered(result.steps)
+            for kind, step_status, description, details in _ordered(result.steps)
         ],
         "modifiedProperties": properties,
         "sourceIdentity": {
             "id": result.source_id,
             "displayName": result.source_name,
             "identityType": "User",
-            "details": {},
+            "details": _NO_DETAILS,
         },
         "targetIdentity": {
             "id": result.target_id,
             "displayName": result.target_name,
             "identityType": "User",
-            "details": {},
+            "details": _NO_DETAILS,
         },
-        "sourceSystem": {"id": None, "displayName": "API-driven provisioning", "details": {}},
-        "targetSystem": {"id": None, "displayName": target_system, "details": {}},
+        "sourceSystem": info.source_system,
+        "targetSystem": info.target_system,
         "syncrulesAction": result.action,
         "syncrulesOperation": {
-            "index": result.index,
+            "index": index,
             "bulkId": result.bulk_id,
             "location": result.location,
             "applied": result.applied,
@@ -303,111 +311,18 @@ def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
 
 # ---- the record as JSON text ----------------------------------------------------------------
 
-#: How `prov run` writes a record (one JSON Lines line); ``record_text`` gives the same text.
-encode = json.JSONEncoder(ensure_ascii=False).encode
 
+def encode(record: dict[str, Any]) -> str:
+    """A record as one JSON Lines line (compact, UTF-8 text kept as is).
 
-def _j(value: Any) -> str:
-    """One JSON value as ``encode`` writes it inside a record."""
-    if value.__class__ is str:
-        return _quote(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return encode(value)
-
-
-_quote = json.encoder.encode_basestring  # what encode() uses for strings (ensure_ascii=False)
-
-
-def _run_parts(info: RunInfo) -> tuple[str, str]:
-    """The JSON text every record of a run shares: after the id, and from sourceSystem on."""
-    target_system = "Microsoft Entra ID" if info.target == "entra" else "Active Directory"
-    middle = (
-        f", {_j('activityDateTime')}: {_j(info.activity)}, {_j('cycleId')}: {_j(info.cycle_id)}"
-    )
-    tail = (
-        ', "sourceSystem": {"id": null, "displayName": "API-driven provisioning", '
-        '"details": {}}, "targetSystem": {"id": null, "displayName": '
-        f'{_j(target_system)}, "details": {{}}}}'
-    )
-    return middle, tail
-
-
-_STEP_HEAD = {kind: f'{{"name": {_j(name)}, "description": ' for kind, name in STEP_NAMES.items()}
-_STEP_KIND = {kind: f', "provisioningStepType": {_j(kind)}, "status": ' for kind in STEP_NAMES}
-_PROPERTY_HEAD: dict[str, str] = {}  # '{"displayName": <name>, "oldValue": ' by name
-
-
-def record_text(info: RunInfo, result: OpResult) -> str:
-    """``encode(build_record(info, result))``, built straight from the result (the hot path of
-    `prov run`: a record is written per operation)."""
+    orjson writes it; a value orjson refuses (an integer past 64 bits in a detail, a lone
+    surrogate a function produced) falls back to the standard encoder, which escapes
+    non-ASCII text, so the line is valid JSON and UTF-8 either way.
+    """
     try:
-        return _record_text(info, result)
-    except TypeError:  # a value of a kind the fast path does not expect: the general encoder
-        return encode(build_record(info, result))
-
-
-def _record_text(info: RunInfo, result: OpResult) -> str:
-    q = _quote  # strings only (a TypeError otherwise)
-    middle, tail = info.json_parts
-    index = result.index
-    status = result.status
-    if result.error_code is not None and status != "success":
-        category = "failure" if status == "failure" else "nonServiceFailure"
-        error = (
-            f'{{"errorCode": {q(result.error_code)}, "reason": {_j(result.error_reason)}, '
-            f'"additionalDetails": {_j(result.error_details)}, "errorCategory": "{category}"}}'
-        )
-    else:
-        error = "null"
-    step_texts = []
-    for step in _ordered(result.steps):
-        details = ", ".join([
-            f"{q(k)}: {'null' if v is None else q(v)}" for k, v in step.details.items()
-        ])
-        step_texts.append(
-            f"{_STEP_HEAD[step.kind]}{q(step.description)}, \"details\": {{{details}}}"
-            f"{_STEP_KIND[step.kind]}{q(step.status)}}}"
-        )
-    properties = []
-    redacted = info.redacted
-    heads = _PROPERTY_HEAD
-    for name, old, new in result.changes:
-        if name in redacted:
-            old = None if old is None else "[Redact]"
-            new = None if new is None else "[Redact]"
-        head = heads.get(name)
-        if head is None:
-            head = f'{{"displayName": {q(name)}, "oldValue": '
-            if len(heads) < 4096:  # target attribute names: a few dozen per job
-                heads[name] = head
-        old_text = "null" if old is None else q(old if old.__class__ is str else _text(old))
-        new_text = "null" if new is None else q(new if new.__class__ is str else _text(new))
-        properties.append(f'{head}{old_text}, "newValue": {new_text}}}')
-    source_id, source_name = result.source_id, result.source_name
-    target_id, target_name = result.target_id, result.target_name
-    bulk_id = result.bulk_id
-    return (
-        f'{{"id": "{info.record_id(index)}"{middle}, "changeId": "{info.change_id(index)}"'
-        f'{info.json_job}, "provisioningAction": {q(provisioning_action(result))}, '
-        f'"provisioningStatusInfo": {{"status": {q(status)}, "errorInformation": {error}}}, '
-        f'"provisioningSteps": [{", ".join(step_texts)}], '
-        f'"modifiedProperties": [{", ".join(properties)}], '
-        f'"sourceIdentity": {{"id": {"null" if source_id is None else q(source_id)}, '
-        f'"displayName": {"null" if source_name is None else q(source_name)}, '
-        f'"identityType": "User", "details": {{}}}}, '
-        f'"targetIdentity": {{"id": {"null" if target_id is None else q(target_id)}, '
-        f'"displayName": {"null" if target_name is None else q(target_name)}, '
-        f'"identityType": "User", "details": {{}}}}{tail}, '
-        f'"syncrulesAction": {q(result.action)}, '
-        f'"syncrulesOperation": {{"index": {_j(index)}, '
-        f'"bulkId": {"null" if bulk_id is None else q(bulk_id)}, '
-        f'"location": {q(result.location)}, "applied": {_j(result.applied)}}}}}'
-    )
+        return orjson.dumps(record).decode()
+    except TypeError:
+        return json.dumps(record, separators=(",", ":"), default=str)
 
 
 class LogRecord:
@@ -424,4 +339,4 @@ class LogRecord:
         return build_record(self.info, self.result)
 
     def text(self) -> str:
-        return record_text(self.info, self.result)
+        return encode(build_record(self.info, self.result))

@@ -35,7 +35,7 @@ class RunRequest:
     apply: bool = False
     seed: int | None = None
     default_domain: str | None = None
-    batch_size: int = 1000
+    batch_size: int = 5000
 
 
 @dataclass(frozen=True)

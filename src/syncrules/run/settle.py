@@ -29,11 +29,14 @@ class Settling:
         read back once, completed with its verdicts, and written, in input order.
         """
         self._ending = True
+        batch = self.options.batch_size
         for user_id, attribute, refs in self.refs.drain():
             self._settle_references(user_id, attribute, refs)
+            self.checkpoint(pending=batch)
         released = bool(self.state.held)
         if released:
             self.state.release_held()
+            self.checkpoint()
         self.held_indexes = []
         verdicts = self.refs.verdicts()
         verdict = next(verdicts, None)
@@ -106,7 +109,7 @@ class Settling:
 
     def _none_to_update(self: Cycle, result: OpResult, user_id: str) -> None:
         result.action, result.status, result.applied = "update", "success", self.options.apply
-        result.steps = [s for s in result.steps if s.kind not in ("processing", "export")]
+        result.steps = [s for s in result.steps if s[0] not in ("processing", "export")]
         result.step("processing", "success",
                     "an escrowed reference resolved at the end of the cycle")
         result.step("export", "success", f"Updated user {user_id}" + self._mode(),

@@ -1,11 +1,14 @@
-"""The directory as one cycle sees it: the store, a plan overlay, and held deletes/disables.
+"""The directory as one cycle sees it: the store, an overlay of this run's writes, and held
+deletes/disables.
 
 Layers, bottom to top:
 
-1. ``Store`` (SQLite). With ``--apply`` every ordinary write goes straight here (inside the
-   run's open transaction), so later operations read it back.
-2. The plan overlay (plan mode only): whole user rows written by this run, ``None`` for a
-   deleted user, with their own value index. Nothing reaches the store.
+1. ``Store`` (SQLite).
+2. The overlay: whole user rows written by this run, ``None`` for a deleted user, with their own
+   value index. In plan mode it is all this run writes (nothing reaches the store). With
+   ``--apply`` it is a write-behind buffer: ``flush()`` (called before every commit, at least
+   every ``batch_size`` operations) writes it to the store in a few ``executemany`` statements
+   and empties it, so the store gets bulk writes and reads see the buffered rows meanwhile.
 3. The held layer: the changes of deletes and disables kept back until the cycle ends, because
    the accidental-deletion threshold is decided over the whole cycle. Later operations see
    them (so a second record for the same worker does not disable the user twice); an ordinary
@@ -27,13 +30,22 @@ from syncrules.run.directory import Store, TargetUser, fold, folded_values
 DELETED = None
 
 
+_NOT_READ = object()  # the store's version of a user was not read yet
+
+
 @dataclass
 class _Layer:
-    """Users written in this layer (``None`` = deleted) and an index of their indexed values."""
+    """Users written in this layer (``None`` = deleted) and an index of their indexed values.
+
+    ``base`` keeps, per user, the store's version as it was when the layer first wrote the
+    user (``None``: not in the store), so a flush knows what to insert, update or delete and
+    which index rows to remove.
+    """
 
     users: dict[str, TargetUser | None] = field(default_factory=dict)
     index: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: dict[str, set[str]] = field(default_factory=dict)
+    base: dict[str, TargetUser | None] = field(default_factory=dict)
 
     def _unindex(self, user: TargetUser, indexed: frozenset[str]) -> None:
         for attr in indexed & user.attributes.keys():
@@ -49,11 +61,25 @@ class _Layer:
         self.users[user_id] = user
         if user is None:
             return
-        for attr in indexed & user.attributes.keys():
-            for value in folded_values(user.attributes[attr]):
-                self.index.setdefault((attr, value), set()).add(user.id)
+        attributes = user.attributes
+        for attr in indexed & attributes.keys():
+            for value in folded_values(attributes[attr]):
+                self.index.setdefault((attr, value), set()).add(user_id)
         if user.anchor is not None:
-            self.anchors.setdefault(user.anchor, set()).add(user.id)
+            self.anchors.setdefault(user.anchor, set()).add(user_id)
+
+    def merge(self, base: list[str], key: Any, index: dict[Any, set[str]]) -> list[str]:
+        """Ids the store found for ``key`` as this layer changes them (sorted)."""
+        mine = index.get(key)
+        if not mine:
+            if not base:
+                return base
+            users = self.users
+            kept = [i for i in base if i not in users]
+            return kept
+        ids = {i for i in base if i not in self.users}
+        ids |= mine
+        return sorted(ids)
 
 
 @dataclass
@@ -72,7 +98,7 @@ class WorkingState:
         self.store = store
         self.apply = apply
         self.cycle = cycle
-        self.plan: _Layer | None = None if apply else _Layer()
+        self.overlay = _Layer()
         self.held: list[HeldChange] = []
         self._held_view = _Layer()  # users as the held layer shows them
         self.writes = 0
@@ -84,8 +110,9 @@ class WorkingState:
     # ---- reads ------------------------------------------------------------------------------
 
     def _lower_get(self, user_id: str) -> TargetUser | None:
-        if self.plan is not None and user_id in self.plan.users:
-            return self.plan.users[user_id]
+        users = self.overlay.users
+        if user_id in users:
+            return users[user_id]
         return self.store.get(user_id)
 
     def get(self, user_id: str) -> TargetUser | None:
@@ -93,24 +120,17 @@ class WorkingState:
             return self._held_view.users[user_id]
         return self._lower_get(user_id)
 
-    def _merge(self, base: list[str], key: Any, index_of: str) -> list[str]:
-        if self.plan is None and not self._held_view.users:
-            return base  # --apply with nothing held: the store is the whole truth
-        ids = set(base)
-        for layer in (self.plan, self._held_view):
-            if layer is None:
-                continue
-            ids = {i for i in ids if i not in layer.users}
-            ids |= getattr(layer, index_of).get(key, set())
-        return sorted(ids)
-
     def find(self, attribute: str, value: Any) -> list[str]:
         """Ids of users whose ``attribute`` equals ``value`` (casefolded), sorted."""
-        folded = fold(value)
-        return self._merge(self.store.find(attribute, folded), (attribute, folded), "index")
+        key = (attribute, fold(value))
+        ids = self.overlay.merge(self.store.find(*key), key, self.overlay.index)
+        held = self._held_view
+        return held.merge(ids, key, held.index) if held.users else ids
 
     def find_anchor(self, anchor: str) -> list[str]:
-        return self._merge(self.store.find_anchor(anchor), anchor, "anchors")
+        ids = self.overlay.merge(self.store.find_anchor(anchor), anchor, self.overlay.anchors)
+        held = self._held_view
+        return held.merge(ids, anchor, held.anchors) if held.users else ids
 
     def taken(self, attribute: str, value: str, exclude: str | None) -> bool:
         """Whether another user than ``exclude`` already has ``value`` in ``attribute``."""
@@ -120,13 +140,17 @@ class WorkingState:
 
     # ---- ordinary writes --------------------------------------------------------------------
 
+    def _put(self, user_id: str, user: TargetUser | None, stored: Any = _NOT_READ) -> None:
+        """Write to the overlay; ``stored`` is the store's version when the caller read it."""
+        overlay = self.overlay
+        if user_id not in overlay.users and user_id not in overlay.base:
+            overlay.base[user_id] = self.store.get(user_id) if stored is _NOT_READ else stored
+        overlay.put(user_id, user, self.indexed)
+
     def create(self, user: TargetUser) -> None:
         user.created_cycle = user.updated_cycle = self.cycle
         self.writes += 1
-        if self.plan is not None:
-            self.plan.put(user.id, user, self.indexed)
-        else:
-            self.store.insert(user)
+        self._put(user.id, user, None)  # a new id: not in the store
 
     def update(self, user_id: str, changes: dict[str, Any], anchor: str | None = None,
                current: TargetUser | None = None) -> None:
@@ -137,26 +161,29 @@ class WorkingState:
         lower = current if current is not None and not self.held else self._lower_get(user_id)
         if lower is None:
             return
-        user = TargetUser(lower.id, lower.anchor, dict(lower.attributes), lower.created_cycle,
-                          self.cycle)
-        user.attributes.update(changes)
+        user = TargetUser(lower.id, lower.anchor, {**lower.attributes, **changes},
+                          lower.created_cycle, self.cycle)
         if user.anchor is None and anchor is not None:
             user.anchor = anchor
         self.writes += 1
-        if self.plan is not None:
-            self.plan.put(user_id, user, self.indexed)
-        else:
-            self.store.update(user, changes.keys(), lower.attributes)
-        self._supersede(user_id, changes.keys())
+        # read from the store unless the overlay has the user: then it is the stored version
+        self._put(user_id, user, _NOT_READ if user_id in self.overlay.users else lower)
+        if self._held_view.users:
+            self._supersede(user_id, changes.keys())
 
     def delete(self, user_id: str) -> None:
         self.writes += 1
-        if self.plan is not None:
-            self.plan.put(user_id, DELETED, self.indexed)
-        else:
-            lower = self.store.get(user_id)
-            if lower is not None:
-                self.store.delete(lower)
+        self._put(user_id, DELETED)
+
+    def flush(self) -> None:
+        """Write the overlay to the store (``--apply``) and empty it; a plan keeps it."""
+        if not self.apply or not self.overlay.users:
+            return
+        overlay = self.overlay
+        self.store.write_batch(
+            [(overlay.base.get(user_id), user) for user_id, user in overlay.users.items()]
+        )
+        self.overlay = _Layer()
 
     # ---- held changes -----------------------------------------------------------------------
 
