@@ -19,14 +19,15 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from syncrules import __version__
 from syncrules.graph.auth import AuthFailure, Redactor, TokenProvider
 from syncrules.graph.config import ENV_JOB, ENV_SERVICE_PRINCIPAL, GraphSettings
 from syncrules.graph.limiter import SlidingWindowLimiter
+
+if TYPE_CHECKING:  # httpx is imported when a client is made: other commands start faster
+    import httpx
 
 SCIM_CONTENT_TYPE = "application/scim+json"
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -137,6 +138,9 @@ class GraphClient:
         self._limiter = limiter or SlidingWindowLimiter(clock=clock, sleep=sleep)
         self._sleep = sleep
         self._on_retry = on_retry
+        import httpx
+
+        self._transport_error = httpx.TransportError
         self._http = httpx.Client(
             base_url=settings.url,
             transport=transport,
@@ -224,7 +228,7 @@ class GraphClient:
             self._limiter.acquire()
             try:
                 response = self._http.request(method, path, content=body, headers=headers)
-            except httpx.TransportError as exc:
+            except self._transport_error as exc:
                 problem = f"could not reach {self.settings.url} ({type(exc).__name__}: {exc})"
                 if attempt < max_attempts:
                     self._wait(self.policy.backoff(attempt), problem, attempt, max_attempts)

@@ -19,14 +19,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from syncrules import output
 from syncrules.graph.auth import CredentialFactory, Redactor, token_provider_from_env
 from syncrules.graph.client import GraphClient, RetryPolicy
 from syncrules.graph.config import ENV_ACCESS_TOKEN, GraphSettings
 from syncrules.graph.limiter import SlidingWindowLimiter
+
+if TYPE_CHECKING:
+    import httpx
 
 EXIT_OK = 0
 EXIT_FAILED = 1
