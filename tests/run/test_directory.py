@@ -150,6 +150,7 @@ def test_import_file_is_checked() -> None:
     assert "appears twice" in str(parse_import('[{"_id": "a"}, {"_id": "a"}]', "f"))
     assert "must be a string" in str(parse_import('[{"x": {"a": 1}}]', "f"))
     assert "JSON array" in str(parse_import("{}", "f"))
+    assert "lone UTF-16 surrogate" in str(parse_import('[{"displayName": "a\\ud800"}]', "f"))
     users = parse_import('[{"_anchor": "e1", "mail": null, "employeeId": "1"}]', "f")
     assert not isinstance(users, str)
     assert users[0].attributes == {"employeeId": "1"} and users[0].anchor == "e1"

@@ -39,7 +39,7 @@ from syncrules.ir.nodes import Call, Job
 from syncrules.ir.visitor import iter_nodes
 from syncrules.run.directory import TargetUser
 from syncrules.run.inputs import Operation
-from syncrules.run.log import IdMaker, LogRecord, OpResult, RunInfo
+from syncrules.run.log import LogRecord, OpResult, RunInfo, UserIds
 from syncrules.run.references import DeferredRecords, PendingRef, References, scratch
 from syncrules.run.settle import Settling
 from syncrules.run.state import WorkingState
@@ -107,7 +107,7 @@ class Cycle(Settling):
         self._exclude: str | None = None
         self.ctx = EvalContext(now=options.now, seed=options.seed,
                                default_domain=options.default_domain, taken=self._taken)
-        self._user_id = IdMaker("user", job.name, state.cycle)
+        self._user_id = UserIds(job.name, state.cycle)
         self.scratch = scratch()
         self.refs = References(state, self.scratch)
         self.deferred = DeferredRecords(self.scratch)
@@ -395,7 +395,7 @@ def _field(user: dict[str, Any], name: str) -> Any:
 
 def _scalar_text(value: Any) -> str | None:
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if value is None:
         return None
     if isinstance(value, dict):

@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS users (
     created_cycle INTEGER,
     updated_cycle INTEGER
 );
-CREATE INDEX IF NOT EXISTS users_by_anchor ON users(anchor);
+DROP INDEX IF EXISTS users_by_anchor;
+CREATE INDEX IF NOT EXISTS users_by_anchor_id ON users(anchor, id);
 CREATE TABLE IF NOT EXISTS attr_values (
     attribute TEXT NOT NULL,
     value TEXT NOT NULL,
@@ -121,6 +122,26 @@ def _truthy(value: Any) -> bool:
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+# digits → "0", everything else → " ": then 20 digits in a row are a substring search (both
+# steps in C, faster than a regular expression)
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_TWENTY_DIGITS = b"0" * 20
+
+
+def may_hold_long_integer(data: bytes) -> bool:
+    """Whether JSON text may hold an integer past 64 bits (20 digits in a row), which orjson
+    would read as a float: such text goes to the standard parser."""
+    return _TWENTY_DIGITS in data.translate(_DIGITS_ONLY)
+
+
+def loads_attributes(text: str) -> dict[str, Any]:
+    """A user's stored attributes (orjson, or the standard parser where it differs)."""
+    data = text.encode()
+    if may_hold_long_integer(data):
+        return json.loads(text)
+    return orjson.loads(data)
 
 
 def dumps_attributes(attributes: dict[str, Any]) -> str:
@@ -262,7 +283,7 @@ class Store:
     def _index_all(self, attr: str, table: str) -> None:
         rows = self.conn.execute("SELECT id, attributes FROM users").fetchall()
         for user_id, text in rows:
-            for value in folded_values(json.loads(text).get(attr)):
+            for value in folded_values(loads_attributes(text).get(attr)):
                 if self._bloom is not None:
                     self._bloom.add((attr, value))
                 self.conn.execute(
@@ -279,7 +300,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return TargetUser(row[0], row[1], json.loads(row[2]), row[3], row[4])
+        return TargetUser(row[0], row[1], loads_attributes(row[2]), row[3], row[4])
 
     def find(self, attribute: str, folded: str) -> list[str]:
         """Ids of users whose ``attribute`` has the (casefolded) value ``folded``, sorted."""
@@ -383,7 +404,7 @@ class Store:
             "ORDER BY anchor IS NULL, anchor, id"
         )
         for row in cursor:
-            yield TargetUser(row[0], row[1], json.loads(row[2]), row[3], row[4])
+            yield TargetUser(row[0], row[1], loads_attributes(row[2]), row[3], row[4])
 
     def export_text(self) -> str:
         """The directory as a canonical JSON array (see the module docstring)."""
@@ -430,7 +451,7 @@ class Store:
         for user_id, text, enabled in self.conn.execute(
             "SELECT id, attributes, enabled FROM users"
         ):
-            attributes = json.loads(text)
+            attributes = loads_attributes(text)
             if bool(enabled) != is_enabled(attributes):
                 problems.append(f"user {user_id}: enabled flag disagrees with its attributes")
             for attr in self._indexed & attributes.keys():
@@ -476,12 +497,16 @@ def parse_import(text: str, source: str) -> list[TargetUser] | str:
         return f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
     if not isinstance(data, list):
         return f"{source}: expected a JSON array of users"
+    from syncrules.run.inputs import LONE_SURROGATE, has_lone_surrogate
+
     users: list[TargetUser] = []
     seen: set[str] = set()
     for position, item in enumerate(data):
         where = f"{source}: [{position}]"
         if not isinstance(item, dict):
             return f"{where}: a user must be a JSON object"
+        if has_lone_surrogate(item):
+            return f"{where}: {LONE_SURROGATE}"
         attributes = {k: v for k, v in item.items() if not k.startswith("_")}
         anchor = item.get("_anchor")
         if anchor is not None and not isinstance(anchor, str):

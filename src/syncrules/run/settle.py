@@ -15,13 +15,36 @@ from syncrules.run.log import LogRecord, OpResult, provisioning_action
 from syncrules.run.references import PendingRef
 
 if TYPE_CHECKING:
-    from syncrules.run.cycle import Cycle
+    from syncrules.ir.nodes import Job
+    from syncrules.run.cycle import Emit, RunOptions, Summary
+    from syncrules.run.log import RunInfo
+    from syncrules.run.references import DeferredRecords, References
+    from syncrules.run.state import WorkingState
 
 
 class Settling:
     """Methods of ``Cycle`` that keep, settle and write records."""
 
-    def end(self: Cycle) -> None:
+    # What the cycle provides (``run.cycle.Cycle`` sets these and defines the two methods).
+    job: Job
+    state: WorkingState
+    options: RunOptions
+    refs: References
+    deferred: DeferredRecords
+    summary: Summary
+    info: RunInfo
+    emit_record: Emit
+    held_indexes: list[int]
+    _current: OpResult | None
+    _ending: bool
+
+    def _mode(self) -> str:
+        raise NotImplementedError
+
+    def checkpoint(self, pending: int | None = None) -> None:
+        raise NotImplementedError
+
+    def end(self) -> None:
         """Retry escrowed references, settle held changes, write the remaining records.
 
         First every escrowed value is decided and written to the directory (verdicts are kept
@@ -56,7 +79,7 @@ class Settling:
             self._write(result)
 
     def _settle_references(
-        self: Cycle, user_id: str, attribute: str, refs: list[PendingRef]
+        self, user_id: str, attribute: str, refs: list[PendingRef]
     ) -> None:
         """Decide the escrowed values of one user's attribute: the latest that resolves wins."""
         user = self.state.get(user_id)
@@ -84,7 +107,7 @@ class Settling:
             else:
                 self.refs.decide(ref, "missing")
 
-    def _apply_verdict(self: Cycle, result: OpResult, verdict: Any) -> None:
+    def _apply_verdict(self, result: OpResult, verdict: Any) -> None:
         _, _, kind, attribute, anchor, target, current, other = verdict
         if kind == "superseded":
             result.step("referenceResolution", "skipped",
@@ -107,7 +130,7 @@ class Settling:
                     SourceAnchor=anchor)
         result.warn("ReferenceNotFound", reason)
 
-    def _none_to_update(self: Cycle, result: OpResult, user_id: str) -> None:
+    def _none_to_update(self, result: OpResult, user_id: str) -> None:
         result.action, result.status, result.applied = "update", "success", self.options.apply
         result.steps = [s for s in result.steps if s[0] not in ("processing", "export")]
         result.step("processing", "success",
@@ -115,7 +138,7 @@ class Settling:
         result.step("export", "success", f"Updated user {user_id}" + self._mode(),
                     Applied=self.options.apply)
 
-    def _superseded(self: Cycle, ref: PendingRef, by: int) -> None:
+    def _superseded(self, ref: PendingRef, by: int) -> None:
         result = self._get(ref.index)
         if result is None:
             return
@@ -125,7 +148,7 @@ class Settling:
                     f"operation {by}", Attribute=ref.attribute, SourceAnchor=ref.anchor)
         self._settle(result)
 
-    def _hold(self: Cycle, result: OpResult, user_id: str, patch: dict[str, Any] | None) -> bool:
+    def _hold(self, result: OpResult, user_id: str, patch: dict[str, Any] | None) -> bool:
         """Count a delete/disable against the threshold; True when it was held or staged."""
         threshold = self.job.deletion_threshold
         if threshold is None:
@@ -150,7 +173,7 @@ class Settling:
                 self._stage(item)
         return True
 
-    def _stage(self: Cycle, result: OpResult) -> None:
+    def _stage(self, result: OpResult) -> None:
         threshold = self.job.deletion_threshold
         for _ in self.refs.forget(result.index):
             result.waiting -= 1
@@ -163,13 +186,13 @@ class Settling:
         result.step("export", "skipped", result.error_reason)
         self._settle(result)
 
-    def _get(self: Cycle, index: int) -> OpResult | None:
+    def _get(self, index: int) -> OpResult | None:
         """A kept record (or the one being processed)."""
         if self._current is not None and self._current.index == index:
             return self._current
         return self.deferred.get(index)
 
-    def _settle(self: Cycle, result: OpResult) -> None:
+    def _settle(self, result: OpResult) -> None:
         """Write the record now, or keep it until what it waits for is known."""
         if result.deferred or self._ending:
             self.deferred.put(result)
@@ -177,7 +200,7 @@ class Settling:
         self.deferred.discard(result)
         self._write(result)
 
-    def _write(self: Cycle, result: OpResult) -> None:
+    def _write(self, result: OpResult) -> None:
         assert not result.written, f"operation {result.index} logged twice"
         result.written = True
         self.summary.counts[(result.action, provisioning_action(result), result.status)] += 1
