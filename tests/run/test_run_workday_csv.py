@@ -14,6 +14,7 @@ import pytest
 
 from syncrules.run.cycle import Cycle
 from syncrules.run.directory import Store
+from syncrules.run.settle import Settling
 from tests.run.conftest import SAMPLES, actions, export, normalised, prov, records, run
 
 CSV_1000 = SAMPLES / "csv-with-1000-records.csv"
@@ -155,6 +156,39 @@ def test_interrupted_run_leaves_a_consistent_directory_and_a_rerun_converges(
     assert normalised(db) == normalised(clean)
     third = records(run(csv_job, CSV_1000, db, "--apply"))
     assert actions(third)["create"] == 0
+
+
+def test_run_interrupted_while_the_cycle_ends_converges(
+    csv_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end of the cycle commits too (every --batch-size settled references): stopped there,
+    the directory is consistent and a rerun gives the state of an uninterrupted run."""
+    clean = tmp_path / "clean.sqlite"
+    records(run(csv_job, CSV_1000, clean, "--apply"))
+
+    db = tmp_path / "dir.sqlite"
+    original = Settling._settle_references
+    settled = 0
+
+    def interrupted(self: Cycle, *args: object) -> None:
+        nonlocal settled
+        settled += 1
+        if settled == 25:
+            raise KeyboardInterrupt
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Settling, "_settle_references", interrupted)
+    result = prov("run", csv_job, "--input", CSV_1000, "--directory", db, "--apply",
+                  "--batch-size", "10", "--format", "json")
+    assert result.exit_code == 130
+    assert settled == 25  # the cycle did reach its end
+    monkeypatch.setattr(Settling, "_settle_references", original)
+    store = Store.open(db, writable=False)
+    assert store.verify() == []
+    store.close()
+
+    records(run(csv_job, CSV_1000, db, "--apply"))
+    assert normalised(db) == normalised(clean)
 
 
 def test_text_output_has_a_line_per_record_and_a_summary(csv_job: Path, tmp_path: Path) -> None:
