@@ -112,6 +112,9 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - Only \\" and \\\\ are escapes in string constants; any other backslash stays ("\\+" is \\+).
   - Function names match without regard to case and print in canonical casing; attribute names
     are case-sensitive.
+  - Attribute values that are not caseExact (matching, change detection, uniqueness and UPN
+    checks) compare as .NET's OrdinalIgnoreCase does: one-to-one upper case, so "ß" and "SS"
+    differ and "ς" and "Σ" are equal.
   - IgnoreFlowIfNullOrEmpty anywhere in an expression, when it fires, stops the whole mapping:
     the target attribute is neither set nor cleared ("does not flow").
   - A mapping whose value is NULL does not flow (Entra does not provision NULL); the default

@@ -26,9 +26,12 @@ def _user(uid: str, anchor: str | None, **attrs: object) -> TargetUser:
 
 
 def test_values_are_folded_for_case_insensitive_lookups() -> None:
-    assert fold("ADA@Contoso.com") == "ada@contoso.com"
-    assert fold(True) == "true"
-    assert folded_values(["B", "a", None, "", "b"]) == ["a", "b"]
+    """As .NET's OrdinalIgnoreCase compares: 1:1 upper case, no expansions."""
+    assert fold("ADA@Contoso.com") == fold("ada@contoso.com") == "ADA@CONTOSO.COM"
+    assert fold("Straße") != fold("STRASSE")  # ß has no 1:1 upper case: it stays ß
+    assert fold("ΟΔΥΣΣΕΑΣ") == fold("οδυσσεας") == fold("οδυσσεασ")
+    assert fold(True) == fold("true") == "TRUE"
+    assert folded_values(["B", "a", None, "", "b"]) == ["A", "B"]
     assert folded_values("") == []
     assert is_enabled({"accountEnabled": False}) is False
     assert is_enabled({"accountDisabled": "True"}) is False
@@ -41,8 +44,8 @@ def test_store_finds_users_by_indexed_values_and_anchors(tmp_path: Path) -> None
     store.insert(_user("u1", "e1", employeeId="E1", userPrincipalName="Ada@Contoso.com"))
     store.insert(_user("u2", None, employeeId="e2"))
     store.commit()
-    assert store.find("userPrincipalName", "ada@contoso.com") == ["u1"]
-    assert store.find("employeeId", "e2") == ["u2"]
+    assert store.find("userPrincipalName", fold("ada@contoso.com")) == ["u1"]
+    assert store.find("employeeId", fold("e2")) == ["u2"]
     assert store.find_anchor("e1") == ["u1"]
     assert store.find_anchor("E1") == []  # anchors (externalId) compare exactly
     with pytest.raises(AssertionError):
@@ -54,8 +57,8 @@ def test_store_finds_users_by_indexed_values_and_anchors(tmp_path: Path) -> None
     user.attributes["userPrincipalName"] = "ada2@contoso.com"
     store.update(user, ["userPrincipalName"], old)
     store.commit()
-    assert store.find("userPrincipalName", "ada@contoso.com") == []
-    assert store.find("userPrincipalName", "ada2@contoso.com") == ["u1"]
+    assert store.find("userPrincipalName", fold("ada@contoso.com")) == []
+    assert store.find("userPrincipalName", fold("ada2@contoso.com")) == ["u1"]
     assert store.verify() == []
     store.close()
 
@@ -67,7 +70,7 @@ def test_new_attributes_are_indexed_on_demand(tmp_path: Path) -> None:
     store.close()
     reader = Store.open(path, writable=False)
     reader.ensure_indexed(["sAMAccountName"])  # a plan indexes into a TEMP table
-    assert reader.find("sAMAccountName", "adal") == ["u1"]
+    assert reader.find("sAMAccountName", fold("adal")) == ["u1"]
     reader.close()
     writer = Store.open(path, writable=True)
     assert "sAMAccountName" not in writer.indexed
@@ -81,6 +84,31 @@ def test_verify_finds_stale_index_rows(tmp_path: Path) -> None:
     store.replace_all([_user("u1", "a", employeeId="1")])
     store.conn.execute("INSERT INTO attr_values VALUES ('employeeId', '2', 'u1')")
     assert store.verify() == ["stale index row ('employeeId', '2', 'u1')"]
+
+
+def test_a_directory_indexed_by_an_older_fold_is_reindexed(tmp_path: Path) -> None:
+    """Files from before the OrdinalIgnoreCase fold hold casefolded index values and no
+    ``fold`` meta key: a writable open rebuilds the index, a read-only one leaves the file
+    alone and indexes what a run asks for into a temporary table."""
+    path = tmp_path / "old.sqlite"
+    store = Store.open(path, writable=True)
+    store.replace_all([_user("u1", "a", employeeId="Straße", userPrincipalName="Ada@X.com")])
+    store.conn.execute("DELETE FROM meta WHERE key = 'fold'")
+    store.conn.execute("UPDATE attr_values SET value = lower(value)")
+    store.close()
+
+    reader = Store.open(path, writable=False)
+    reader.ensure_indexed(["employeeId", "userPrincipalName"])
+    assert reader.find("userPrincipalName", fold("ADA@x.com")) == ["u1"]
+    assert reader.find("employeeId", fold("STRASSE")) == []
+    reader.close()
+    assert sqlite3.connect(path).execute(
+        "SELECT count(*) FROM meta WHERE key = 'fold'").fetchone() == (0,)
+
+    writer = Store.open(path, writable=True)
+    assert writer.verify() == []
+    assert writer.find("employeeId", fold("straSSe".replace("SS", "ß"))) == ["u1"]
+    writer.close()
 
 
 def test_a_plan_never_creates_or_writes_the_file(tmp_path: Path) -> None:
@@ -111,7 +139,7 @@ def test_overlay_shadows_the_store_in_plan_mode(tmp_path: Path) -> None:
     state.update("u1", {"employeeId": "B"})
     assert state.find("employeeId", "a") == []
     assert state.find("employeeId", "b") == ["u1"]
-    assert store.find("employeeId", "a") == ["u1"]  # the store is untouched
+    assert store.find("employeeId", "A") == ["u1"]  # the store is untouched
     state.delete("u1")
     assert state.get("u1") is None and state.find("employeeId", "b") == []
     assert state.find_anchor("a") == []

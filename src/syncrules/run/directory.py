@@ -6,8 +6,9 @@ Tables:
   user's target attributes as canonical JSON (sorted keys); ``anchor`` is the source anchor (the
   SCIM ``externalId`` the user was provisioned from, NULL for a user no source owns yet);
   ``enabled`` is derived from ``accountEnabled`` / ``accountDisabled``.
-* ``attr_values(attribute, value, user_id)``: for each *indexed* attribute, its values casefolded
-  (Entra compares non-caseExact attributes without regard to case), so matching, UPN-collision
+* ``attr_values(attribute, value, user_id)``: for each *indexed* attribute, its values folded as
+  .NET's OrdinalIgnoreCase compares them (``fold``; Entra compares attributes that are not
+  caseExact without regard to case), so matching, UPN-collision
   and SelectUniqueValue checks are index lookups. Multi-valued attributes index every value.
 * ``meta(key, value)``: ``schema`` version, the last ``cycle`` number, the ``indexed`` attributes.
 
@@ -35,10 +36,15 @@ from typing import Any
 import orjson
 
 from syncrules.run.bloom import Bloom
+from syncrules.runtime.text import ignore_case
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
 DEFAULT_INDEXED = frozenset({"employeeId", "userPrincipalName"})
+#: How index values are folded (meta ``fold``). A file indexed another way (syncrules 0.x
+#: casefolded values) is re-indexed when opened for writing, and indexed into a temporary
+#: table for a read-only session.
+FOLD = "ordinal-ignore-case"
 #: SQLite page cache per connection (KiB): bounded, so memory does not grow with the directory.
 CACHE_KIB = 32768
 #: WAL pages between automatic checkpoints while writing.
@@ -80,10 +86,13 @@ class DirectoryError(Exception):
 
 
 def fold(value: Any) -> str:
-    """The index form of one scalar value: text casefolded, booleans as true/false."""
+    """The index form of one scalar value: text as .NET's OrdinalIgnoreCase compares it
+    (``runtime.text.ignore_case``), booleans as TRUE/FALSE (so ``true`` and ``"True"`` match)."""
+    if value.__class__ is str:
+        return ignore_case(value)  # type: ignore[no-any-return]
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).casefold()
+        return "TRUE" if value else "FALSE"
+    return ignore_case(str(value))
 
 
 def folded_values(value: Any) -> list[str]:
@@ -105,7 +114,7 @@ def is_enabled(attributes: dict[str, Any]) -> bool:
 
 
 def _index_rows(user: TargetUser, indexed: list[str]) -> list[tuple[str, str, str]]:
-    """The user's index rows (attribute, casefolded value, id), attributes in ``indexed``
+    """The user's index rows (attribute, folded value, id), attributes in ``indexed``
     order."""
     attributes = user.attributes
     return [
@@ -175,6 +184,8 @@ class Store:
         # users already does not (filling the filter would read the whole directory).
         empty = conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None
         self._bloom: Bloom | None = Bloom() if empty else None
+        if self._meta("fold") != FOLD:
+            self._refold()
 
     # ---- opening ----------------------------------------------------------------------------
 
@@ -231,6 +242,19 @@ class Store:
     def rollback(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+    def _refold(self) -> None:
+        """Index values folded another way: rebuild them (writable) or ignore them (read-only:
+        the attributes a run needs are indexed into a temporary table)."""
+        if not self.writable:
+            self._indexed = set()
+            return
+        self.begin()
+        self.conn.execute("DELETE FROM attr_values")
+        for attr in sorted(self._indexed):
+            self._index_all(attr, "attr_values")
+        self._set_meta("fold", FOLD)
+        self.commit()
 
     # ---- meta -------------------------------------------------------------------------------
 
@@ -303,7 +327,7 @@ class Store:
         return TargetUser(row[0], row[1], loads_attributes(row[2]), row[3], row[4])
 
     def find(self, attribute: str, folded: str) -> list[str]:
-        """Ids of users whose ``attribute`` has the (casefolded) value ``folded``, sorted."""
+        """Ids of users whose ``attribute`` has the (``fold``-ed) value ``folded``, sorted."""
         if attribute in self._indexed:
             sql = _FIND
         elif attribute in self._temp:
@@ -464,6 +488,8 @@ class Store:
 
 def _init_meta(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    if conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is None:
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('fold', ?)", (FOLD,))
     conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('cycle', '0')")
     conn.execute(
         "INSERT OR IGNORE INTO meta(key, value) VALUES ('indexed', ?)",

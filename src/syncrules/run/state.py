@@ -121,7 +121,7 @@ class WorkingState:
         return self._lower_get(user_id)
 
     def find(self, attribute: str, value: Any) -> list[str]:
-        """Ids of users whose ``attribute`` equals ``value`` (casefolded), sorted."""
+        """Ids of users whose ``attribute`` equals ``value`` (compared as ``fold`` does), sorted."""
         key = (attribute, fold(value))
         ids = self.overlay.merge(self.store.find(*key), key, self.overlay.index)
         held = self._held_view

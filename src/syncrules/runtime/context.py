@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .text import ignore_case
+
 Taken = Callable[[str], bool] | frozenset[str] | set[str]
 
 
@@ -66,10 +68,10 @@ class EvalContext:
             self.now = self.now.astimezone(UTC)
         self.random = random.Random(self.seed)
         if not callable(self.taken):
-            self._taken_folded = frozenset(value.casefold() for value in self.taken)
+            self._taken_folded = frozenset(ignore_case(value) for value in self.taken)
 
     def is_taken(self, value: str) -> bool:
         """True if ``value`` already exists in the target."""
         if callable(self.taken):
             return bool(self.taken(value))
-        return value.casefold() in self._taken_folded
+        return ignore_case(value) in self._taken_folded

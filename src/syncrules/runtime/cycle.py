@@ -21,6 +21,7 @@ from .context import EvalContext
 from .errors import ExpressionError, NoFlow
 from .scim import flatten
 from .scoping import clause_holds
+from .text import ignore_case
 from .values import to_str
 
 MappingFn = Callable[[Mapping[str, Any], EvalContext], Any]
@@ -155,9 +156,10 @@ def normalise(value: Any, type_: str, multivalued: bool) -> Any:
 
 
 def same(old: Any, new: Any) -> bool:
-    """Change detection: attributes are not caseExact, so text compares without regard to case."""
+    """Change detection: attributes are not caseExact, so text compares as .NET's
+    OrdinalIgnoreCase does (``text.ignore_case``)."""
     if isinstance(old, str) and isinstance(new, str):
-        return old.casefold() == new.casefold()
+        return old == new or ignore_case(old) == ignore_case(new)
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(same(a, b) for a, b in zip(old, new, strict=True))
     return bool(old == new and type(old) is type(new))

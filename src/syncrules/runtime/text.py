@@ -33,13 +33,22 @@ def simple_lower(text: str) -> str:
 
 def simple_upper(text: str) -> str:
     """Invariant upper case, one character for one character."""
-    if text.isascii():
-        return text.upper()
+    upper = text.upper()
+    if len(upper) == len(text):
+        return upper  # no character expanded (ß → SS), so each took its 1:1 mapping
     out = []
     for ch in text:
         upper = ch.upper()
         out.append(upper if len(upper) == 1 else ch)
     return "".join(out)
+
+
+def ignore_case(text: str) -> str:
+    """The form in which two texts are equal when .NET's ``OrdinalIgnoreCase`` says they are:
+    each character upper-cased by the invariant 1:1 mapping (``ß`` and ``SS`` differ, ``ς``
+    and ``Σ`` are equal). Entra compares attributes that are not ``caseExact`` this way
+    (matching, change detection, uniqueness)."""
+    return simple_upper(text)
 
 
 def _title_char(ch: str) -> str:

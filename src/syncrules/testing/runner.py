@@ -23,6 +23,7 @@ from syncrules.api import CheckResult, check_paths
 from syncrules.backends.python.load import load_evaluator
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job, TestCase
+from syncrules.runtime.text import ignore_case
 
 DEFAULT_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 0
@@ -114,18 +115,18 @@ class _Directory:
 
     def find(self, keys: list[tuple[str, Any]]) -> dict[str, Any] | None:
         for attribute, value in keys:
-            wanted = str(value).casefold()
+            wanted = ignore_case(str(value))
             for user in self.users:
-                if attribute in user and str(user[attribute]).casefold() == wanted:
+                if attribute in user and ignore_case(str(user[attribute])) == wanted:
                     return user
         return None
 
     def taken(self, ctx: Any, extra: frozenset[str]) -> Any:
         def is_taken(value: str) -> bool:
-            folded = value.casefold()
+            folded = ignore_case(value)
             if folded in extra:
                 return True
-            return any(str(u.get(ctx.target, "")).casefold() == folded for u in self.users)
+            return any(ignore_case(str(u.get(ctx.target, ""))) == folded for u in self.users)
 
         return is_taken
 
@@ -181,7 +182,7 @@ def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
         result.failures.append(f"`now {case.now}` is not an ISO-8601 time")
         return result
     directory = _Directory(case.existing)
-    extra = frozenset(v.casefold() for v in case.taken)
+    extra = frozenset(ignore_case(v) for v in case.taken)
     outcome = None
     for index, record in enumerate(case.given, 1):
         if not isinstance(record, dict):

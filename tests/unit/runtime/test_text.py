@@ -9,6 +9,7 @@ import pytest
 from syncrules.runtime.diacritics import TABLE, mapping, normalize_diacritics
 from syncrules.runtime.text import (
     base64_utf16le,
+    ignore_case,
     proper_case,
     simple_lower,
     simple_upper,
@@ -43,6 +44,25 @@ def test_proper_case_lowers_first_and_honours_separators() -> None:
 def test_simple_case_mapping_keeps_length() -> None:
     assert simple_upper("straße") == "STRAßE"
     assert simple_lower("\u0130") == "i"
+
+
+@pytest.mark.parametrize("a, b, equal", [
+    ("Ada@Contoso.com", "ADA@CONTOSO.COM", True),
+    ("Straße", "STRASSE", False),  # casefold would say equal; OrdinalIgnoreCase does not
+    ("ΟΔΥΣΣΕΑΣ", "οδυσσεας", True),  # final and medial sigma both upper-case to capital sigma
+    ("ﬁle", "FILE", False),  # the ligature has no one-to-one upper case
+    ("Ǆ", "ǆ", True),
+])
+def test_ignore_case_is_dotnet_ordinal_ignore_case(a: str, b: str, equal: bool) -> None:
+    assert (ignore_case(a) == ignore_case(b)) is equal
+    assert len(ignore_case(a)) == len(a)
+
+
+def test_change_detection_ignores_case_as_dotnet_does() -> None:
+    from syncrules.runtime.cycle import same
+
+    assert same("ada", "ADA") and same(["a", "B"], ["A", "b"])
+    assert not same("Straße", "STRASSE") and not same("1", 1)
 
 
 def test_word() -> None:
