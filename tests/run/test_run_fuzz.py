@@ -5,6 +5,7 @@ workers that have no user, or whose user it deleted)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from datetime import UTC, datetime
@@ -31,6 +32,16 @@ job "Fuzz" {
 
 match [externalId] -> employeeId priority 1
 match [userName] -> userPrincipalName priority 2
+
+source csv {
+    externalId               <- [WorkerID]
+    userName                 <- Join("", [UserID], "@contoso.com")
+    name.givenName           <- [FirstName]
+    name.familyName          <- [LastName]
+    active                   <- IIF([Status]="Active", "True", "False")
+    userType                 <- [WorkerType]
+    {ENTERPRISE}:manager     <- [ManagerID]
+}
 
 scope {
     group "Staff" {
@@ -137,46 +148,110 @@ def _run(input_path: Path, db: Path, apply: bool) -> tuple[list[dict[str, Any]],
     return [json.loads(text) for text in texts], summary
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CSV_HEADER = ["WorkerID", "UserID", "FirstName", "LastName", "Status", "WorkerType", "ManagerID"]
+CELL = HOSTILE | st.text(max_size=6) | st.sampled_from(
+    ["Active", "Employee", "1", "2", '"', ",", "\r\n"])
+ROWS = st.lists(
+    st.lists(CELL, min_size=len(CSV_HEADER), max_size=len(CSV_HEADER))
+    | st.lists(CELL, max_size=len(CSV_HEADER) + 2),  # a row of the wrong width fails alone
+    min_size=1,
+    max_size=10,
+)
+BULK_OPS = st.lists(
+    st.fixed_dictionaries(
+        {"data": users() | VALUE},
+        optional={
+            "method": st.sampled_from(["POST", "post", "PATCH", None]),
+            "path": st.sampled_from(["/Users", "/users", "/Groups", None]),
+            "bulkId": HOSTILE | SCALAR,
+        },
+    )
+    | VALUE,
+    min_size=1,
+    max_size=10,
+)
+
+
+def _check_cycle(input_path: Path, operations: int, folder: Path) -> None:
+    """The properties every input kind shares (see the module docstring)."""
+    db = folder / "d.sqlite"
+    plan, _ = _run(input_path, db, apply=False)
+    assert sorted(r["syncrulesOperation"]["index"] for r in plan) == list(range(1, operations + 1))
+    assert not db.exists()
+
+    first, summary = _run(input_path, db, apply=True)
+    assert summary.total == operations == len(first)
+    assert [r["syncrulesAction"] for r in sorted(
+        first, key=lambda r: r["syncrulesOperation"]["index"])] == [
+        r["syncrulesAction"] for r in sorted(plan, key=lambda r: r["syncrulesOperation"]["index"])]
+    store = Store.open(db, writable=False)
+    assert store.verify() == []
+    provisioned: dict[str, set[str]] = {}  # folded source anchor → ids of its users
+    for user in store.iter_users():
+        if user.anchor is not None:
+            provisioned.setdefault(ignore_case(user.anchor), set()).add(user.id)
+    store.close()
+
+    # what the first run left in the directory is matched: the second run creates only workers
+    # that have no user, or whose users it deleted earlier (the input takes the worker out of
+    # scope, then brings it back: every run deletes and creates it). Workers match by
+    # employeeId <- externalId without regard to case: "SS" leaving scope deletes the user of
+    # "ss".
+    second, _ = _run(input_path, db, apply=True)
+    assert len(second) == operations
+    deleted: set[str] = set()
+    for record in sorted(second, key=lambda r: r["syncrulesOperation"]["index"]):
+        if record["syncrulesAction"] == "delete":
+            deleted.add(record["targetIdentity"]["id"])
+        elif record["syncrulesAction"] == "create" and record["sourceIdentity"]["id"]:
+            # (a worker without externalId, matched by userName, is not tracked here)
+            earlier = provisioned.get(ignore_case(record["sourceIdentity"]["id"]), set())
+            assert earlier <= deleted, record
+
+
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ
 @given(LINES)
-def test_hostile_input_gives_one_record_per_operation_and_converges(lines: list[str]) -> None:
+def test_hostile_json_lines(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-run-") as tmp:
         folder = Path(tmp)
         input_path = folder / "in.jsonl"
         input_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        operations = sum(1 for line in lines if line.strip())
-        db = folder / "d.sqlite"
+        _check_cycle(input_path, sum(1 for line in lines if line.strip()), folder)
 
-        plan, _ = _run(input_path, db, apply=False)
-        assert sorted(r["syncrulesOperation"]["index"] for r in plan) == list(
-            range(1, operations + 1))
-        assert not db.exists()
 
-        first, summary = _run(input_path, db, apply=True)
-        assert summary.total == operations == len(first)
-        assert [r["syncrulesAction"] for r in sorted(
-            first, key=lambda r: r["syncrulesOperation"]["index"])] == [
-            r["syncrulesAction"] for r in sorted(
-                plan, key=lambda r: r["syncrulesOperation"]["index"])]
-        store = Store.open(db, writable=False)
-        assert store.verify() == []
-        provisioned: dict[str, set[str]] = {}  # folded source anchor → ids of its users
-        for user in store.iter_users():
-            if user.anchor is not None:
-                provisioned.setdefault(ignore_case(user.anchor), set()).add(user.id)
-        store.close()
+@FUZZ
+@given(ROWS, st.sampled_from([",", ";"]), st.booleans())
+def test_hostile_csv_rows(rows: list[list[str]], delimiter: str, bad_bytes: bool) -> None:
+    """Quotes, delimiters and line breaks inside cells, rows of the wrong width, bytes that are
+    not UTF-8: each row is one operation."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-run-") as tmp:
+        folder = Path(tmp)
+        input_path = folder / "in.csv"
+        with input_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(CSV_HEADER)
+            writer.writerows(rows)
+        if bad_bytes:
+            input_path.write_bytes(input_path.read_bytes() + b"\xff\xfe,x\r\n")
+        with input_path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            read = list(csv.reader(handle, delimiter=delimiter))[1:]
+        operations = sum(1 for row in read if row and not (len(row) == 1 and not row[0].strip()))
+        _check_cycle(input_path, operations, folder)
 
-        # what the first run left in the directory is matched: the second run creates only
-        # workers that have no user, or whose users it deleted earlier (the input takes the
-        # worker out of scope, then brings it back: every run deletes and creates it)
-        second, _ = _run(input_path, db, apply=True)
-        assert len(second) == operations
-        deleted: set[str] = set()
-        for record in sorted(second, key=lambda r: r["syncrulesOperation"]["index"]):
-            if record["syncrulesAction"] == "delete":
-                deleted.add(record["targetIdentity"]["id"])
-            elif record["syncrulesAction"] == "create" and record["sourceIdentity"]["id"]:
-                # (a worker without externalId, matched by userName, is not tracked here)
-                earlier = provisioned.get(ignore_case(record["sourceIdentity"]["id"]), set())
-                assert earlier <= deleted, record
+
+@FUZZ
+@given(BULK_OPS)
+def test_hostile_bulk_request(operations: list[Any]) -> None:
+    """A BulkRequest whose operations have odd methods, paths, bulkIds and data: each one is
+    one operation."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-run-") as tmp:
+        folder = Path(tmp)
+        input_path = folder / "in.json"
+        request = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                   "Operations": operations}
+        input_path.write_text(json.dumps(request), encoding="utf-8")
+        _check_cycle(input_path, len(operations), folder)
