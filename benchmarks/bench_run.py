@@ -276,8 +276,21 @@ def child(job: str, input_path: str, db: str) -> None:
         if exc.code:
             raise
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({"seconds": seconds, "maxrss_kib": peak}))
+    print(json.dumps({"seconds": seconds, "maxrss_kib": peak_rss_kib()}))
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set (KiB). Linux: VmHWM, the high-water mark of this
+    process's own memory; ``ru_maxrss`` would do elsewhere, but on Linux it keeps the parent's
+    peak across fork + exec, so a child started by a big parent would report the parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux, bytes on macOS
 
 
 def end_to_end(job: Path, input_path: Path, db: Path) -> dict[str, float]:
