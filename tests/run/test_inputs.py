@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,6 +136,22 @@ def test_quoted_csv_exports_read_the_same() -> None:
     ops = list(_open(SAMPLES / "employeeData.csv").operations)
     assert ops and all(op.error is None for op in ops)
     assert ops[0].user is not None and ops[0].user["externalId"] == "1513"
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("employeeData.csv", "csv"), ("Sample-CSV-2-SCIM-payload.json", "bulk")])
+def test_standard_input_reads_like_the_file(monkeypatch: pytest.MonkeyPatch, name: str,
+                                            kind: str) -> None:
+    """``-`` streams standard input (no seeking: the CSV delimiter is sniffed from the first
+    line, which is then read again); locations name ``<stdin>``."""
+    from_file = list(_open(SAMPLES / name).operations)
+    stdin = io.TextIOWrapper(io.BytesIO((SAMPLES / name).read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    from_stdin = list(_open(Path("-"), kind).operations)
+    assert [op.user for op in from_stdin] == [op.user for op in from_file]
+    assert from_stdin[0].location.startswith("<stdin>")
+    problem = detect_format(Path("-"), None)
+    assert isinstance(problem, InputProblem) and "--input-format" in problem.message
 
 
 def test_empty_csv_cells_are_null(tmp_path: Path) -> None:

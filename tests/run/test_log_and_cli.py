@@ -9,12 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from syncrules.cli import main
 from syncrules.run.cycle import Summary
 from syncrules.run.log import NAMESPACE, IdMaker, OpResult, RunInfo, build_record, stable_id
 from syncrules.run.report import record_line, summary_text
 from syncrules.runtime.scim import _value, flatten, lookup
-from tests.run.conftest import ENTERPRISE, JOBS, SAMPLES, jsonl, prov, run, scim_user, write_job
+from tests.run.conftest import (
+    ENTERPRISE,
+    JOBS,
+    NOW,
+    SAMPLES,
+    jsonl,
+    prov,
+    run,
+    scim_user,
+    write_job,
+)
 
 INFO = RunInfo(job_name="J", job_id="j", cycle=3, activity="2024-05-01T09:00:00Z",
                target="entra", apply=False, redacted=frozenset({"secret"}))
@@ -150,6 +162,25 @@ def test_a_directory_that_is_not_one_exits_1(scim_job: Path, tmp_path: Path) -> 
 def test_usage_errors_exit_2(scim_job: Path) -> None:
     assert prov("run", scim_job).exit_code == 2
     assert prov("run", scim_job, "--input", "x.json", "--input-format", "xml").exit_code == 2
+
+
+def test_standard_input_is_read_with_its_format_given(scim_job: Path, tmp_path: Path) -> None:
+    lines = "\n".join(json.dumps(u) for u in (
+        scim_user("1", "Ada", "Lovelace"), scim_user("2", "Alan", "Turing", manager="1"))) + "\n"
+    result = CliRunner().invoke(main, ["run", str(scim_job), "--input", "-", "--input-format",
+                                       "jsonl", "--format", "json", "--now", NOW], input=lines)
+    assert result.exit_code == 0, result.stderr
+    logged = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["syncrulesAction"] for r in logged] == ["create", "create"]
+    assert logged[1]["syncrulesOperation"]["location"] == "<stdin>:2"
+    bulk = json.dumps({"Operations": [{"method": "POST", "path": "/Users", "bulkId": "b",
+                                       "data": scim_user("3", "Grace", "Hopper")}]})
+    result = CliRunner().invoke(main, ["run", str(scim_job), "--input", "-", "--input-format",
+                                       "bulk", "--format", "json", "--now", NOW], input=bulk)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["syncrulesOperation"]["bulkId"] == "b"
+    missing = CliRunner().invoke(main, ["run", str(scim_job), "--input", "-"], input=lines)
+    assert missing.exit_code == 2 and "--input-format" in missing.stderr
 
 
 def test_input_format_override(scim_job: Path, tmp_path: Path) -> None:

@@ -100,7 +100,8 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
     "input_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv.",
+    help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv; "
+    "- reads standard input (with --input-format).",
 )
 @click.option(
     "--input-format",
@@ -162,6 +163,11 @@ def run(
     from syncrules.run.report import summary_rich, summary_text
     from syncrules.run.runner import RunProblem, RunRequest, run_job
 
+    if str(input_path) == "-" and input_format is None:
+        raise click.UsageError(
+            "--input - reads standard input, which has no extension to tell its format from: "
+            "add --input-format bulk|jsonl|csv"
+        )
     moment = parse_now(now) or datetime.now(UTC)
     job = _load_job(rules, job_name)
     handle: IO[str] | None = None

@@ -14,6 +14,9 @@ Three kinds, detected by extension (``--input-format`` overrides):
   cell count differs from the header's fails alone; a column the block reads but the header
   lacks is an error reported before any row is processed.
 
+The path ``-`` reads standard input (``--input-format`` is then required; locations show
+``<stdin>``), so an export can be piped straight into a run.
+
 Each operation is ``Operation(index, bulk_id, user, error, location)``: ``index`` counts from 1
 in input order; exactly one of ``user`` / ``error`` is set. Problems that make the whole input
 unusable (unreadable file, not a BulkRequest, a CSV without a header or with missing columns)
@@ -24,7 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
+import itertools
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +79,11 @@ class Input:
 def detect_format(path: Path, override: str | None) -> str | InputProblem:
     if override is not None:
         return override
+    if is_stdin(path):
+        return InputProblem(
+            "standard input (--input -) has no extension to tell its format from; "
+            "use --input-format bulk|jsonl|csv"
+        )
     kind = EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(EXTENSIONS))
@@ -95,29 +106,44 @@ def open_input(
     detected = detect_format(path, kind)
     if isinstance(detected, InputProblem):
         return detected
-    if not path.is_file():
+    stdin = is_stdin(path)
+    if stdin:
+        path = Path(STDIN_NAME)
+    elif not path.is_file():
         return InputProblem(f"cannot read {path}: no such file")
+    if detected == "csv" and csv_program is None:
+        return InputProblem(
+            f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
+            "saying how its columns become SCIM attributes"
+        )
     try:
+        raw = sys.stdin.buffer if stdin else path.open("rb")
         if detected == "bulk":
-            return _open_bulk(path)
+            with raw:
+                return _open_bulk(path, raw.read())
         if detected == "jsonl":
-            handle = path.open("rb")
-            return Input(path, "jsonl", _jsonl(path, handle))
-        if csv_program is None:
-            return InputProblem(
-                f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
-                "saying how its columns become SCIM attributes"
-            )
-        return _open_csv(path, csv_program, ctx)
+            return Input(path, "jsonl", _jsonl(path, raw))
+        assert csv_program is not None
+        # surrogateescape: a row with bytes that are not UTF-8 fails alone instead of stopping
+        # the run
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return _open_csv(path, text, csv_program, ctx)
     except OSError as exc:
         return InputProblem(f"cannot read {path}: {exc.strerror}")
+
+
+#: ``--input -``: read standard input (the format must then be given); shown as this name.
+STDIN_NAME = "<stdin>"
+
+
+def is_stdin(path: Path) -> bool:
+    return str(path) == "-"
 
 
 # ---- BulkRequest -------------------------------------------------------------------------------
 
 
-def _open_bulk(path: Path) -> Input | InputProblem:
-    raw = path.read_bytes()
+def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -256,14 +282,13 @@ def _sniff(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _open_csv(path: Path, program: CsvProgram, ctx: EvalContext) -> Input | InputProblem:
-    # surrogateescape: a row with bytes that are not UTF-8 fails alone instead of stopping the run
-    handle = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
-    first = handle.readline()
-    handle.seek(0)
+def _open_csv(
+    path: Path, handle: io.TextIOWrapper, program: CsvProgram, ctx: EvalContext
+) -> Input | InputProblem:
+    first = handle.readline()  # sniffs the delimiter, then is read again (streams: no seek)
     if first.startswith("\ufeff"):  # pragma: no cover - utf-8-sig strips it
         first = first[1:]
-    reader = csv.reader(handle, delimiter=_sniff(first))
+    reader = csv.reader(itertools.chain([first], handle), delimiter=_sniff(first))
     try:
         header = next(reader)
     except StopIteration:
