@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from syncrules.api import compile_paths
@@ -86,6 +88,22 @@ def test_git_revision_side() -> None:
     result = CliRunner().invoke(main, ["plan", f"HEAD:{EXAMPLE}", EXAMPLE])
     assert result.exit_code in (0, 2), result.output
     assert "plan: HEAD:" in result.stdout
+
+
+def test_temporary_files_of_a_plan_are_removed(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON side is decompiled and a git side extracted into a temporary folder: gone when
+    the plan ends."""
+    [(_, document)] = compile_paths([EXAMPLE], None, ("json",)).documents
+    old = tmp_path / "old.json"
+    old.write_text(dumps(document), encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    for before in (str(old), f"HEAD:{EXAMPLE}"):
+        result = CliRunner().invoke(main, ["plan", before, EXAMPLE])
+        assert result.exit_code in (0, 2), result.output
+        assert list(scratch.iterdir()) == []
 
 
 def test_errors_exit_one(tmp_path: Path) -> None:

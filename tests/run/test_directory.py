@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -111,10 +112,38 @@ def test_a_directory_indexed_by_an_older_fold_is_reindexed(tmp_path: Path) -> No
     writer.close()
 
 
+def test_a_plan_copy_is_private_and_removed(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "d.sqlite"
+    store = Store.open(path, writable=True)
+    store.replace_all([_user("u1", "a", employeeId="A")])
+    store.close()
+    before = path.read_bytes()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    copy = Store.open_copy(path)
+    assert copy.find("employeeId", fold("a")) == ["u1"]
+    copy.begin()
+    copy.delete(copy.get("u1"))  # type: ignore[arg-type]
+    copy.commit()
+    assert copy.count() == 0 and len(list(scratch.iterdir())) == 1
+    copy.close()
+    assert list(scratch.iterdir()) == [] and path.read_bytes() == before
+    empty = Store.open_copy(tmp_path / "missing.sqlite")
+    assert empty.count() == 0
+    empty.close()
+    assert not (tmp_path / "missing.sqlite").exists()
+    (tmp_path / "bad.sqlite").write_text("not sqlite", encoding="utf-8")
+    with pytest.raises(DirectoryError):
+        Store.open_copy(tmp_path / "bad.sqlite")
+    assert list(scratch.iterdir()) == []  # a copy that failed is removed too
+
+
 def test_a_plan_never_creates_or_writes_the_file(tmp_path: Path) -> None:
     path = tmp_path / "missing.sqlite"
     store = Store.open(path, writable=False)
-    state = WorkingState(store, apply=False, cycle=1)
+    state = WorkingState(store, write_through=False, cycle=1)
     state.create(_user("n1", "x", employeeId="X"))
     assert state.find("employeeId", "x") == ["n1"]
     store.close()
@@ -135,7 +164,7 @@ def test_not_a_directory_file_is_an_error(tmp_path: Path) -> None:
 def test_overlay_shadows_the_store_in_plan_mode(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "d.sqlite", writable=True)
     store.replace_all([_user("u1", "a", employeeId="A", accountEnabled=True)])
-    state = WorkingState(store, apply=False, cycle=2)
+    state = WorkingState(store, write_through=False, cycle=2)
     state.update("u1", {"employeeId": "B"})
     assert state.find("employeeId", "a") == []
     assert state.find("employeeId", "b") == ["u1"]
@@ -149,7 +178,7 @@ def test_held_changes_are_seen_superseded_released_or_dropped(tmp_path: Path) ->
     store = Store.open(tmp_path / "d.sqlite", writable=True)
     store.replace_all([_user("u1", "a", employeeId="A", accountEnabled=True, title="x"),
                        _user("u2", "b", employeeId="B", accountEnabled=True)])
-    state = WorkingState(store, apply=True, cycle=2)
+    state = WorkingState(store, write_through=True, cycle=2)
     state.hold(1, "u1", {"accountEnabled": False, "title": "y"})
     state.hold(2, "u2", None)
     user = state.get("u1")

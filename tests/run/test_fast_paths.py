@@ -124,7 +124,7 @@ def test_indexing_an_attribute_later_feeds_the_filter(tmp_path: Path) -> None:
 
 def test_batched_scratch_writes_are_seen_by_every_read(tmp_path: Path) -> None:
     store = Store.open(None, writable=True)
-    state = WorkingState(store, apply=False, cycle=1)
+    state = WorkingState(store, write_through=False, cycle=1)
     conn = scratch()
     refs, kept = References(state, conn), DeferredRecords(conn)
     refs.escrow("u1", PendingRef(1, "manager", "m1"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -96,9 +97,16 @@ def _from_git(spec: str, workdir: Path) -> Side:
 
 
 def load_side(spec: str, workdir: Path | None = None, label: str | None = None) -> Side:
-    label = label or spec
+    """Load one side of a plan; files it needs on the way (a decompiled schema, a git tree) go
+    to ``workdir``, a temporary folder removed before returning when none is given (a Side
+    holds everything in memory)."""
     if workdir is None:
-        workdir = Path(tempfile.mkdtemp(prefix="prov-plan-"))
+        temporary = Path(tempfile.mkdtemp(prefix="prov-plan-"))
+        try:
+            return load_side(spec, temporary, label)
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+    label = label or spec
     workdir.mkdir(parents=True, exist_ok=True)
     path = Path(spec)
     if not path.exists() and ":" in spec and not spec.startswith(("/", ".")):

@@ -22,8 +22,9 @@ N, none of them is applied and each is reported as ``stagedDelete`` / ``skipped`
 
 Records whose outcome is known only at the end (escrowed references, held operations) are
 written when it is known, at the latest when the cycle ends; all others as they are processed.
-Plan mode (no ``--apply``) writes nothing: the working state keeps this run's changes in memory,
-so a second record for the same worker still matches the user the first one created.
+Plan mode (no ``--apply``) runs against a private copy of the directory (``Store.open_copy``),
+thrown away at the end: the directory is only read, and a second record for the same worker
+still matches the user the first one created.
 """
 
 from __future__ import annotations
@@ -142,12 +143,12 @@ class Cycle(Settling):
         return self.summary
 
     def checkpoint(self, pending: int | None = None) -> None:
-        """With ``--apply``: write the buffered changes and commit (every ``batch_size``
+        """Write the buffered changes to the store and commit (every ``batch_size``
         operations, and as often while the cycle ends), so memory stays bounded and an
-        interrupted run keeps what was committed. ``pending``: commit only when at least
-        that many users are buffered."""
+        interrupted ``--apply`` run keeps what was committed. ``pending``: commit only when at
+        least that many users are buffered."""
         state = self.state
-        if not self.options.apply:
+        if not state.write_through:
             return
         if pending is not None and len(state.overlay.users) < pending:
             return

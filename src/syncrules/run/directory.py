@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +179,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.writable = writable
+        self._private: Path | None = None  # the temporary folder of a private copy
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
         # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
@@ -223,11 +226,51 @@ class Store:
         except (sqlite3.DatabaseError, OSError) as exc:
             raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
 
+    @classmethod
+    def open_copy(cls, path: Path | None) -> Store:
+        """A private, writable copy of the directory at ``path`` (empty when there is none), in
+        a temporary folder removed by ``close()``: a plan runs against it exactly as ``--apply``
+        runs against the directory, with memory bounded the same way, and the directory itself
+        is only read (SQLite's online backup copies it page by page).
+
+        Raises:
+            DirectoryError: the file is not a syncrules directory or cannot be read or copied.
+        """
+        folder = Path(tempfile.mkdtemp(prefix="prov-plan-"))
+        copy = folder / "plan.sqlite"
+        try:
+            conn = sqlite3.connect(str(copy), isolation_level=None)
+            if path is not None and path.exists():
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    _check_schema(source, path)
+                    source.backup(conn)
+                finally:
+                    source.close()
+            # a throwaway file: no journal, no syncs
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            conn.executescript(_DDL)
+            _init_meta(conn)
+            _check_schema(conn, path)
+            store = cls(conn, None, True)
+        except DirectoryError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        except (sqlite3.DatabaseError, OSError) as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
+        store._private = folder
+        return store
+
     def close(self) -> None:
         if self.writable and self.path is not None and not self.conn.in_transaction:
             with contextlib.suppress(sqlite3.OperationalError):  # another reader holds it
                 self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
 
     # ---- transactions -----------------------------------------------------------------------
 

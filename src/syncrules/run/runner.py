@@ -5,7 +5,8 @@ writes), opens the input (problems that make it unusable are returned before the
 touched), opens the directory (read-only for a plan, writable with ``apply``), and runs the
 cycle. With ``apply`` the cycle number and every change are committed in batches; if anything
 interrupts the run, the open batch is rolled back, so the file is left consistent and a rerun
-converges. Without ``apply`` nothing is written.
+converges. Without ``apply`` the run goes the same way against a private copy of the directory
+(``Store.open_copy``, removed when the run ends): the directory itself is only read.
 """
 
 from __future__ import annotations
@@ -65,22 +66,23 @@ def run_job(
     if isinstance(opened, InputProblem):
         return RunProblem(opened.message)
     try:
-        store = Store.open(request.directory, writable=request.apply)
+        if request.apply:
+            store = Store.open(request.directory, writable=True)
+        else:  # a plan: the same run against a private copy, thrown away
+            store = Store.open_copy(request.directory)
     except DirectoryError as exc:
         opened.operations.close()  # type: ignore[attr-defined]
         return RunProblem(str(exc))
     try:
         cycle_no = store.last_cycle() + 1
-        if request.apply:
-            store.begin()
-            store.set_cycle(cycle_no)
-        state = WorkingState(store, apply=request.apply, cycle=cycle_no)
+        store.begin()
+        store.set_cycle(cycle_no)
+        state = WorkingState(store, write_through=True, cycle=cycle_no)
         options = RunOptions(now=request.now, seed=request.seed,
                              default_domain=request.default_domain, apply=request.apply,
                              batch_size=request.batch_size)
         cycle = Cycle(job, evaluator, state, options, emit, job_id=job_id(job))
-        if request.apply:
-            store.begin()
+        store.begin()
         summary = cycle.run(opened.operations, progress)
         store.commit()
         return summary

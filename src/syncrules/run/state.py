@@ -5,10 +5,12 @@ Layers, bottom to top:
 
 1. ``Store`` (SQLite).
 2. The overlay: whole user rows written by this run, ``None`` for a deleted user, with their own
-   value index. In plan mode it is all this run writes (nothing reaches the store). With
-   ``--apply`` it is a write-behind buffer: ``flush()`` (called before every commit, at least
-   every ``batch_size`` operations) writes it to the store in a few ``executemany`` statements
-   and empties it, so the store gets bulk writes and reads see the buffered rows meanwhile.
+   value index. With ``write_through`` (what `prov run` uses: the store is the directory with
+   ``--apply``, a private copy of it for a plan) it is a write-behind buffer: ``flush()``
+   (called before every commit, at least every ``batch_size`` operations) writes it to the
+   store in a few ``executemany`` statements and empties it, so the store gets bulk writes and
+   reads see the buffered rows meanwhile. Without, it keeps every write (nothing reaches the
+   store).
 3. The held layer: the changes of deletes and disables kept back until the cycle ends, because
    the accidental-deletion threshold is decided over the whole cycle. Later operations see
    them (so a second record for the same worker does not disable the user twice); an ordinary
@@ -94,9 +96,9 @@ class HeldChange:
 class WorkingState:
     """Reads and writes for one cycle (see the module docstring)."""
 
-    def __init__(self, store: Store, *, apply: bool, cycle: int) -> None:
+    def __init__(self, store: Store, *, write_through: bool, cycle: int) -> None:
         self.store = store
-        self.apply = apply
+        self.write_through = write_through
         self.cycle = cycle
         self.overlay = _Layer()
         self.held: list[HeldChange] = []
@@ -176,8 +178,9 @@ class WorkingState:
         self._put(user_id, DELETED)
 
     def flush(self) -> None:
-        """Write the overlay to the store (``--apply``) and empty it; a plan keeps it."""
-        if not self.apply or not self.overlay.users:
+        """Write the overlay to the store and empty it (``write_through``); otherwise the
+        overlay keeps every write."""
+        if not self.write_through or not self.overlay.users:
             return
         overlay = self.overlay
         self.store.write_batch(
