@@ -112,6 +112,16 @@ def test_a_directory_indexed_by_an_older_fold_is_reindexed(tmp_path: Path) -> No
     writer.close()
 
 
+def test_the_writer_lock_is_taken_and_released(tmp_path: Path) -> None:
+    path = tmp_path / "d.sqlite"
+    first = Store.open(path, writable=True)
+    with pytest.raises(DirectoryError, match="in use by another writer"):
+        Store.open(path, writable=True)
+    Store.open(path, writable=False).close()  # readers are not held back
+    first.close()
+    Store.open(path, writable=True).close()
+
+
 def test_a_plan_copy_is_private_and_removed(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "d.sqlite"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from syncrules.cli import main
 from syncrules.run.cycle import Summary
+from syncrules.run.directory import Store
 from syncrules.run.log import NAMESPACE, IdMaker, OpResult, RunInfo, build_record, stable_id
 from syncrules.run.report import record_line, summary_text
 from syncrules.runtime.scim import _value, flatten, lookup
@@ -157,6 +159,33 @@ def test_a_directory_that_is_not_one_exits_1(scim_job: Path, tmp_path: Path) -> 
     db.write_text("not sqlite", encoding="utf-8")
     result = run(scim_job, jsonl(tmp_path / "a.jsonl", scim_user("1", "A", "B")), db)
     assert result.exit_code == 1 and "not a syncrules directory" in result.stderr
+
+
+def test_one_writer_at_a_time(scim_job: Path, tmp_path: Path) -> None:
+    """Two `prov run --apply` on one directory would interleave their batches: the second is
+    refused while the first holds the directory; a plan may still read it."""
+    db = tmp_path / "d.sqlite"
+    users = jsonl(tmp_path / "a.jsonl", scim_user("1", "A", "B"))
+    holder = Store.open(db, writable=True)
+    result = run(scim_job, users, db, "--apply")
+    assert result.exit_code == 1 and "in use by another writer" in result.stderr
+    assert run(scim_job, users, db).exit_code == 0  # a plan reads a copy
+    holder.close()
+    assert run(scim_job, users, db, "--apply").exit_code == 0
+
+
+def test_a_sqlite_failure_mid_run_is_a_message_not_a_traceback(
+    scim_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: Store, changes: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "write_batch", full)
+    users = jsonl(tmp_path / "a.jsonl", scim_user("1", "A", "B"))
+    result = run(scim_job, users, tmp_path / "d.sqlite", "--apply")
+    assert result.exit_code == 1
+    assert "SQLite: database or disk is full" in result.stderr
+    assert "Traceback" not in result.stderr and "PROV901" not in result.stderr
 
 
 def test_usage_errors_exit_2(scim_job: Path) -> None:

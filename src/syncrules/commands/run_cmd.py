@@ -13,6 +13,7 @@ text lines in text mode.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -266,6 +267,9 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
     try:
         store.upsert_all(users) if merge else store.replace_all(users)
         count = store.count()
+    except sqlite3.Error as exc:  # rolled back by upsert_all / replace_all
+        err(f"error: cannot write the directory {directory}: SQLite: {exc} (nothing imported)")
+        sys.exit(1)
     finally:
         store.close()
     err(
@@ -299,6 +303,9 @@ def export(directory: Path, output: Path | None) -> None:
         sys.exit(1)
     try:
         text = store.export_text()
+    except sqlite3.Error as exc:
+        err(f"error: cannot read the directory {directory}: SQLite: {exc}")
+        sys.exit(1)
     finally:
         store.close()
     if output is None:

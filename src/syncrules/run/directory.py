@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -180,6 +180,7 @@ class Store:
         self.path = path
         self.writable = writable
         self._private: Path | None = None  # the temporary folder of a private copy
+        self._lock: IO[bytes] | None = None  # held while the directory is open for writing
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
         # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
@@ -208,7 +209,12 @@ class Store:
                 return cls(conn, path, True)
             if writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(path), isolation_level=None)
+                lock = _lock(path)
+                try:
+                    conn = sqlite3.connect(str(path), isolation_level=None)
+                except BaseException:
+                    lock.close()
+                    raise
                 # WAL while writing (a commit appends to the log, no fsync of the database);
                 # close() switches back, so readers (plans) find a plain rollback-journal file
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -219,10 +225,19 @@ class Store:
                 conn.executescript(_DDL)
                 _init_meta(conn)
             else:
+                lock = None
                 conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                        isolation_level=None)
-            _check_schema(conn, path)
-            return cls(conn, path, writable)
+            try:
+                _check_schema(conn, path)
+                store = cls(conn, path, writable)
+            except BaseException:
+                conn.close()
+                if lock is not None:
+                    lock.close()
+                raise
+            store._lock = lock
+            return store
         except (sqlite3.DatabaseError, OSError) as exc:
             raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
 
@@ -271,6 +286,9 @@ class Store:
         self.conn.close()
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()  # releases the lock (the file stays: see _lock)
+            self._lock = None
 
     # ---- transactions -----------------------------------------------------------------------
 
@@ -538,6 +556,31 @@ def _init_meta(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO meta(key, value) VALUES ('indexed', ?)",
         (json.dumps(sorted(DEFAULT_INDEXED)),),
     )
+
+
+def _lock(path: Path) -> IO[bytes]:
+    """Take the directory's writer lock (``<file>.lock``, an advisory ``flock``): one writer
+    at a time for the whole run, so two `prov run --apply` never interleave their batches. The
+    lock file is left in place (removing it would let a waiting process lock a stale file).
+    Where ``fcntl`` is missing (Windows) there is no lock beyond SQLite's own.
+
+    Raises:
+        DirectoryError: another process holds the lock.
+    """
+    handle = open(f"{path}.lock", "ab")  # noqa: SIM115 - held open until Store.close()
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise DirectoryError(
+            f"the directory {path} is in use by another writer (prov run --apply or prov "
+            "directory import); try again when it has finished"
+        ) from None
+    return handle
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:

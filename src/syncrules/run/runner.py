@@ -11,6 +11,8 @@ converges. Without ``apply`` the run goes the same way against a private copy of
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,8 +88,14 @@ def run_job(
         summary = cycle.run(opened.operations, progress)
         store.commit()
         return summary
+    except sqlite3.Error as exc:  # the disk is full, the file went away, ...
+        with contextlib.suppress(sqlite3.Error):
+            store.rollback()
+        done = "what was committed before stays" if request.apply else "nothing was written"
+        return RunProblem(f"the run stopped: SQLite: {exc} ({done}; a rerun converges)")
     except BaseException:
-        store.rollback()
+        with contextlib.suppress(sqlite3.Error):
+            store.rollback()
         raise
     finally:
         opened.operations.close()  # type: ignore[attr-defined]
