@@ -110,7 +110,8 @@ def open_input(
     if stdin:
         path = Path(STDIN_NAME)
     elif not path.is_file():
-        return InputProblem(f"cannot read {path}: no such file")
+        why = "it is a folder" if path.is_dir() else "no such file"
+        return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
             f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
