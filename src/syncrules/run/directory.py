@@ -3,21 +3,27 @@
 Tables:
 
 * ``users(id, anchor, attributes, enabled, created_cycle, updated_cycle)``: ``attributes`` is the
-  user's target attributes as canonical JSON (sorted keys); ``anchor`` is the source anchor (the
-  SCIM ``externalId`` the user was provisioned from, NULL for a user no source owns yet);
-  ``enabled`` is derived from ``accountEnabled`` / ``accountDisabled``.
+  user's target attributes as compact JSON; ``anchor`` is the source anchor (the SCIM
+  ``externalId`` the user was provisioned from, NULL for a user no source owns yet); ``enabled``
+  is derived from ``accountEnabled`` / ``accountDisabled``. ``users(anchor, id)`` is indexed, so
+  resolving a reference by source anchor reads the index only.
 * ``attr_values(attribute, value, user_id)``: for each *indexed* attribute, its values folded as
   .NET's OrdinalIgnoreCase compares them (``fold``; Entra compares attributes that are not
-  caseExact without regard to case), so matching, UPN-collision
-  and SelectUniqueValue checks are index lookups. Multi-valued attributes index every value.
-* ``meta(key, value)``: ``schema`` version, the last ``cycle`` number, the ``indexed`` attributes.
+  caseExact without regard to case), so matching, UPN-collision and SelectUniqueValue checks are
+  index lookups. Multi-valued attributes index every value.
+* ``meta(key, value)``: ``schema`` version, the last ``cycle`` number, the ``indexed``
+  attributes, the ``fold`` the index values were made with.
 
 The index covers ``DEFAULT_INDEXED`` plus whatever a run asks for (``ensure_indexed``); when a
-read-only directory lacks one, the values are indexed into a TEMP table for that session only,
-so a plan never writes to the file. Every write of a user updates its index rows in the same
-transaction, so a crash (or an interrupted run) leaves users and index consistent; ``verify``
-checks that. A directory that starts empty (a first, bulk load) keeps a Bloom filter of the
-values and anchors written (``run.bloom``), so lookups that cannot match skip their query.
+read-only store lacks one, the values are indexed into a TEMP table for that session only, so
+reading never writes to the file. Writes come in batches (``write_batch``, inside the caller's
+transaction): a user and its index rows change together, so a crash (or an interrupted run)
+leaves them consistent; ``verify`` checks that. A directory that starts empty (a first, bulk
+load) keeps a Bloom filter of the values and anchors written (``run.bloom``), so lookups that
+cannot match skip their query.
+
+Opening a file for writing takes ``<file>.lock`` (one writer at a time); ``open_copy`` gives a
+private writable copy for a plan.
 
 Import/export: a JSON array of users, each its attributes plus ``"_id"`` and ``"_anchor"``,
 sorted by anchor then id, keys sorted: byte-identical for the same state.
