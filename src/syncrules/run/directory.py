@@ -37,7 +37,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -86,7 +86,6 @@ class TargetUser:
     attributes: dict[str, Any]
     created_cycle: int | None = None
     updated_cycle: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class DirectoryError(Exception):

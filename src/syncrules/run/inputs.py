@@ -44,9 +44,7 @@ from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
 
-FORMATS = ("bulk", "jsonl", "csv")
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 
 
 @dataclass(frozen=True, slots=True)
