@@ -4,6 +4,7 @@ directory's Bloom filter (no false "absent"), and the scratch database's write b
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,25 @@ def test_batched_scratch_writes_are_seen_by_every_read(tmp_path: Path) -> None:
     assert kept.count == 0
     conn.close()
     store.close()
+
+
+def test_json_codec_agrees_with_the_standard_library() -> None:
+    """One place decides when orjson may read and write: long integers, NaN and lone
+    surrogates take the standard path; what comes back is what json.loads gives."""
+    from syncrules.run import jsoncodec
+
+    for text in ['{"a": 1, "b": [true, null, 2.5, "ü"]}', '{"n": 123456789012345678901234}',
+                 '[1e400]']:
+        assert jsoncodec.loads(text.encode()) == json.loads(text)
+    assert jsoncodec.loads(b'{"n": 123456789012345678901234}')["n"] == 123456789012345678901234
+    assert math.isnan(jsoncodec.loads(b'{"x": NaN}')["x"])
+    with pytest.raises(jsoncodec.NotUnicodeText):
+        jsoncodec.loads(b'{"a": "\\ud800"}')
+    with pytest.raises(json.JSONDecodeError):
+        jsoncodec.loads(b"{")
+    with pytest.raises(UnicodeDecodeError):
+        jsoncodec.loads(b'"\xff"')
+    for value in [{"a": 2**70}, {"a": "lone \ud800"}, {"a": "ü 😀"}]:
+        text = jsoncodec.dumps(value)
+        text.encode("utf-8")
+        assert json.loads(text) == value

@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
+from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
 
@@ -96,7 +95,7 @@ def fold(value: Any) -> str:
     """The index form of one scalar value: text as .NET's OrdinalIgnoreCase compares it
     (``runtime.text.ignore_case``), booleans as TRUE/FALSE (so ``true`` and ``"True"`` match)."""
     if value.__class__ is str:
-        return ignore_case(value)  # type: ignore[no-any-return]
+        return ignore_case(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return ignore_case(str(value))
@@ -137,37 +136,15 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-# digits → "0", everything else → " ": then 20 digits in a row are a substring search (both
-# steps in C, faster than a regular expression)
-_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_TWENTY_DIGITS = b"0" * 20
-
-
-def may_hold_long_integer(data: bytes) -> bool:
-    """Whether JSON text may hold an integer past 64 bits (20 digits in a row), which orjson
-    would read as a float: such text goes to the standard parser."""
-    return _TWENTY_DIGITS in data.translate(_DIGITS_ONLY)
-
-
 def loads_attributes(text: str) -> dict[str, Any]:
-    """A user's stored attributes (orjson, or the standard parser where it differs)."""
-    data = text.encode()
-    if may_hold_long_integer(data):
-        return json.loads(text)
-    return orjson.loads(data)
+    """A user's stored attributes."""
+    return jsoncodec.loads(text.encode())
 
 
 def dumps_attributes(attributes: dict[str, Any]) -> str:
     """Stored form of a user's attributes: compact JSON (the export sorts keys, the store need
-    not). orjson writes it; what orjson refuses (an integer past 64 bits) the standard encoder
-    writes."""
-    try:
-        return orjson.dumps(attributes).decode()
-    except TypeError:
-        return _ENCODE(attributes)
+    not)."""
+    return jsoncodec.dumps(attributes)
 
 
 _FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
@@ -614,16 +591,14 @@ def parse_import(text: str, source: str) -> list[TargetUser] | str:
         return f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
     if not isinstance(data, list):
         return f"{source}: expected a JSON array of users"
-    from syncrules.run.inputs import LONE_SURROGATE, has_lone_surrogate
-
     users: list[TargetUser] = []
     seen: set[str] = set()
     for position, item in enumerate(data):
         where = f"{source}: [{position}]"
         if not isinstance(item, dict):
             return f"{where}: a user must be a JSON object"
-        if has_lone_surrogate(item):
-            return f"{where}: {LONE_SURROGATE}"
+        if jsoncodec.has_lone_surrogate(item):
+            return f"{where}: {jsoncodec.LONE_SURROGATE}"
         attributes = {k: v for k, v in item.items() if not k.startswith("_")}
         anchor = item.get("_anchor")
         if anchor is not None and not isinstance(anchor, str):

@@ -25,7 +25,6 @@ are returned as ``InputProblem`` by ``open_input`` before anything runs.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import itertools
@@ -36,10 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from syncrules.run import jsoncodec
 from syncrules.run.csvmap import CsvProgram
-from syncrules.run.directory import may_hold_long_integer
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
@@ -171,29 +168,11 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
             continue
         bulk_id = member(op, "bulkId")
         bulk_id = None if bulk_id is None else str(bulk_id)
-        if has_lone_surrogate(op):
-            yield Operation(index, None if has_lone_surrogate(bulk_id) else bulk_id, None,
-                            LONE_SURROGATE, where)
+        if jsoncodec.has_lone_surrogate(op):
+            bulk_id = None if jsoncodec.has_lone_surrogate(bulk_id) else bulk_id
+            yield Operation(index, bulk_id, None, jsoncodec.LONE_SURROGATE, where)
             continue
         yield Operation(index, bulk_id, *_check_bulk_op(op), where)
-
-
-LONE_SURROGATE = (
-    "a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not Unicode "
-    "text and cannot be stored or logged"
-)
-
-
-def has_lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string with a lone surrogate (the standard parser
-    accepts ``"\\ud800"``; such text cannot be encoded as UTF-8 for the directory or the log)."""
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(v) for v in value)
-    return False
 
 
 def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
@@ -224,9 +203,6 @@ def _json_kind(value: Any) -> str:
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 
-_NOT_STRICT = object()
-
-
 def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
     index = 0
     with handle:
@@ -237,29 +213,19 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
                 continue
             index += 1
             where = f"{path}:{line_no}"
-            value = _NOT_STRICT
-            if not may_hold_long_integer(raw):
-                with contextlib.suppress(orjson.JSONDecodeError):
-                    value = orjson.loads(raw)
-            if value is _NOT_STRICT:
-                # orjson takes strict RFC 8259 JSON and integers of up to 64 bits (it would
-                # turn longer ones into floats); the standard parser decides the rest as it
-                # always did (NaN, long integers, lone surrogate escapes) and words the error
-                # of a line that is not JSON at all
-                try:
-                    value = json.loads(raw.decode("utf-8").rstrip("\r\n"))
-                except UnicodeDecodeError:
-                    yield Operation(index, None, None, "the line is not UTF-8 text", where)
-                    continue
-                except json.JSONDecodeError as exc:
-                    yield Operation(
-                        index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}",
-                        where,
-                    )
-                    continue
-                if has_lone_surrogate(value):
-                    yield Operation(index, None, None, LONE_SURROGATE, where)
-                    continue
+            try:
+                value = jsoncodec.loads(raw.rstrip(b"\r\n"))
+            except UnicodeDecodeError:
+                yield Operation(index, None, None, "the line is not UTF-8 text", where)
+                continue
+            except json.JSONDecodeError as exc:
+                yield Operation(
+                    index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
+                )
+                continue
+            except jsoncodec.NotUnicodeText as exc:
+                yield Operation(index, None, None, str(exc), where)
+                continue
             if not isinstance(value, dict):
                 yield Operation(
                     index,

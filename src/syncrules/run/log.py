@@ -19,7 +19,7 @@ shown as ``"[Redact]"``. Error codes (syncrules' own where Entra's are not docum
 (a warning), ``DeletionThresholdExceeded`` (staged).
 
 A record reaches the run's sink as a ``LogRecord``: ``data()`` is the dict, ``text()`` its JSON
-Lines line (``encode``: compact JSON written by orjson).
+Lines line (``encode``: compact JSON, ``run.jsoncodec``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
+from syncrules.run import jsoncodec
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_OID, "syncrules.run")
 
@@ -328,16 +328,8 @@ def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
 
 
 def encode(record: dict[str, Any]) -> str:
-    """A record as one JSON Lines line (compact, UTF-8 text kept as is).
-
-    orjson writes it; a value orjson refuses (an integer past 64 bits in a detail, a lone
-    surrogate a function produced) falls back to the standard encoder, which escapes
-    non-ASCII text, so the line is valid JSON and UTF-8 either way.
-    """
-    try:
-        return orjson.dumps(record).decode()
-    except TypeError:
-        return json.dumps(record, separators=(",", ":"), default=str)
+    """A record as one JSON Lines line (``run.jsoncodec``: compact, valid UTF-8 JSON)."""
+    return jsoncodec.dumps(record)
 
 
 class LogRecord:
