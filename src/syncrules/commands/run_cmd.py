@@ -162,13 +162,13 @@ def run(
     """
     from syncrules.commands.eval_cmd import parse_now
     from syncrules.run.report import summary_rich, summary_text
+    from syncrules.run.inputs import InputProblem, detect_format, is_stdin
     from syncrules.run.runner import RunProblem, RunRequest, run_job
 
-    if str(input_path) == "-" and input_format is None:
-        raise click.UsageError(
-            "--input - reads standard input, which has no extension to tell its format from: "
-            "add --input-format bulk|jsonl|csv"
-        )
+    if is_stdin(input_path) and input_format is None:  # a flag is missing: a usage error
+        problem = detect_format(input_path, input_format)
+        assert isinstance(problem, InputProblem)
+        raise click.UsageError(problem.message)
     moment = parse_now(now) or datetime.now(UTC)
     job = _load_job(rules, job_name)
     handle: IO[str] | None = None
