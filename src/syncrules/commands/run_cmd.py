@@ -161,8 +161,8 @@ def run(
     input or directory; 2 usage.
     """
     from syncrules.commands.eval_cmd import parse_now
-    from syncrules.run.report import summary_rich, summary_text
     from syncrules.run.inputs import InputProblem, detect_format, is_stdin
+    from syncrules.run.report import summary_rich, summary_text
     from syncrules.run.runner import RunProblem, RunRequest, run_job
 
     if is_stdin(input_path) and input_format is None:  # a flag is missing: a usage error
