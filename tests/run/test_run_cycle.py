@@ -151,6 +151,24 @@ def test_second_record_of_a_worker_matches_the_first_even_in_a_plan(
     assert not db.exists()
 
 
+def test_a_linked_worker_is_matched_by_its_link_first(scim_job: Path, tmp_path: Path) -> None:
+    """The service keeps source/target links between cycles: a worker already linked to a user
+    is that user even when its matching value no longer finds it (here employeeId was changed
+    in the target), so the run updates it instead of creating a duplicate."""
+    db = tmp_path / "dir.sqlite"
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps([{"_id": "u1", "_anchor": "w1", "employeeId": "OLD",
+                                  "accountEnabled": True, "displayName": "Ada Lovelace"}]),
+                     encoding="utf-8")
+    assert prov("directory", "import", start, "--directory", db).exit_code == 0
+    [rec] = records(run(scim_job, jsonl(tmp_path / "a.jsonl", scim_user("w1", "Ada", "Lovelace")),
+                        db, "--apply"))
+    assert rec["syncrulesAction"] == "update" and rec["targetIdentity"]["id"] == "u1"
+    matching = [s for s in rec["provisioningSteps"] if s["provisioningStepType"] == "matching"]
+    assert "link to source anchor 'w1'" in matching[0]["description"]
+    assert [u["employeeId"] for u in users(db)] == ["w1"]
+
+
 def test_enable_maps_to_update(scim_job: Path, tmp_path: Path) -> None:
     path = jsonl(tmp_path / "in.jsonl", scim_user("w1", "A", "B", active=False),
                  scim_user("w1", "A", "B", active=True))

@@ -1,8 +1,10 @@
 """One provisioning cycle offline: operations → decisions by the generated evaluator → the
 directory → one provisioning-log record per operation.
 
-Per operation, as the service does it: the import (a bad operation fails alone); matching by
-priority against the directory (``MultipleMatches`` fails); the decision of the generated code
+Per operation, as the service does it: the import (a bad operation fails alone); matching: the
+user linked to the operation's source anchor (created from it, or matched by it in an earlier
+cycle), else by the matching keys in priority order against the directory (``MultipleMatches``
+fails); the decision of the generated code
 (scoping, flow types, create / update / enable / disable / delete / skip / none / fail: its
 ``evaluate``, which calls back ``find`` with the matching keys to look the user up); the
 UPN collision check (a create, or an update of ``userPrincipalName``, whose value another user
@@ -203,6 +205,17 @@ class Cycle(Settling):
     def _match(
         self, keys: list[tuple[str, Any]], result: OpResult
     ) -> tuple[str | None, str | None]:
+        """The user this operation is about: the one linked to its source anchor (the service
+        keeps source/target links between cycles, so a worker whose matching value changed is
+        still the same user), else the first matching key, by priority, that finds one."""
+        anchor = result.source_id
+        if anchor is not None:
+            linked = self.state.find_anchor(anchor)
+            if len(linked) == 1:
+                result.step("matching", "success",
+                            f"Matched target user {linked[0]} by its link to source anchor "
+                            f"'{anchor}'", SourceAnchor=anchor, TargetId=linked[0])
+                return linked[0], None
         tried = []
         for attr, value in keys:
             if isinstance(value, list):
