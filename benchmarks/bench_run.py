@@ -114,7 +114,7 @@ def write_input(path: Path, n: int) -> None:
 WORK_COUNTRY = 'addresses[type eq "work"].country'
 USAGE_LOCATION = {"Germany": "DE", "United Kingdom": "GB"}
 STAFF = 'in scope by group "Staff"'
-NOT_STAFF = [("Staff", '[userType] NOT EQUALS "Intern"')]
+NOT_STAFF = (("Staff", '[userType] NOT EQUALS "Intern"'),)
 OUT_OF_SCOPE = 'out of scope: group "Staff": [userType] NOT EQUALS "Intern" is false'
 
 
@@ -167,9 +167,9 @@ def handwritten(user: dict[str, Any]) -> tuple[Any, ...]:
         attrs["userType"] = user_type
     keys = [("employeeId", external_id)] if external_id else []
     if not user_type or user_type == "Intern":
-        return "skip", OUT_OF_SCOPE, None, list(NOT_STAFF), keys, {}, {}, attrs
+        return "skip", OUT_OF_SCOPE, None, NOT_STAFF, keys, {}, {}, attrs
     if not keys:
-        return "fail", "no matching value", "Staff", [], keys, {}, {}, attrs
+        return "fail", "no matching value", "Staff", (), keys, {}, {}, attrs
     values: dict[str, Any] = {"employeeId": external_id}
     if active is not None:
         values["accountEnabled"] = active
@@ -190,7 +190,7 @@ def handwritten(user: dict[str, Any]) -> tuple[Any, ...]:
     if manager:
         values["manager"] = manager
     changes = {k: (None, v) for k, v in values.items()}
-    return "create", "no user matched; created", "Staff", [], keys, values, changes, attrs
+    return "create", "no user matched; created", "Staff", (), keys, values, changes, attrs
 
 
 def outcome_data(out: Any) -> tuple[Any, ...]:

@@ -3,12 +3,14 @@ text, and behaving as the rules say."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import regex
 
 from syncrules.api import check_paths, compile_paths
@@ -94,6 +96,33 @@ map {{
     assert outcome.values["jobTitle"] == hostile
     assert outcome.scope.group == hostile
     assert outcome.values["displayName"] == hostile + hostile + hostile
+    # the out-of-scope decision is a module-level constant: its texts are literals too
+    left = module.evaluate({"externalId": "2", "displayName": "someone else"}).scope
+    assert not marker.exists()
+    assert left.failed[0][0] == hostile and hostile in left.reason
+    assert left == module.scope({"externalId": "2", "displayName": "someone else"})
+
+
+def test_constant_scope_decisions_are_shared_and_immutable(tmp_path: Path) -> None:
+    """A one-group job's decisions are built once, at import; sharing them is safe because a
+    ScopeDecision cannot be changed."""
+    prov = tmp_path / "one.prov"
+    prov.write_text(
+        'job "One" {\n target entra\n actions create, update\n}\n'
+        "match [externalId] -> employeeId\n"
+        'scope {\n group "Staff" {\n [userType] NOT EQUALS "Intern"\n }\n}\n'
+        "map {\n displayName <- [displayName]\n}\n",
+        encoding="utf-8",
+    )
+    [job] = check_paths([prov]).jobs
+    module = load_evaluator(job)
+    staff = [module.evaluate({"externalId": str(n), "userType": "Employee"}) for n in range(2)]
+    interns = [module.evaluate({"externalId": str(n), "userType": "Intern"}) for n in range(2)]
+    assert staff[0].scope is staff[1].scope and staff[0].scope.in_scope
+    assert interns[0].scope is interns[1].scope and not interns[0].scope.in_scope
+    assert interns[0].scope.failed == (("Staff", '[userType] NOT EQUALS "Intern"'),)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        staff[0].scope.in_scope = False  # type: ignore[misc]
 
 
 def test_generated_package_is_deterministic(tmp_path: Path) -> None:

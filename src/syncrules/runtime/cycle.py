@@ -12,7 +12,7 @@ Contract: standard library only, plus sibling runtime modules (copied into gener
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,11 +72,14 @@ class JobModel:
     scope: tuple[GroupSpec, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ScopeDecision:
+    """Immutable, so a generated evaluator shares one instance per decision it can know at
+    compile time (a job with one scoping group, or none) instead of building one per record."""
+
     in_scope: bool
     group: str | None  # the group that put the record in scope
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (group, clause) that failed
+    failed: tuple[tuple[str, str], ...] = ()  # (group, first false clause) of each failed group
     reason: str = ""
 
 
@@ -102,7 +105,7 @@ def source_values(model: JobModel, user: Mapping[str, Any]) -> dict[str, Any]:
 
 def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) -> ScopeDecision:
     if not model.scope:
-        return ScopeDecision(True, None, [], NO_SCOPING)
+        return IN_SCOPE_UNFILTERED
     failed: list[tuple[str, str]] = []
     for group in model.scope:
         for clause in group.clauses:
@@ -114,18 +117,21 @@ def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) ->
                 failed.append((group.name, clause.describe()))
                 break
         else:
-            return ScopeDecision(True, group.name, failed, f'in scope by group "{group.name}"')
+            return ScopeDecision(True, group.name, tuple(failed),
+                                 f'in scope by group "{group.name}"')
     return out_of_scope(failed)
 
 
 #: The reason of a job without a scoping filter.
 NO_SCOPING = "no scoping filter: every record is in scope"
+#: The decision of a job without a scoping filter.
+IN_SCOPE_UNFILTERED = ScopeDecision(True, None, (), NO_SCOPING)
 
 
-def out_of_scope(failed: list[tuple[str, str]]) -> ScopeDecision:
+def out_of_scope(failed: Sequence[tuple[str, str]]) -> ScopeDecision:
     """The decision when every group failed; ``failed`` holds each group's first false clause."""
     reason = "; ".join(f'group "{g}": {c} is false' for g, c in failed)
-    return ScopeDecision(False, None, failed, "out of scope: " + reason)
+    return ScopeDecision(False, None, tuple(failed), "out of scope: " + reason)
 
 
 def normalise(value: Any, type_: str, multivalued: bool) -> Any:

@@ -424,7 +424,7 @@ def evaluate(
     if not (s8 == 'Employee'):
         failed.append(('Employees', '[urn:ietf:params:scim:schemas:extension:contoso:1.0:User:WorkerType] EQUALS "Employee"'))
     else:
-        scope = ScopeDecision(True, 'Employees', failed, 'in scope by group "Employees"')
+        scope = ScopeDecision(True, 'Employees', tuple(failed), 'in scope by group "Employees"')
     if scope is None:
         # group 'Badged contractors'
         if not (s8 == 'Contractor'):
@@ -432,7 +432,7 @@ def evaluate(
         elif not s6:
             failed.append(('Badged contractors', '[urn:ietf:params:scim:schemas:extension:contoso:1.0:User:BadgeId] IS NOT NULL'))
         else:
-            scope = ScopeDecision(True, 'Badged contractors', failed, 'in scope by group "Badged contractors"')
+            scope = ScopeDecision(True, 'Badged contractors', tuple(failed), 'in scope by group "Badged contractors"')
     if scope is None:
         scope = out_of_scope(failed)
 

@@ -19,6 +19,7 @@ from ._runtime.context import EvalContext
 from ._runtime.cycle import (
     ClauseSpec,
     GroupSpec,
+    IN_SCOPE_UNFILTERED,
     JobModel,
     MappingSpec,
     Outcome,
@@ -322,7 +323,7 @@ def evaluate(
         a['userName'] = s6
 
     # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = ScopeDecision(True, None, [], 'no scoping filter: every record is in scope')
+    scope = IN_SCOPE_UNFILTERED
 
     # ---- matching keys, in priority order
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]

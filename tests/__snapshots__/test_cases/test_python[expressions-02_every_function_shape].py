@@ -19,6 +19,7 @@ from ._runtime.context import EvalContext
 from ._runtime.cycle import (
     ClauseSpec,
     GroupSpec,
+    IN_SCOPE_UNFILTERED,
     JobModel,
     MappingSpec,
     Outcome,
@@ -517,7 +518,7 @@ def evaluate(
         a['userName'] = s9
 
     # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = ScopeDecision(True, None, [], 'no scoping filter: every record is in scope')
+    scope = IN_SCOPE_UNFILTERED
 
     # ---- matching keys, in priority order
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]

@@ -19,6 +19,7 @@ from ._runtime.context import EvalContext
 from ._runtime.cycle import (
     ClauseSpec,
     GroupSpec,
+    IN_SCOPE_UNFILTERED,
     JobModel,
     MappingSpec,
     Outcome,
@@ -202,7 +203,7 @@ def evaluate(
         a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
 
     # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = ScopeDecision(True, None, [], 'no scoping filter: every record is in scope')
+    scope = IN_SCOPE_UNFILTERED
 
     # ---- matching keys, in priority order
     # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]

@@ -256,7 +256,7 @@ def evaluate(
     elif not clause_holds('NOT REGEX MATCH', s4, '^svc-', ctx.regex_timeout):
         failed.append(('Text', '[nickName] NOT REGEX MATCH "^svc-"'))
     else:
-        scope = ScopeDecision(True, 'Text', failed, 'in scope by group "Text"')
+        scope = ScopeDecision(True, 'Text', tuple(failed), 'in scope by group "Text"')
     if scope is None:
         # group 'Presence and booleans'
         if not s5:
@@ -268,7 +268,7 @@ def evaluate(
         elif not clause_holds('IS FALSE', s0, None, ctx.regex_timeout):
             failed.append(('Presence and booleans', '[active] IS FALSE'))
         else:
-            scope = ScopeDecision(True, 'Presence and booleans', failed, 'in scope by group "Presence and booleans"')
+            scope = ScopeDecision(True, 'Presence and booleans', tuple(failed), 'in scope by group "Presence and booleans"')
     if scope is None:
         # group 'Numbers and flags'
         if not clause_holds('Greater_Than', s7, '3', ctx.regex_timeout):
@@ -280,7 +280,7 @@ def evaluate(
         elif not clause_holds('!&', s6, '8', ctx.regex_timeout):
             failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags] !& "8"'))
         else:
-            scope = ScopeDecision(True, 'Numbers and flags', failed, 'in scope by group "Numbers and flags"')
+            scope = ScopeDecision(True, 'Numbers and flags', tuple(failed), 'in scope by group "Numbers and flags"')
     if scope is None:
         scope = out_of_scope(failed)
 

@@ -182,6 +182,7 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         "imports": imports,
         "cycle_names": cycle_names,
         "fused": fused.lines if fused else None,
+        "fused_constants": fused.constants if fused else [],
         "probes": (
             sorted({p for p, _ in probes} | set(coverage_items(job)))
             if probes is not None

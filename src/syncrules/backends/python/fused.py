@@ -34,7 +34,7 @@ from syncrules.backends.python.compile_expr import ExprCompiler, constant_value
 from syncrules.backends.python.filters import py_comment, py_literal
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr
 from syncrules.ir.visitor import iter_nodes
-from syncrules.runtime.cycle import CREATED, NO_SCOPING, ClauseSpec, normalise, out_of_scope
+from syncrules.runtime.cycle import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
 from syncrules.runtime.scim import filtered_parts
 
 #: Target types whose normalised form of a string is the string itself.
@@ -78,6 +78,7 @@ class Fused:
     lines: list[str]
     imports: dict[str, set[str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    constants: list[str] = field(default_factory=list)  # module-level lines ``evaluate`` uses
 
 
 class _Builder:
@@ -87,6 +88,7 @@ class _Builder:
         context_functions: frozenset[str],
     ) -> None:
         self.lines: list[str] = []
+        self.constants: list[str] = []
         self.imports: dict[str, set[str]] = {}
         self.sources = sources
         self.locals = {name: f"s{i}" for i, (name, _, _) in enumerate(sources)}
@@ -208,14 +210,14 @@ class _Builder:
     def scope(self, groups: list[dict[str, Any]]) -> None:
         self.emit("")
         self.emit("# ---- scope: the first group whose clauses all hold; groups are OR-ed")
-        self.use("cycle", "ScopeDecision")
         if not groups:
-            self.emit(f"scope = ScopeDecision(True, None, [], {py_literal(NO_SCOPING)})")
+            self.use("cycle", "IN_SCOPE_UNFILTERED")
+            self.emit("scope = IN_SCOPE_UNFILTERED")
             return
         if len(groups) == 1:
             self.single_group(groups[0])
             return
-        self.use("cycle", "out_of_scope")
+        self.use("cycle", "ScopeDecision", "out_of_scope")
         self.emit("scope = None")
         self.emit("failed: list[tuple[str, str]] = []")
         for n, group in enumerate(groups):
@@ -235,7 +237,7 @@ class _Builder:
             reason = f'in scope by group "{group["name"]}"'
             self.emit("else:", depth)
             self.emit(
-                f"scope = ScopeDecision(True, {py_literal(group['name'])}, failed, "
+                f"scope = ScopeDecision(True, {py_literal(group['name'])}, tuple(failed), "
                 f"{py_literal(reason)})",
                 depth + 1,
             )
@@ -243,23 +245,29 @@ class _Builder:
         self.emit("scope = out_of_scope(failed)", 2)
 
     def single_group(self, group: dict[str, Any]) -> None:
-        """One group: each outcome's decision is known here, reasons included."""
+        """One group: each outcome's decision is known here, reasons included, so each is a
+        module-level constant (``ScopeDecision`` is immutable), not built per record."""
+        self.use("cycle", "ScopeDecision")
         name = group["name"]
         self.emit(f"# group {py_comment(repr(name))}")
         for i, c in enumerate(group["clauses"]):
             spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
             test = self.clause(c["attribute"], c["operator"], c["operand"])
-            failed = [(name, spec.describe())]
-            reason = out_of_scope(failed).reason
+            decision = out_of_scope([(name, spec.describe())])
             self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:")
-            self.emit(
-                f"scope = ScopeDecision(False, None, [{py_literal(failed[0])}], "
-                f"{py_literal(reason)})",
-                2,
-            )
+            self.emit(f"scope = {self.constant(f'_SCOPE_OUT_{i}', decision)}", 2)
         self.emit("else:")
-        reason = f'in scope by group "{name}"'
-        self.emit(f"scope = ScopeDecision(True, {py_literal(name)}, [], {py_literal(reason)})", 2)
+        decision = ScopeDecision(True, name, (), f'in scope by group "{name}"')
+        self.emit(f"scope = {self.constant('_SCOPE_IN', decision)}", 2)
+
+    def constant(self, name: str, decision: ScopeDecision) -> str:
+        """``name``, defined at module level as ``decision`` (every string a literal)."""
+        self.constants.append(
+            f"{name} = ScopeDecision({py_literal(decision.in_scope)}, "
+            f"{py_literal(decision.group)}, {py_literal(decision.failed)}, "
+            f"{py_literal(decision.reason)})"
+        )
+        return name
 
     # ---- 3. matching keys -----------------------------------------------------------------
 
@@ -419,4 +427,4 @@ def fused_body(
     reuse = builder.keys(matching)
     builder.decision(actions)
     builder.values(mappings, reuse)
-    return Fused(builder.lines, builder.imports, builder.compiler.used)
+    return Fused(builder.lines, builder.imports, builder.compiler.used, builder.constants)
