@@ -7,6 +7,7 @@ traceback).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -64,13 +65,26 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
     Exit codes:
       0  success (warnings allowed unless --strict)
-      1  errors found, a test failed, or a remote operation failed
+      1  errors found, unreadable input, a test failed, or a remote operation failed
       2  usage error (unknown flag, missing argument, bad option value)
       3  internal error (a bug in syncrules; --debug shows the traceback)
     `prov plan` follows `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _escape_unencodable_output()
+
+
+def _escape_unencodable_output() -> None:
+    """Results on stdout may hold text that UTF-8 cannot encode: a file name or a test value
+    with bytes that are not UTF-8 (Python keeps them as lone surrogates). Write those as
+    ``\\udcff`` escapes, as Python already does on stderr, rather than stop with an internal
+    error; where Python chose a lenient handler for the locale, it is kept."""
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+        with contextlib.suppress(OSError, ValueError):  # a stream that cannot be changed
+            reconfigure(errors="backslashreplace")
 
 
 def _sources(result: Any) -> dict[str, Any]:
@@ -96,7 +110,11 @@ def report(result: Any, fmt: str, max_errors: int | None, strict: bool = False) 
 
 
 _paths = click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+    "paths",
+    nargs=-1,
+    required=True,
+    # readable=False: an unreadable file is reported with the others (PROV002, exit 1)
+    type=click.Path(path_type=Path, exists=False, readable=False),
 )
 _max_errors = click.option(
     "--max-errors",
@@ -149,7 +167,15 @@ def check(paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool) -> N
     show_default=True,
     help="json: the Graph job configuration; python: the evaluator package.",
 )
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="text",
+    show_default=True,
+    help="text: diagnostics to stderr, the files written to stdout; json: the diagnostics as "
+    "a JSON array on stdout.",
+)
 @_max_errors
 def compile_(
     paths: tuple[Path, ...], out_dir: Path, target: str, fmt: str, max_errors: int
@@ -174,12 +200,16 @@ def compile_(
 @main.command()
 @click.argument("topic", required=False)
 def explain(topic: str | None) -> None:
-    """Explain a diagnostic code (PROV101), a function (Replace), or `functions` / `codes`."""
+    """Explain a diagnostic code (PROV101), a function (Replace), or `functions`, `codes`
+    or `semantics` (without TOPIC: the codes). Exit 1 when TOPIC is unknown."""
     from syncrules.explain import explain_topic
 
     text, ok = explain_topic(topic)
-    out(text)
-    sys.exit(EXIT_OK if ok else EXIT_ERRORS)
+    if ok:
+        out(text)
+        sys.exit(EXIT_OK)
+    err(f"error: {text}")
+    sys.exit(EXIT_ERRORS)
 
 
 @main.command()

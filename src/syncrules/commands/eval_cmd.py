@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from syncrules.commands.textio import load_json_text, read_stdin_text, require_text
 from syncrules.output import err, out
 
 
@@ -27,13 +28,16 @@ def _load_json_arg(value: str | None, option: str) -> Any:
             ) from None
         except UnicodeDecodeError:
             raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=option) from None
+    require_text(text, option)
     try:
-        return json.loads(text)
+        return load_json_text(text)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             param_hint=option,
         ) from None
+    except ValueError as exc:  # nested too deeply, or a lone surrogate escape
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -93,7 +97,9 @@ def eval_(
     from syncrules.evaluation import EvalRequest, run_eval
 
     if expression == "-":
-        expression = sys.stdin.read()
+        expression = read_stdin_text("the expression on standard input")
+    require_text(expression, "EXPRESSION")
+    require_text(default_domain, "--default-domain")
     attributes = _load_json_arg(input_, "--input")
     if attributes is None:
         attributes = {}

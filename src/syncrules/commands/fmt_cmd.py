@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from syncrules.commands.textio import read_stdin_text, require_text
 from syncrules.output import err, out
 
 
@@ -19,7 +20,7 @@ def _plural(n: int, word: str) -> str:
 
 
 @click.command(name="fmt")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "-e",
     "--expression",
@@ -65,7 +66,10 @@ def _expression(expression: str, compact: bool) -> int:
     from syncrules.fmt.expression import FILE
     from syncrules.source import SourceFile
 
-    text = sys.stdin.read() if expression == "-" else expression
+    if expression == "-":
+        text = read_stdin_text("the expression on standard input")
+    else:
+        text = require_text(expression, "--expression") or ""
     formatted, diagnostics = format_expression(text, compact=compact)
     if diagnostics:
         err(render_text(diagnostics, {FILE: SourceFile(FILE, text)}))

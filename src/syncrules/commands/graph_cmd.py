@@ -19,7 +19,11 @@ def read_csv_users(path: Path, job: Any) -> Any:
     program = compile_csv(job) if job is not None else None
     opened = open_input(path, "csv", program, EvalContext(), job_name=job.name if job else "")
     if isinstance(opened, InputProblem):
-        return ReadResult((), (RecordFailure(str(path), opened.message),))
+        # the message names the file (and the line) itself: keep that as the origin
+        origin, sep, reason = opened.message.partition(": ")
+        if not (sep and origin.startswith(str(path))):
+            origin, reason = str(path), opened.message
+        return ReadResult((), (RecordFailure(origin, reason),))
     users, failures = [], []
     for op in opened.operations:
         if op.user is not None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from syncrules.commands.textio import TOO_DEEP, has_lone_surrogate, prepare_parent, require_text
 from syncrules.output import err, out, write_atomic
 
 
 @click.command(name="import")
-@click.argument("schema_file", type=click.Path(path_type=Path, dir_okay=False))
+# A folder or an unreadable file is reported by the command (exit 1), like other bad input.
+@click.argument("schema_file", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "-o",
     "--out",
@@ -33,12 +36,13 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
     from syncrules.api import compile_paths
     from syncrules.importer.decompile import ImportProblem, decompile, read_schema_file
 
+    require_text(name, "--name")
     target = out_path or Path(schema_file.stem.split(".")[0] + ".prov")
     if target.suffix != ".prov":
         raise click.BadParameter("the output file must end in .prov", param_hint="--out")
     preserve = target.with_name(target.stem + ".preserve.json")
     try:
-        doc = read_schema_file(schema_file)
+        doc = _read(schema_file, read_schema_file)
         imported = decompile(doc, schema_file.name, preserve.name, name)
     except ImportProblem as exc:
         err(f"error: cannot import {schema_file}: {exc}")
@@ -47,8 +51,11 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         if path.exists() and not force:
             err(f"error: {path} exists; use --force to overwrite it")
             sys.exit(1)
+    problem = prepare_parent(target)
+    if problem is not None:
+        err(f"error: cannot write {target}: {problem}")
+        sys.exit(1)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(
             preserve,
             json.dumps(imported.preserve, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
@@ -75,3 +82,20 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         sys.exit(1)
     out(target.as_posix())
     out(preserve.as_posix())
+
+
+def _read(schema_file: Path, read_schema_file: Any) -> Any:
+    """The schema document, refusing JSON nested past the parser's limit and lone surrogate
+    escapes (neither can be written to a .prov file) with ImportProblem."""
+    from syncrules.importer.decompile import ImportProblem
+
+    try:
+        doc = read_schema_file(schema_file)
+        lone = has_lone_surrogate(doc)
+    except RecursionError:
+        raise ImportProblem(TOO_DEEP) from None
+    if lone:
+        from syncrules.run.jsoncodec import LONE_SURROGATE
+
+        raise ImportProblem(LONE_SURROGATE)
+    return doc

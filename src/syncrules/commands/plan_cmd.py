@@ -27,6 +27,10 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
     """Compare two versions of a job: .prov files or folders, compiled JSON, or git REV:path.
 
     \b
+    REV:path names a file or folder in a git revision; the path is relative to the current
+    folder (HEAD:rules/hr.prov from the repository root, HEAD:hr.prov from rules/).
+
+    \b
     Shows mappings added, removed or changed, scoping groups, actions, matching and extension
     attributes, then the records of the fixtures whose scope, action or attribute values change.
     Exit codes as `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.

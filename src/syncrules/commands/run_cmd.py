@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import click
 
+from syncrules.commands.textio import TOO_DEEP, prepare_parent, printable, require_text
 from syncrules.output import err, out
 from syncrules.run.directory import DEFAULT_PATH
 from syncrules.run.log import LogRecord
@@ -57,7 +58,7 @@ class _Sink:
         if self.fmt == "text":
             from syncrules.run.report import record_line
 
-            self.buffer.append(record_line(record.data()))
+            self.buffer.append(printable(record_line(record.data())))
         if len(self.buffer) >= 256:
             self.flush()
 
@@ -95,12 +96,12 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
 
 
 @click.command(name="run")
-@click.argument("rules", type=click.Path(path_type=Path))
+@click.argument("rules", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--input",
     "input_path",
     required=True,
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     help="Operations: a BulkRequest .json, SCIM users .jsonl/.ndjson, or a .csv; "
     "- reads standard input (with --input-format).",
 )
@@ -170,11 +171,15 @@ def run(
         assert isinstance(problem, InputProblem)
         raise click.UsageError(problem.message)
     moment = parse_now(now) or datetime.now(UTC)
+    require_text(default_domain, "--default-domain")
     job = _load_job(rules, job_name)
     handle: IO[str] | None = None
     if output is not None:
+        unwritable = prepare_parent(output)
+        if unwritable is not None:
+            err(f"error: cannot write {output}: {unwritable}")
+            sys.exit(1)
         try:
-            output.parent.mkdir(parents=True, exist_ok=True)
             handle = output.open("w", encoding="utf-8", newline="\n")
         except OSError as exc:
             err(f"error: cannot write {output}: {exc.strerror}")
@@ -240,7 +245,8 @@ def directory() -> None:
 
 
 @directory.command(name="import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+# A folder or an unreadable file is reported by the command (exit 1), like other bad input.
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
 @_directory_option
 @click.option("--merge", is_flag=True, help="Add/replace users by _id instead of replacing all.")
 def import_(file: Path, directory: Path, merge: bool) -> None:
@@ -255,7 +261,10 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
     except UnicodeDecodeError:
         err(f"error: {file} is not UTF-8 text")
         sys.exit(1)
-    users = parse_import(text, str(file))
+    try:
+        users = parse_import(text, str(file))
+    except RecursionError:  # json.loads of a file nested past the parser's limit
+        users = f"{file}: {TOO_DEEP}"
     if isinstance(users, str):
         err(f"error: {users}")
         sys.exit(1)

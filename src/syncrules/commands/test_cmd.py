@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -10,9 +11,21 @@ import click
 from syncrules.output import err, out
 
 
+def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets "nan" through (no comparison with NaN is true): refuse it here."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a percentage between 0 and 100")
+    return value
+
+
 @click.command(name="test")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-k", "pattern", help="Only tests whose name contains PATTERN (or matches a glob).")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.option(
+    "-k",
+    "pattern",
+    metavar="PATTERN",
+    help="Only tests whose name contains PATTERN (or matches a glob).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -25,6 +38,7 @@ from syncrules.output import err, out
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100),
+    callback=_a_number,
     metavar="PERCENT",
     help="Fail (exit 1) when coverage is below PERCENT (implies --coverage; exact, no rounding).",
 )

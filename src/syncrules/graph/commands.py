@@ -79,8 +79,8 @@ def _run(fn: Callable[..., int]) -> Callable[..., None]:
         runtime = ctx.find_object(GraphRuntime) or GraphRuntime()
         try:
             code = fn(console=console, runtime=runtime, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            raise  # BrokenPipeError: the reader went away; the main group stops quietly
         except Exception as exc:  # a bug: say so, without a secret (traceback only with --debug)
             console.err(
                 f"error[PROV901]: internal error: {type(exc).__name__}: {exc} "
