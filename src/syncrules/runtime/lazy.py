@@ -11,7 +11,9 @@ from typing import Any
 
 from .values import to_bool, to_str
 
-__all__ = ["COVERAGE", "bad_arity", "each", "hit", "switch_key", "truth", "unknown"]
+__all__ = [
+    "COVERAGE", "bad_arity", "each", "hit", "switch_key", "truth", "unknown", "unpaired_switch",
+]  # fmt: skip
 
 #: Where coverage probes record what ran: None (off) or a set the test runner installs.
 COVERAGE: set[str] | None = None
@@ -45,6 +47,14 @@ def bad_arity(name: str, count: int) -> Any:
     from .errors import ExpressionError
 
     raise ExpressionError("invalid-argument", f"{name} cannot take {count} argument slot(s)")
+
+
+def unpaired_switch() -> Any:
+    """Generated code for a Switch whose last key has no value: the error ``switch_pairs`` (the
+    interpreter's and ``fn_Switch``'s check) raises, before anything is evaluated."""
+    from .functions import switch_pairs
+
+    return switch_pairs(("key",))
 
 
 def hit(probe: str, value: Any) -> Any:

@@ -147,6 +147,14 @@ class ExprCompiler:
             no = self.probe(no, call, "IIF false branch")
             return f"({yes} if truth({cond}) else {no})"
         if call.name == "Switch" and len(call.args) >= 2:
+            pairs = list(call.args[2:])
+            if len(pairs) % 2 and pairs[-1] is None:
+                pairs.pop()  # one trailing empty slot is tolerated (switch_pairs)
+            if len(pairs) % 2:
+                # a key without a value fails, as switch_pairs makes fn_Switch and the
+                # interpreter fail, instead of the key being dropped
+                self.used.add("unpaired_switch")
+                return "unpaired_switch()"
             key = self.temp()
             source = self.compile(call.args[0])
             if isinstance(call.args[0], AttrRef) and call.args[0].name in self.texts:
@@ -155,10 +163,9 @@ class ExprCompiler:
                 self.used.add("switch_key")
                 switched = f"switch_key({source})"
             default = self.probe(self.compile(call.args[1]), call, "Switch default")
-            pairs = list(call.args[2:])
             parts = []
             first = True
-            for i in range(0, len(pairs) - 1, 2):
+            for i in range(0, len(pairs), 2):
                 k = self._switch_key(pairs[i])
                 v = self.probe(self.compile(pairs[i + 1]), call, f"Switch case {i // 2 + 1}")
                 if first:
@@ -180,7 +187,11 @@ class ExprCompiler:
                 f"if not is_null({temp} := {self.compile(arg)})"
                 for n, arg in enumerate(args[:-1])
             ]
-            last = self.probe(self.compile(args[-1]), call, f"Coalesce alternative {len(args)}")
+            last = self.compile(args[-1])
+            if constant_value(args[-1]) is None and not self.is_text(args[-1]):
+                # an empty list is NULL too: with every alternative NULL, Coalesce is NULL
+                last = f"{temp} if not is_null({temp} := {last}) else None"
+            last = self.probe(last, call, f"Coalesce alternative {len(args)}")
             return "(" + " else ".join([*parts, last]) + ")" if parts else f"({last})"
         if call.name == "SelectUniqueValue":
             self.used.update(("select_unique", "each"))

@@ -95,7 +95,8 @@ def _imports(used: set[str], fused: dict[str, set[str]]) -> list[tuple[str, list
     by_module: dict[str, set[str]] = {m: set(fused.get(m, ())) for m in _MODULES}
     by_module["functions"].update(n for n in used if n.startswith("fn_") or n == "select_unique")
     by_module["lazy"].update(
-        n for n in used if n in ("bad_arity", "each", "hit", "switch_key", "truth", "unknown")
+        n for n in used
+        if n in ("bad_arity", "each", "hit", "switch_key", "truth", "unknown", "unpaired_switch")
     )
     by_module["values"].update(n for n in used if n in ("compare", "is_null"))
     return [(m, sorted(by_module[m])) for m in _MODULES if by_module[m]]

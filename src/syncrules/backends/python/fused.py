@@ -35,6 +35,7 @@ from syncrules.backends.python.filters import py_comment, py_literal
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr
 from syncrules.ir.visitor import iter_nodes
 from syncrules.runtime.cycle import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
+from syncrules.runtime.functions import RUNTIME_FUNCTIONS
 from syncrules.runtime.scim import filtered_parts
 
 #: Target types whose normalised form of a string is the string itself.
@@ -50,6 +51,13 @@ _CLAUSES = {
     "Includes": "{v} and {x} in {v}",
     "ENDS_WITH": "{v} and {v}.endswith({x})",
 }
+
+
+def _returns_list(name: str) -> bool:
+    """Whether the runtime function ``name`` may return a list (its declared return type)."""
+    fn = RUNTIME_FUNCTIONS.get(name)
+    returns = str(getattr(fn, "__annotations__", {}).get("return", "Any"))
+    return "list" in returns or "Any" in returns
 
 
 def _negated(test: str) -> str:
@@ -92,6 +100,7 @@ class _Builder:
         self.imports: dict[str, set[str]] = {}
         self.sources = sources
         self.locals = {name: f"s{i}" for i, (name, _, _) in enumerate(sources)}
+        self.multivalued = {name for name, _, multi in sources if multi}
         self.plain = {
             name for name, type_, multi in sources if type_ != "Boolean" and not multi
         }
@@ -120,6 +129,24 @@ class _Builder:
     @staticmethod
     def may_raise(expr: Expr) -> bool:
         return any(isinstance(n, Call | Compare) for n in iter_nodes(expr))
+
+    def may_be_list(self, expr: Expr | None) -> bool:
+        """Whether ``expr`` may yield a multi-valued value (a list)."""
+        if expr is None or constant_value(expr) is not None or self.compiler.is_text(expr):
+            return False
+        if isinstance(expr, AttrRef):
+            return expr.name in self.multivalued
+        if isinstance(expr, Call):
+            if expr.name == "IIF":
+                return any(self.may_be_list(a) for a in expr.args[1:])
+            if expr.name == "Switch":
+                return any(self.may_be_list(a) for a in (expr.args[1:2] + expr.args[3::2]))
+            if expr.name in ("Coalesce", "Redact", "IgnoreFlowIfNullOrEmpty"):
+                return any(self.may_be_list(a) for a in expr.args)
+            if expr.name == "Item":
+                return False  # one value of a multi-valued attribute
+            return _returns_list(expr.name)
+        return False
 
     def norm(self, var: str, info: dict[str, Any], text: bool) -> str:
         """``var`` (not NULL) normalised to the target's type, without a call where possible."""
@@ -383,7 +410,18 @@ class _Builder:
                 depth += 1
             normalised = self.norm(var, info, self.compiler.is_text(m.expression))
         self.emit(f"if {var} is not None:", depth)
-        self.emit(f"values[{target}] = {normalised}", depth + 1)
+        if (id(m) not in reuse and not info["multivalued"] and normalised != var
+                and self.may_be_list(m.expression)):
+            # several values for a single-valued target: normalise raises, and decide turns
+            # that into a failed outcome (without a mapping, as target_values leaves it)
+            self.use("errors", "ExpressionError")
+            self.use("cycle", "failure")
+            self.emit("try:", depth + 1)
+            self.emit(f"values[{target}] = {normalised}", depth + 2)
+            self.emit("except ExpressionError as exc:", depth + 1)
+            self.emit("return failure(scope, keys, a, exc)", depth + 2)
+        else:
+            self.emit(f"values[{target}] = {normalised}", depth + 1)
         if default_code is not None:
             self.emit("else:" if create_only else "elif create:", depth)
             self.emit(f"values[{target}] = {default_code}", depth + 1)
