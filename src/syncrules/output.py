@@ -52,3 +52,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def os_reason(path: Path, exc: OSError) -> str:
+    """Why an operation on ``path`` failed, in words: a file standing where a folder of the
+    path should be is named (the system would say "File exists" or "Not a directory")."""
+    for ancestor in path.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                return f"{ancestor} is a file, not a folder"
+            break
+    return exc.strerror or str(exc)

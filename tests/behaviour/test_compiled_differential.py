@@ -591,3 +591,34 @@ def test_coalesce_of_only_empty_lists_is_null_when_compiled(text: str) -> None:
     assert strict(compile_callable(expression)(flat, context())) == strict(interpreted)
     job = _job(f"    department <- {text}")
     compare_job(job, [], [flat, {"title": [], "displayName": []}, {"title": ["x"]}])
+
+
+@pytest.mark.parametrize("expression", [f"[{M_ATTR}]", f"Redact([{M_ATTR}])"])
+@pytest.mark.parametrize("second", [False, True])
+def test_several_values_for_a_single_valued_matching_target_are_no_key(
+    expression: str, second: bool
+) -> None:
+    """Found after the property: a matching expression with several values for a
+    single-valued target raised out of both decide and the fused evaluate (an internal error
+    in `prov run`). Like a matching expression that fails, it gives no key: the record is
+    unmatchable, or, with a second matching pair, fails where its value is computed."""
+    text = HEADER.replace("match [externalId] -> employeeId priority 1\n",
+                          f"match {expression} -> employeeId priority 1\n")
+    if second:
+        text += "match [displayName] -> mail priority 2\n"
+    job = checked_job(text + "map {\n    jobTitle <- [title]\n}\n")
+    assert job is not None
+    module = load_evaluator(job)
+    user = {"externalId": "E1", "displayName": "Ada", EXT: {"M": ["a", "b"]}}
+    for existing in (None, {"employeeId": "a"}):
+        generic = module.decide(module.JOB, user, existing, context())
+        assert module.evaluate(user, existing, context()) == generic
+        assert generic.action == "fail"
+        if second:
+            assert generic.keys == [("mail", "Ada")]
+            assert "multi-valued value (2 values)" in (generic.error or "")
+        else:
+            assert generic.keys == []
+    assert module.matching_keys(user, context()) == ([("mail", "Ada")] if second else [])
+    one = {"externalId": "E1", EXT: {"M": ["a"]}}
+    assert module.evaluate(one, None, context()).keys[0] == ("employeeId", "a")

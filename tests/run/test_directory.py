@@ -171,6 +171,16 @@ def test_not_a_directory_file_is_an_error(tmp_path: Path) -> None:
         Store.open(other, writable=False)
 
 
+def test_a_file_in_the_way_of_the_directory_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    for path in (blocker / "d.sqlite", blocker / "sub" / "d.sqlite"):
+        with pytest.raises(DirectoryError) as caught:
+            Store.open(path, writable=True)
+        assert str(caught.value) == (
+            f"cannot open the directory {path}: {blocker} is a file, not a folder")
+
+
 def test_overlay_shadows_the_store_in_plan_mode(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "d.sqlite", writable=True)
     store.replace_all([_user("u1", "a", employeeId="A", accountEnabled=True)])

@@ -4,7 +4,6 @@ directory's Bloom filter (no false "absent"), and the scratch database's write b
 from __future__ import annotations
 
 import json
-import math
 import random
 from pathlib import Path
 from typing import Any
@@ -154,14 +153,18 @@ def test_batched_scratch_writes_are_seen_by_every_read(tmp_path: Path) -> None:
 
 def test_json_codec_agrees_with_the_standard_library() -> None:
     """One place decides when orjson may read and write: long integers, NaN and lone
-    surrogates take the standard path; what comes back is what json.loads gives."""
+    surrogates take the standard path; what comes back is what json.loads gives, except what
+    `prov run` cannot use (not finite numbers, lone surrogates, too deep), refused."""
     from syncrules.run import jsoncodec
 
     for text in ['{"a": 1, "b": [true, null, 2.5, "ü"]}', '{"n": 123456789012345678901234}',
-                 '[1e400]']:
+                 '[1e300, -0.0]']:
         assert jsoncodec.loads(text.encode()) == json.loads(text)
     assert jsoncodec.loads(b'{"n": 123456789012345678901234}')["n"] == 123456789012345678901234
-    assert math.isnan(jsoncodec.loads(b'{"x": NaN}')["x"])
+    for text in [b'{"x": NaN}', b'[Infinity]', b'[1e400]', b'{"n": 123456789012345678901234, '
+                 b'"x": [-1e999]}', b"[" * 5000]:
+        with pytest.raises(jsoncodec.UnusableJson):
+            jsoncodec.loads(text)
     with pytest.raises(jsoncodec.NotUnicodeText):
         jsoncodec.loads(b'{"a": "\\ud800"}')
     with pytest.raises(json.JSONDecodeError):

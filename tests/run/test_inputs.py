@@ -82,19 +82,44 @@ def test_json_lines_are_streamed_with_a_bom_and_blank_lines(tmp_path: Path) -> N
 
 def test_json_lines_keep_what_the_standard_parser_reads(tmp_path: Path) -> None:
     """The fast parser (orjson) hands over to the standard one where they differ: integers
-    past 64 bits stay exact, NaN is read, and an error names the column on the line."""
+    past 64 bits stay exact, non-ASCII text after them is read, and an error names the column
+    on the line. NaN, Infinity and numbers past a double's range are not JSON numbers: their
+    line fails alone."""
     path = tmp_path / "in.jsonl"
     big = 123456789012345678901234567890
     path.write_text(
         f'{{"externalId": "1", "employeeNumber": {big}}}\n'
-        '{"externalId": "2", "score": NaN, "name": {"givenName": "\u00c5sa"}}\n'
-        '{"externalId": \n',
+        f'{{"externalId": "2", "n": {big}, "name": {{"givenName": "\u00c5sa"}}}}\n'
+        '{"externalId": \n'
+        '{"externalId": "4", "score": NaN}\n'
+        '{"externalId": "5", "score": [1, -Infinity]}\n'
+        '{"externalId": "6", "score": 1e400}\n'
+        '{"externalId": "7", "score": 1e300}\n',
         encoding="utf-8",
     )
     ops = list(_open(path).operations)
     assert ops[0].user == {"externalId": "1", "employeeNumber": big}
     assert ops[1].user is not None and ops[1].user["name"] == {"givenName": "\u00c5sa"}
     assert ops[2].error == "not valid JSON: Expecting value at column 16"
+    assert ops[3].error == "NaN is not JSON (JSON numbers are finite)"
+    assert ops[4].error == "-Infinity is not JSON (JSON numbers are finite)"
+    assert ops[5].error == "the number 1e400 is past the range of a double"
+    assert ops[6].user == {"externalId": "7", "score": 1e300}
+
+
+def test_deep_json_fails_its_line_or_the_bulk_request(tmp_path: Path) -> None:
+    """Nesting past the parser's limit: a JSON Lines line fails alone; a BulkRequest that
+    cannot be read at all is an input problem (exit 1), not an internal error."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("[" * 100_000 + "\n" + '{"externalId": "2"}\n', encoding="utf-8")
+    ops = list(_open(lines).operations)
+    assert ops[0].error == "the JSON is nested too deeply to read"
+    assert ops[1].user == {"externalId": "2"}
+    bulk = tmp_path / "in.json"
+    bulk.write_text("[" * 100_000, encoding="utf-8")
+    problem = open_input(bulk, None, None, CTX)
+    assert isinstance(problem, InputProblem)
+    assert problem.message.endswith("the JSON is nested too deeply to read")
 
 
 def test_lone_surrogate_escapes_fail_their_operation_alone(tmp_path: Path) -> None:
@@ -192,6 +217,26 @@ def test_missing_csv_columns_are_reported_before_any_row(tmp_path: Path) -> None
     assert isinstance(problem, InputProblem)
     assert "[WorkerID] (did you mean 'WorkerId'?)" in problem.message
     assert "[LastName]" in problem.message
+
+
+def test_a_column_read_twice_is_reported_before_any_row(tmp_path: Path) -> None:
+    """A header naming a column the block reads twice is ambiguous (the last cell silently
+    won); a column named twice that the block does not read is harmless."""
+    job = _job(JOBS / "workday_csv.prov")
+    header = SAMPLES.joinpath("csv-with-2-records.csv").read_text(encoding="utf-8-sig")
+    first = header.splitlines()[0]
+    twice = tmp_path / "twice.csv"
+    twice.write_text(first + ",WorkerID\n", encoding="utf-8")
+    problem = open_input(twice, None, compile_csv(job), CTX)
+    assert isinstance(problem, InputProblem)
+    count = len(first.split(","))
+    assert problem.message == (
+        f"{twice}:1: the header names column [WorkerID] twice (columns "
+        f"{first.split(',').index('WorkerID') + 1} and {count + 1}): the `source csv` block "
+        "reads it, and which one to read is ambiguous")
+    unread = tmp_path / "unread.csv"
+    unread.write_text(first + ",Unused,Unused\n", encoding="utf-8")
+    assert isinstance(open_input(unread, None, compile_csv(job), CTX), Input)
 
 
 def test_csv_input_needs_a_source_csv_block(tmp_path: Path) -> None:

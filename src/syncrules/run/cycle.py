@@ -1,7 +1,8 @@
 """One provisioning cycle offline: operations → decisions by the generated evaluator → the
 directory → one provisioning-log record per operation.
 
-Per operation, as the service does it: the import (a bad operation fails alone); matching: the
+Per operation, as the service does it: the import (a bad operation fails alone, and so does
+one whose values the source schema cannot take: ``run.shape``); matching: the
 user linked to the operation's source anchor (created from it, or matched by it in an earlier
 cycle), else by the matching keys in priority order against the directory (``MultipleMatches``
 fails); the decision of the generated code
@@ -45,6 +46,7 @@ from syncrules.run.inputs import Operation
 from syncrules.run.log import LogRecord, OpResult, RunInfo, UserIds
 from syncrules.run.references import DeferredRecords, PendingRef, References, scratch
 from syncrules.run.settle import Settling
+from syncrules.run.shape import ShapeCheck
 from syncrules.run.state import WorkingState
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.scim import lookup
@@ -107,6 +109,7 @@ class Cycle(Settling):
             m.target for m in self.model.mappings if m.target_type == "Reference"
         )
         self.state_attr = ACCOUNT_STATE.get(job.target.value, "accountEnabled")
+        self.shape = ShapeCheck(self.model.source_attributes)
         self._exclude: str | None = None
         self.ctx = EvalContext(now=options.now, seed=options.seed,
                                default_domain=options.default_domain, taken=self._taken)
@@ -168,10 +171,15 @@ class Cycle(Settling):
             self._settle(result)
             return
         user = op.user
+        invalid = self.shape.problem(user)
         anchor = _scalar_text(_field(user, "externalId"))
         result.source_id = anchor
         result.source_name = _scalar_text(_field(user, "displayName")) or _scalar_text(
             _field(user, "userName"))
+        if invalid is not None:
+            result.fail("import", "InvalidSourceValue", invalid)
+            self._settle(result)
+            return
         result.step("import", "success", f"Received User '{anchor}' ({op.location})",
                     bulkId=op.bulk_id, SourceAnchor=anchor)
         self.ctx.target = None

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from syncrules.output import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
@@ -220,7 +221,11 @@ class Store:
                 raise
             store._lock = lock
             return store
-        except (sqlite3.DatabaseError, OSError) as exc:
+        except OSError as exc:
+            where = path if path is not None else Path(":memory:")
+            raise DirectoryError(
+                f"cannot open the directory {path}: {os_reason(where, exc)}") from None
+        except sqlite3.DatabaseError as exc:
             raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
 
     @classmethod

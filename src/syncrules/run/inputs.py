@@ -9,10 +9,14 @@ Three kinds, detected by extension (``--input-format`` overrides):
   small by definition (the service takes 50 operations).
 * ``jsonl`` (``.jsonl``, ``.ndjson``): one SCIM user object per line, streamed; blank lines are
   skipped; a line that is not a JSON object (or not UTF-8) fails alone with ``file:line``.
+
+In every JSON input, what ``run.jsoncodec`` cannot use (a lone surrogate escape, ``NaN`` or
+``Infinity`` or a number past the range of a double, nesting past the parser's limit) fails its
+operation (or line) alone; a BulkRequest nested too deeply to read at all is an InputProblem.
 * ``csv`` (``.csv``): rows turned into SCIM users by the job's ``source csv`` block
   (``run.csvmap``), streamed. The header names the columns; an empty cell is NULL; a row whose
   cell count differs from the header's fails alone; a column the block reads but the header
-  lacks is an error reported before any row is processed.
+  lacks, or names twice, is an error reported before any row is processed.
 
 The path ``-`` reads standard input (``--input-format`` is then required; locations show
 ``<stdin>``), so an export can be piped straight into a run.
@@ -141,11 +145,13 @@ def is_stdin(path: Path) -> bool:
 
 def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
     try:
-        document = json.loads(raw.decode("utf-8-sig"))
+        document = jsoncodec.load_document(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return InputProblem(f"{path} is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return InputProblem(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+    except jsoncodec.UnusableJson as exc:
+        return InputProblem(f"{path}: {exc}")
     if isinstance(document, list):
         return InputProblem(
             f"{path} holds a JSON array, not a SCIM BulkRequest object; "
@@ -168,9 +174,10 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
             continue
         bulk_id = member(op, "bulkId")
         bulk_id = None if bulk_id is None else str(bulk_id)
-        if jsoncodec.has_lone_surrogate(op):
-            bulk_id = None if jsoncodec.has_lone_surrogate(bulk_id) else bulk_id
-            yield Operation(index, bulk_id, None, jsoncodec.LONE_SURROGATE, where)
+        why = jsoncodec.unusable(op)
+        if why is not None:
+            bulk_id = None if jsoncodec.unusable(member(op, "bulkId")) else bulk_id
+            yield Operation(index, bulk_id, None, why, where)
             continue
         yield Operation(index, bulk_id, *_check_bulk_op(op), where)
 
@@ -223,7 +230,7 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
                     index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
                 )
                 continue
-            except jsoncodec.NotUnicodeText as exc:
+            except jsoncodec.UnusableJson as exc:
                 yield Operation(index, None, None, str(exc), where)
                 continue
             if not isinstance(value, dict):
@@ -266,6 +273,10 @@ def _open_csv(
     if _has_surrogates(header):
         handle.close()
         return InputProblem(f"{path}:1: the header is not UTF-8 text")
+    twice = _read_twice(header, program)
+    if twice:
+        handle.close()
+        return InputProblem(f"{path}:1: {twice}")
     missing = program.missing_columns(header)
     if missing:
         handle.close()
@@ -274,6 +285,19 @@ def _open_csv(
             + ", ".join(missing)
         )
     return Input(path, "csv", _csv_rows(path, handle, reader, header, program, ctx), tuple(header))
+
+
+def _read_twice(header: list[str], program: CsvProgram) -> str | None:
+    """Why a column the `source csv` block reads is ambiguous (named twice in the header)."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in program.columns:
+            if name in seen:
+                return (f"the header names column [{name}] twice (columns {seen[name]} and "
+                        f"{number}): the `source csv` block reads it, and which one to read "
+                        "is ambiguous")
+            seen[name] = number
+    return None
 
 
 def _has_surrogates(cells: list[str]) -> bool:

@@ -5,8 +5,12 @@ where the two differ.
 * Reading: orjson takes strict RFC 8259 JSON and integers of up to 64 bits (it would turn longer
   ones into floats). Text that may hold a longer integer, or that orjson refuses (NaN, a lone
   surrogate escape, anything not JSON), goes to the standard parser, which decides as it always
-  did and words the errors. A lone surrogate it accepts (``"\\ud800"``) is not Unicode text and
-  could be neither stored nor logged as UTF-8: ``NotUnicodeText``.
+  did and words the errors. What it accepts but `prov run` cannot use is refused with
+  ``UnusableJson`` and the reason: a lone surrogate (``"\\ud800"``: not Unicode text, it could be
+  neither stored nor logged as UTF-8; ``NotUnicodeText``), ``NaN``/``Infinity`` or a number past
+  the range of a double (``1e400``: not JSON numbers, and .NET refuses them), and nesting past
+  the parser's depth limit. ``load_document`` keeps those as markers instead, so one bad part
+  of a BulkRequest fails alone (``unusable`` names the first).
 * Writing: compact JSON, UTF-8 text as is; what orjson refuses (an integer past 64 bits, a lone
   surrogate) the standard encoder writes with non-ASCII text escaped, so the result is valid
   JSON that encodes as UTF-8 either way.
@@ -31,8 +35,77 @@ _DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 _TWENTY_DIGITS = b"0" * 20
 
 
-class NotUnicodeText(ValueError):
+#: Why JSON nested past the parser's depth limit is refused.
+TOO_DEEP = "the JSON is nested too deeply to read"
+
+
+class UnusableJson(ValueError):
+    """JSON the standard parser reads but `prov run` cannot use (the message says why)."""
+
+
+class NotUnicodeText(UnusableJson):
     """The JSON is valid but holds a lone surrogate escape (``LONE_SURROGATE``)."""
+
+
+class NotFinite:
+    """Where the text had ``NaN``, ``Infinity``, ``-Infinity`` or a number past the range of a
+    double: a marker ``unusable`` reports (a float would read as "nan" or "inf")."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def reason(self) -> str:
+        if self.text in ("NaN", "Infinity", "-Infinity"):
+            return f"{self.text} is not JSON (JSON numbers are finite)"
+        return f"the number {self.text} is past the range of a double"
+
+
+def _not_finite_float(text: str) -> float | NotFinite:
+    value = float(text)
+    return NotFinite(text) if value in (_INF, -_INF) else value
+
+
+_INF = float("inf")
+
+
+def load_document(text: str) -> Any:
+    """The standard parser with ``NaN``, ``Infinity`` and out-of-range numbers kept as
+    ``NotFinite`` markers. Raises json.JSONDecodeError, or UnusableJson(TOO_DEEP)."""
+    try:
+        return json.loads(text, parse_constant=NotFinite, parse_float=_not_finite_float)
+    except RecursionError:
+        raise UnusableJson(TOO_DEEP) from None
+
+
+def unusable(value: Any) -> str | None:
+    """Why a parsed value cannot be used (a lone surrogate, a ``NotFinite`` marker), or None.
+    Iterative: a value nested as deep as the parser allows is walked without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        cls = item.__class__
+        if cls is str:
+            if _has_surrogate(item):
+                return LONE_SURROGATE
+        elif cls is dict:
+            for key, member in item.items():
+                if _has_surrogate(key):
+                    return LONE_SURROGATE
+                stack.append(member)
+        elif cls is list:
+            stack.extend(item)
+        elif cls is NotFinite:
+            return item.reason()
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def may_hold_long_integer(data: bytes) -> bool:
@@ -46,16 +119,20 @@ def loads(data: bytes) -> Any:
     Raises:
         UnicodeDecodeError: the bytes are not UTF-8.
         json.JSONDecodeError: not JSON (the standard parser's message and position).
-        NotUnicodeText: a string holds a lone surrogate escape.
+        UnusableJson: valid JSON `prov run` cannot use: a lone surrogate escape
+            (NotUnicodeText), NaN or Infinity or an out-of-range number, too deep a nesting.
     """
     if not may_hold_long_integer(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
-    value = json.loads(data.decode("utf-8"))
-    if has_lone_surrogate(value):
-        raise NotUnicodeText(LONE_SURROGATE)
+    value = load_document(data.decode("utf-8"))
+    why = unusable(value)
+    if why == LONE_SURROGATE:
+        raise NotUnicodeText(why)
+    if why is not None:
+        raise UnusableJson(why)
     return value
 
 
@@ -68,11 +145,16 @@ def dumps(value: Any) -> str:
 
 
 def has_lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string (or key) with a lone surrogate."""
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(v) for v in value)
+    """Whether a parsed JSON value holds a string (or key) with a lone surrogate (iterative)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _has_surrogate(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False

@@ -14,7 +14,7 @@ bulkId, location, and whether the changes were applied).
 Ids are derived from the job, the cycle number and the operation index (UUIDv5), so the same run
 against the same directory writes the same log. Values of mappings that use ``Redact()`` are
 shown as ``"[Redact]"``. Error codes (syncrules' own where Entra's are not documented):
-``InvalidOperation``, ``MissingMatchingValue``, ``MultipleMatches``,
+``InvalidOperation``, ``InvalidSourceValue``, ``MissingMatchingValue``, ``MultipleMatches``,
 ``ExpressionEvaluationFailed``, ``AzureActiveDirectoryConflict``, ``ReferenceNotFound``
 (a warning), ``DeletionThresholdExceeded`` (staged).
 

@@ -194,10 +194,10 @@ def matching_keys(
     for spec in _matching_specs(model):
         ctx.target = spec.target
         try:
-            value = spec.fn(attrs, ctx)
+            # several values for a single-valued target fail to normalise: no key either
+            value = normalise(spec.fn(attrs, ctx), spec.target_type, spec.multivalued)
         except (NoFlow, ExpressionError):
             value = None
-        value = normalise(value, spec.target_type, spec.multivalued)
         if value is not None and value != "":
             keys.append((spec.target, value))
     return keys

@@ -335,7 +335,16 @@ class _Builder:
             text = self.compiler.is_text(m.expression)
             normalised = self.norm(raw, info, text)
             key = raw
-            if normalised != raw:
+            several = not info["multivalued"] and self.may_be_list(m.expression)
+            if normalised != raw and several:
+                # several values for a single-valued target: no key (as matching_keys)
+                key = f"k{i}"
+                self.use("errors", "ExpressionError")
+                self.emit("try:")
+                self.emit(f"{key} = None if {raw} is None else {normalised}", 2)
+                self.emit("except ExpressionError:")
+                self.emit(f"{key} = None", 2)
+            elif normalised != raw:
                 key = f"k{i}"
                 self.emit(f"{key} = None if {raw} is None else {normalised}")
             test = key if text and info["target_type"] not in _NOT_TEXT and not info[
@@ -346,7 +355,7 @@ class _Builder:
             else:
                 self.emit(f"if {test}:")
                 self.emit(f"keys.append({pair})", 2)
-            if not self.uses_ctx(m.expression) and not self.may_raise(m.expression):
+            if not (self.uses_ctx(m.expression) or self.may_raise(m.expression) or several):
                 reuse[id(m)] = (raw, key)
         return reuse
 
