@@ -47,24 +47,22 @@ class CompileResult(CheckResult):
 
 
 def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[Path, bool]]:
-    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted."""
+    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted; a folder
+    without any is reported (PROV002), whether or not other paths are given."""
     out: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*.prov") if p.is_file())
+            if not found:
+                bag.add(
+                    Code.UNREADABLE_FILE,
+                    Span.unknown(display_path(raw)),
+                    detail=f"no .prov files in {display_path(raw)}",
+                )
             out.extend((p, True) for p in found)
-        elif path.exists() or path.suffix == ".prov" or not path.suffix:
-            out.append((path, False))
         else:
             out.append((path, False))
-    if not out:
-        for raw in paths:
-            bag.add(
-                Code.UNREADABLE_FILE,
-                Span.unknown(display_path(raw)),
-                detail=f"no .prov files in {display_path(raw)}",
-            )
     return out
 
 

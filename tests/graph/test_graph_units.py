@@ -227,7 +227,7 @@ def test_read_users_formats(tmp_path: Path) -> None:
     result = read_users(array)
     assert [u.data["externalId"] for u in result.users] == ["700000", "700001"]
     assert [(f.origin, f.reason) for f in result.failures] == [
-        (f"{array}: [2]", "not a JSON object (a int)")
+        (f"{array}: [2]", "not a JSON object (a number)")
     ]
     single = tmp_path / "one.json"
     single.write_text(

@@ -11,8 +11,14 @@ INTEGER_OPERATORS = ("Greater_Than", "Greater_Than_OR_EQUALS")
 REGEX_OPERATORS = ("REGEX MATCH", "NOT REGEX MATCH")
 
 
+#: The largest value of a Graph Int32 (deletion threshold, matching priority).
+INT32_MAX = 2**31 - 1
+
+
 def check_rules(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
     _check_matching(job, bag)
+    _check_numbers(job, bag)
+    _check_test_text(job, bag)
     for group in job.scope:
         for clause in group.clauses:
             _check_clause(clause, ctx, bag)
@@ -27,6 +33,57 @@ def check_rules(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
             job.span,
             hint="add `deletion threshold N` to the job block",
         )
+
+
+def _check_numbers(job: Job, bag: DiagnosticBag) -> None:
+    """Numbers the job configuration carries as Graph Int32 values, within their range (the
+    compiled schema would not validate otherwise)."""
+    threshold = job.deletion_threshold
+    if threshold is not None and not 0 <= threshold <= INT32_MAX:
+        bag.add(
+            Code.NUMBER_OUT_OF_RANGE,
+            job.span,
+            what="deletion threshold",
+            value=threshold,
+            low=0,
+            hint="the deletion threshold is set in this job block",
+        )
+    for mapping in job.mappings:
+        priority = mapping.matching_priority
+        if priority and not 1 <= priority <= INT32_MAX:
+            bag.add(
+                Code.NUMBER_OUT_OF_RANGE,
+                mapping.span,
+                what="matching priority",
+                value=priority,
+                low=1,
+            )
+
+
+def _check_test_text(job: Job, bag: DiagnosticBag) -> None:
+    """Strings of test records and expected values are JSON text: a lone surrogate escape
+    (``"\\ud800"``) there is not Unicode text, which `prov run` refuses."""
+    from syncrules.run.jsoncodec import LONE_SURROGATE, has_lone_surrogate
+
+    for test in job.tests:
+        records = [("a `given user` record", r) for r in test.given]
+        if test.existing is not None:
+            records.append(("the `existing user` record", test.existing))
+        for what, record in records:
+            if has_lone_surrogate(record):
+                bag.add(
+                    Code.NOT_UNICODE_TEXT,
+                    test.span,
+                    detail=f"test {test.name!r}: {what}: {LONE_SURROGATE}",
+                )
+        for expectation in test.expectations:
+            if has_lone_surrogate(expectation.value):
+                bag.add(
+                    Code.NOT_UNICODE_TEXT,
+                    expectation.span,
+                    detail=f"test {test.name!r}: the expected value of "
+                    f"{expectation.attribute}: {LONE_SURROGATE}",
+                )
 
 
 def _check_matching(job: Job, bag: DiagnosticBag) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from syncrules.commands.textio import TOO_DEEP, has_lone_surrogate, prepare_parent, require_text
+from syncrules.commands.textio import prepare_parent, require_text
 from syncrules.output import err, out, write_atomic
 
 
@@ -42,7 +41,7 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         raise click.BadParameter("the output file must end in .prov", param_hint="--out")
     preserve = target.with_name(target.stem + ".preserve.json")
     try:
-        doc = _read(schema_file, read_schema_file)
+        doc = read_schema_file(schema_file)  # refuses deep JSON and lone surrogates too
         imported = decompile(doc, schema_file.name, preserve.name, name)
     except ImportProblem as exc:
         err(f"error: cannot import {schema_file}: {exc}")
@@ -82,20 +81,3 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         sys.exit(1)
     out(target.as_posix())
     out(preserve.as_posix())
-
-
-def _read(schema_file: Path, read_schema_file: Any) -> Any:
-    """The schema document, refusing JSON nested past the parser's limit and lone surrogate
-    escapes (neither can be written to a .prov file) with ImportProblem."""
-    from syncrules.importer.decompile import ImportProblem
-
-    try:
-        doc = read_schema_file(schema_file)
-        lone = has_lone_surrogate(doc)
-    except RecursionError:
-        raise ImportProblem(TOO_DEEP) from None
-    if lone:
-        from syncrules.run.jsoncodec import LONE_SURROGATE
-
-        raise ImportProblem(LONE_SURROGATE)
-    return doc

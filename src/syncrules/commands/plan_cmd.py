@@ -33,7 +33,9 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
     \b
     Shows mappings added, removed or changed, scoping groups, actions, matching and extension
     attributes, then the records of the fixtures whose scope, action or attribute values change.
-    Exit codes as `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.
+    Exit codes as `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes. A fixture
+    entry that cannot be evaluated (not a JSON object) is an error named with its position (exit
+    1); the plan of the other records is still shown.
     """
     from syncrules.backends.jobconfig.merge import render_changes
     from syncrules.diagnostics.render import render_text
@@ -76,6 +78,7 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
                         }
                         for r in result.records
                     ],
+                    "problems": result.problems,
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -97,6 +100,10 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
                 out(f"  {rec.fixture} record {rec.record} (externalId {external_id}):")
                 for line in rec.lines:
                     out(f"      {line}")
+    for problem in result.problems:
+        err(f"error: {problem}")
+    if result.problems:
+        sys.exit(1)
     if result.changed:
         err(
             "note: deploying a changed schema restarts the job with a full (initial) cycle: "

@@ -51,6 +51,24 @@ def read_stdin_text(what: str = "standard input") -> str:
         ) from None
 
 
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in words: "an object", "a list", "a string", "a number",
+    "a boolean" or "null" (for messages such as "not a JSON object (a number)")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def has_lone_surrogate(value: Any) -> bool:
     """Whether a parsed JSON value holds a string (or key) with a lone surrogate escape."""
     from syncrules.run.jsoncodec import has_lone_surrogate as check

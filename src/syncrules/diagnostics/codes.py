@@ -20,6 +20,7 @@ class Code(enum.StrEnum):
     DUPLICATE_SETTING = "PROV007"
     PRESERVE_MERGE = "PROV008"
     DUPLICATE_JOB_NAME = "PROV009"
+    NOT_UNICODE_TEXT = "PROV010"
     UNKNOWN_SOURCE_ATTRIBUTE = "PROV101"
     UNKNOWN_TARGET_ATTRIBUTE = "PROV102"
     DUPLICATE_TARGET = "PROV103"
@@ -60,6 +61,7 @@ class Code(enum.StrEnum):
     DELETE_WITHOUT_THRESHOLD = "PROV307"
     NO_TARGET = "PROV308"
     SCOPE_UNSUPPORTED_ATTRIBUTE = "PROV309"
+    NUMBER_OUT_OF_RANGE = "PROV310"
     INTERNAL_ERROR = "PROV901"
     SCHEMA_VALIDATION = "PROV902"
     GENERATED_CODE_INVALID = "PROV903"
@@ -142,6 +144,16 @@ CODES: dict[Code, CodeInfo] = {
         "`prov compile` names its outputs after the job (<name>.json and the <name>/ package), so "
         "two jobs compiled together need names that differ after lower-casing and replacing "
         "punctuation with '-'. Rename one of the jobs.",
+    ),
+    Code.NOT_UNICODE_TEXT: CodeInfo(
+        "not-unicode-text",
+        "warning",
+        "{detail}",
+        "A string in a test record or expected value is JSON text, so an escape such as "
+        "\\ud800 is read as the character it names. A lone UTF-16 surrogate (\\ud800 to "
+        "\\udfff without its pair) is not Unicode text: `prov test` evaluates it, but `prov run` "
+        "refuses such a record and Entra cannot store it. Write the character itself, or a "
+        "valid pair such as \\ud83d\\ude00.",
     ),
     Code.UNKNOWN_SOURCE_ATTRIBUTE: CodeInfo(
         "unknown-source-attribute",
@@ -432,6 +444,15 @@ CODES: dict[Code, CodeInfo] = {
         "scoping filters do not support {what} attribute '{name}'",
         "Entra scoping filters cannot evaluate multi-valued attributes, the manager reference "
         "or date-typed attributes.",
+    ),
+    Code.NUMBER_OUT_OF_RANGE: CodeInfo(
+        "number-out-of-range",
+        "error",
+        "{what} {value} is out of range: Entra takes a whole number from {low} to 2147483647",
+        "Graph stores the deletion threshold and matching priorities as 32-bit integers "
+        "(Int32): the deletion threshold is 0 or more, a matching priority 1 or more (0 means "
+        '"not a matching attribute"), and neither can pass 2147483647. A `match` without '
+        "`priority` takes the next number after the highest one used.",
     ),
     Code.INTERNAL_ERROR: CodeInfo(
         "internal-error",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from syncrules.ir.nodes import GraphConfig
 
@@ -61,13 +61,53 @@ def _pick(*candidates: str | None) -> str | None:
     return None
 
 
+def _where(value: str, *sources: tuple[str | None, str]) -> str:
+    """The name of the first source (option, variable, block) that gave ``value``."""
+    for candidate, label in sources:
+        if candidate is not None and candidate.strip() == value:
+            return label
+    return sources[-1][1]
+
+
+def _not_text(value: str) -> bool:
+    """Whether ``value`` holds bytes that are not UTF-8 (Python passes command-line arguments and
+    environment variables with such bytes on as lone surrogates, which cannot be sent)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a Graph base URL, or None."""
+    if _not_text(url):
+        return "holds bytes that are not UTF-8 text"
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
+        return "holds a space or a control character"
+    import httpx  # a dependency of the graph commands; imported here, not at start-up
+
+    try:
+        host = httpx.URL(url).host
+        urlsplit(url).port  # noqa: B018 (raises ValueError unless a number from 0 to 65535)
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        return f"is not a valid URL ({exc})"
+    return None if host else "has no host name"
+
+
 def resolve_url(
     option: str | None, env: Mapping[str, str], block: GraphConfig | None
 ) -> str | ConfigProblem:
     """Return the Graph base URL without a trailing slash, or a problem."""
-    url = _pick(option, env.get(ENV_GRAPH_URL), block.url if block else None) or DEFAULT_GRAPH_URL
+    block_url = block.url if block else None
+    url = _pick(option, env.get(ENV_GRAPH_URL), block_url) or DEFAULT_GRAPH_URL
     if not url.startswith(("https://", "http://")):
         return ConfigProblem(f"the Graph URL must start with https:// (got {url!r})")
+    problem = _url_problem(url)
+    if problem is not None:
+        where = _where(
+            url,
+            (option, "--graph-url"),
+            (env.get(ENV_GRAPH_URL), ENV_GRAPH_URL),
+            (block_url, "the url of the .prov graph block"),
+        )
+        return ConfigProblem(f"the Graph URL ({where}) {problem}: {url!r}")
     return url.rstrip("/")
 
 
@@ -110,4 +150,27 @@ def resolve_settings(
         missing.append(f'the job id (--job, {ENV_JOB} or graph {{ job "..." }} in the .prov file)')
     if sp is None or job_id is None:
         return ConfigProblem("missing " + " and ".join(missing))
+    for value, what, sources in (
+        (
+            sp,
+            "service principal id",
+            (
+                (service_principal, "--service-principal"),
+                (env.get(ENV_SERVICE_PRINCIPAL), ENV_SERVICE_PRINCIPAL),
+                (block.service_principal if block else None, "the .prov graph block"),
+            ),
+        ),
+        (
+            job_id,
+            "job id",
+            (
+                (job, "--job"),
+                (env.get(ENV_JOB), ENV_JOB),
+                (block.job if block else None, "the .prov graph block"),
+            ),
+        ),
+    ):
+        if _not_text(value):
+            where = _where(value, *sources)
+            return ConfigProblem(f"the {what} ({where}) holds bytes that are not UTF-8 text")
     return GraphSettings(service_principal=sp, job=job_id, url=url)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncrules.commands.textio import TOO_DEEP, json_kind
+from syncrules.run.jsoncodec import LONE_SURROGATE, has_lone_surrogate
 from syncrules.runtime.scim import member
 
 if TYPE_CHECKING:
@@ -75,8 +77,9 @@ CsvReader = Callable[[Path, "Job"], ReadResult]
 
 
 def _is_bulk_request(obj: dict[str, Any]) -> bool:
-    return member(obj, "Operations") is not None or BULK_REQUEST_URN in (
-        member(obj, "schemas") or []
+    schemas = member(obj, "schemas")
+    return member(obj, "Operations") is not None or (
+        isinstance(schemas, list) and BULK_REQUEST_URN in schemas
     )
 
 
@@ -111,13 +114,24 @@ def _read_bulk_request(obj: dict[str, Any], name: str) -> ReadResult:
     return ReadResult(tuple(users), tuple(failures))
 
 
-def _read_json_lines(text: str, name: str) -> ReadResult:
+def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> str:
+    return f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column {exc.start + 1})"
+
+
+def _read_json_lines(data: bytes, name: str) -> ReadResult:
+    """One user per line; each line is decoded and parsed alone, so a bad one fails alone."""
     users: list[UserRecord] = []
     failures: list[RecordFailure] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines would also cut a JSON string holding U+2028 or U+0085.
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        origin = f"{name}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            failures.append(RecordFailure(origin, _not_utf8(raw, exc)))
+            continue
         if not line.strip():
             continue
-        origin = f"{name}:{number}"
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -125,8 +139,11 @@ def _read_json_lines(text: str, name: str) -> ReadResult:
                 RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
             )
             continue
+        except RecursionError:
+            failures.append(RecordFailure(origin, TOO_DEEP))
+            continue
         if not isinstance(value, dict):
-            failures.append(RecordFailure(origin, f"not a JSON object (a {type(value).__name__})"))
+            failures.append(RecordFailure(origin, f"not a JSON object ({json_kind(value)})"))
             continue
         _accept(UserRecord(origin, value), users, failures)
     return ReadResult(tuple(users), tuple(failures))
@@ -141,19 +158,23 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
 
     Returns:
         Users and per-record failures (in input order), every user checked by ``check_user``.
+        A file that is not one JSON document (invalid JSON, or not UTF-8 text) is read as JSON
+        Lines, so each bad line fails alone with its line number.
     """
     name = display_name or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return ReadResult((), (RecordFailure(name, f"cannot read the file: {exc}"),))
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult((), (RecordFailure(name, f"cannot read the file: {exc.strerror}"),))
     if path.suffix.lower() in {".jsonl", ".ndjson"}:
-        return _read_json_lines(text, name)
+        return _read_json_lines(data, name)
     try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
+        whole = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
         # Not one JSON document: read it as JSON Lines, which reports the bad lines one by one.
-        return _read_json_lines(text, name)
+        return _read_json_lines(data, name)
+    except RecursionError:
+        return ReadResult((), (RecordFailure(name, TOO_DEEP),))
     if isinstance(whole, dict) and _is_bulk_request(whole):
         return _read_bulk_request(whole, name)
     if isinstance(whole, dict):
@@ -166,9 +187,7 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
             if isinstance(item, dict):
                 _accept(UserRecord(origin, item), users, failures)
             else:
-                failures.append(
-                    RecordFailure(origin, f"not a JSON object (a {type(item).__name__})")
-                )
+                failures.append(RecordFailure(origin, f"not a JSON object ({json_kind(item)})"))
         return ReadResult(tuple(users), tuple(failures))
     return ReadResult((), (RecordFailure(name, "expected a BulkRequest, a user or JSON Lines"),))
 
@@ -185,7 +204,16 @@ def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_user(user: UserRecord) -> UserRecord | RecordFailure:
-    """A user with a usable ``externalId`` (missing ``schemas`` filled in), or why not."""
+    """A user with a usable ``externalId`` (missing ``schemas`` filled in), or why not (also a
+    string holding a lone surrogate escape, which cannot be sent)."""
+    try:
+        lone = has_lone_surrogate(user.data) or (
+            user.bulk_id is not None and has_lone_surrogate(user.bulk_id)
+        )
+    except RecursionError:
+        return RecordFailure(user.origin, TOO_DEEP)
+    if lone:
+        return RecordFailure(user.origin, LONE_SURROGATE)
     external_id = member(user.data, "externalId")
     if external_id is None or (isinstance(external_id, str) and not external_id.strip()):
         return RecordFailure(user.origin, "the user has no externalId (the matching key)")

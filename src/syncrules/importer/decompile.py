@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from syncrules.backends.jobconfig import names
+from syncrules.backends.jobconfig.merge import is_extension_attribute
 from syncrules.catalogue.attributes import source_attributes
+from syncrules.commands.textio import json_kind, load_json_text
 from syncrules.fmt import format_source
-from syncrules.importer.tree import TreeError, expression_from_tree
+from syncrules.importer.tree import ATTR_REF as _ATTR_REF
+from syncrules.importer.tree import TreeError, expression_from_tree, tree_problem
 from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import AttrRef, TargetKind
 from syncrules.ir.printer import compact
@@ -33,6 +36,12 @@ _TYPES = {
     "Reference": "reference",
     "Binary": "binary",
 }
+# The scoping operators the grammar accepts (grammar/prov.tx): another operator is refused rather
+# than written as text that does not parse.
+_SCOPE_OPERATOR = re.compile(
+    r"NOT REGEX MATCH|REGEX MATCH|NOT EQUALS|EQUALS|IS NOT NULL|IS NULL|IS TRUE|IS FALSE"
+    r"|Greater_Than_OR_EQUALS|Greater_Than|Includes|ENDS_WITH|!&|&"
+)
 _ACTIONS = {"add": "create", "update": "update", "delete": "delete"}
 _NOT_API = ("Active Directory",)  # source directory names of other kinds of jobs
 
@@ -50,36 +59,76 @@ class Imported:
 
 
 def read_schema_file(path: Path) -> dict[str, Any]:
-    """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM)."""
+    """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM).
+
+    JSON nested past the parser's limit and strings holding lone surrogate escapes (neither can
+    be written to a .prov file) are refused with ImportProblem, like invalid JSON.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportProblem(f"cannot read {path}: {exc.strerror}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportProblem(f"{path} is neither UTF-8 nor UTF-16 text") from None
     try:
-        doc = json.loads(text)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportProblem(f"{path} is neither UTF-8 nor UTF-16 text") from None
+    try:
+        doc = load_json_text(text)
     except json.JSONDecodeError as exc:
         raise ImportProblem(
             f"{path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except ValueError as exc:  # nested too deeply, or a lone surrogate
+        raise ImportProblem(str(exc)) from None
     if not isinstance(doc, dict):
         raise ImportProblem(f"{path} does not hold a JSON object")
     return doc
 
 
-def _pick(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    rules = schema.get("synchronizationRules")
-    if not isinstance(rules, list) or not rules:
+#: The largest value of a Graph Int32 property (matching priority, deletion threshold).
+INT32_MAX = 2**31 - 1
+
+_WHAT = {list: "a list", dict: "an object", str: "a string", int: "a whole number"}
+
+
+def _typed(value: Any, kind: type, where: str) -> Any:
+    """``value`` when it is a ``kind`` (or null), else ImportProblem naming the JSON path."""
+    if value is None or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        return value
+    raise ImportProblem(f"{where} must be {_WHAT[kind]}, not {json_kind(value)}")
+
+
+def _objects(value: Any, where: str) -> list[dict[str, Any]]:
+    """A list (null: empty) whose items are all JSON objects, else ImportProblem."""
+    items = _typed(value, list, where) or []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ImportProblem(f"{where}[{index}] must be an object, not {json_kind(item)}")
+    return items
+
+
+def _number(value: Any, where: str, low: int) -> int | None:
+    """A whole number from ``low`` to INT32_MAX (or null), else ImportProblem."""
+    number = _typed(value, int, where)
+    if number is not None and not low <= number <= INT32_MAX:
+        raise ImportProblem(f"{where} must be from {low} to {INT32_MAX}, not {number}")
+    return number
+
+
+def _pick(schema: dict[str, Any], root: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The rule and User -> User object mapping to import, and the JSON path of the mapping."""
+    rules = _objects(schema.get("synchronizationRules"), f"{root}synchronizationRules")
+    if not rules:
         raise ImportProblem("the schema has no synchronizationRules")
     known_targets = set(names.TARGET_DIRECTORY.values())
     candidates = [
-        r for r in rules if isinstance(r, dict) and r.get("targetDirectoryName") in known_targets
+        (i, r)
+        for i, r in enumerate(rules)
+        if isinstance(r.get("targetDirectoryName"), str)
+        and r["targetDirectoryName"] in known_targets
     ]
     if not candidates:
         raise ImportProblem(
@@ -87,7 +136,10 @@ def _pick(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             + " or ".join(sorted(known_targets))
             + "; syncrules models API-driven inbound provisioning to Entra ID or AD"
         )
-    rule = candidates[0]
+    index, rule = candidates[0]
+    where = f"{root}synchronizationRules[{index}]"
+    for key in ("name", "sourceDirectoryName"):
+        _typed(rule.get(key), str, f"{where}.{key}")
     source_dir = rule.get("sourceDirectoryName")
     if source_dir in _NOT_API:
         raise ImportProblem(
@@ -97,15 +149,14 @@ def _pick(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             "SCIM API schema"
         )
     mappings = [
-        m
-        for m in rule.get("objectMappings") or []
-        if isinstance(m, dict)
-        and str(m.get("sourceObjectName", "")).lower() == "user"
+        (i, m)
+        for i, m in enumerate(_objects(rule.get("objectMappings"), f"{where}.objectMappings"))
+        if str(m.get("sourceObjectName", "")).lower() == "user"
         and str(m.get("targetObjectName", "")).lower() == "user"
     ]
     if not mappings:
         raise ImportProblem(f"the rule {rule.get('name')!r} has no User -> User object mapping")
-    return rule, mappings[0]
+    return rule, mappings[0][1], f"{where}.objectMappings[{mappings[0][0]}]"
 
 
 def _target_kind(rule: dict[str, Any]) -> TargetKind:
@@ -116,23 +167,32 @@ def _target_kind(rule: dict[str, Any]) -> TargetKind:
 
 
 def _extensions(
-    schema: dict[str, Any], rule: dict[str, Any], notes: list[str]
+    schema: dict[str, Any], rule: dict[str, Any], notes: list[str], root: str
 ) -> dict[str, list[str]]:
     core = source_attributes()
     by_urn: dict[str, list[str]] = {}
-    for directory in schema.get("directories") or []:
+    directories = _typed(schema.get("directories"), list, f"{root}directories") or []
+    for d_index, directory in enumerate(directories):
         if not isinstance(directory, dict) or directory.get("name") != rule.get(
             "sourceDirectoryName"
         ):
             continue
-        for obj in directory.get("objects") or []:
+        where = f"{root}directories[{d_index}].objects"
+        for o_index, obj in enumerate(_typed(directory.get("objects"), list, where) or []):
             if not isinstance(obj, dict) or str(obj.get("name", "")).lower() != "user":
                 continue
-            for attr in obj.get("attributes") or []:
+            at = f"{where}[{o_index}].attributes"
+            for a_index, attr in enumerate(_typed(obj.get("attributes"), list, at) or []):
                 name = attr.get("name") if isinstance(attr, dict) else None
                 if not isinstance(name, str) or name in core:
                     continue
                 urn, sep, short = name.rpartition(":")
+                if is_extension_attribute(name) and not (sep and _WORD.match(short)):
+                    # Refused, not noted as kept: `prov compile` would drop it when merging.
+                    raise ImportProblem(
+                        f"{at}[{a_index}].name: {name!r} cannot be written as a .prov "
+                        "extension attribute"
+                    )
                 if not name.startswith("urn:") or not sep or not _WORD.match(short):
                     notes.append(f"source attribute {name!r} is not an extension attribute; kept")
                     continue
@@ -142,68 +202,172 @@ def _extensions(
     return by_urn
 
 
-def decompile(
-    doc: dict[str, Any], origin: str, preserve_name: str, name: str | None = None
-) -> Imported:
-    """The .prov text for ``doc`` (a schema, or a compiled document with ``job`` and ``schema``)."""
-    settings_value = doc.get("job")
-    job_settings: dict[str, Any] = settings_value if isinstance(settings_value, dict) else {}
-    schema_value = doc.get("schema")
-    base: dict[str, Any] = schema_value if isinstance(schema_value, dict) else doc
-    schema = {k: v for k, v in base.items() if not k.startswith("@odata")}
-    rule, mapping = _pick(schema)
-    notes: list[str] = []
+def _job_lines(
+    job_settings: dict[str, Any],
+    rule: dict[str, Any],
+    mapping: dict[str, Any],
+    name: str | None,
+    mapping_at: str,
+) -> list[str]:
+    """The job block, from the compiled document's ``job`` (if any), the rule and the mapping."""
     kind = _target_kind(rule)
-    job_name = name or job_settings.get("name") or str(rule.get("name") or "Imported job")
-    flow_types = str(mapping.get("flowTypes") or "Add, Update, Delete")
+    job_name = name or _typed(job_settings.get("name"), str, "job.name")
+    job_name = job_name or str(rule.get("name") or "Imported job")
+    flow_types = _typed(mapping.get("flowTypes"), str, f"{mapping_at}.flowTypes")
+    flow_types = flow_types or "Add, Update, Delete"
     actions = [
         _ACTIONS[w.strip().lower()] for w in flow_types.split(",") if w.strip().lower() in _ACTIONS
     ]
     if not actions:
-        raise ImportProblem(f"flowTypes {flow_types!r} has no Add, Update or Delete")
+        raise ImportProblem(f"{mapping_at}.flowTypes {flow_types!r} has no Add, Update or Delete")
     lines = [
-        f"// Imported by syncrules from {origin}.",
-        f"// Parts the .prov language does not model are kept in {preserve_name} and merged",
-        "// back in by `prov compile` and `prov deploy`.",
         f"job {escape(job_name)} {{",
         f"    target {kind.value}",
         "    actions " + ", ".join(a for a in ("create", "update", "delete") if a in actions),
     ]
-    threshold = job_settings.get("deletionThreshold")
-    if isinstance(threshold, int):
+    threshold = _number(job_settings.get("deletionThreshold"), "job.deletionThreshold", 0)
+    if threshold is not None:
         lines.append(f"    deletion threshold {threshold}")
-    lines += ["}", "", f"preserve {escape(preserve_name)}"]
-    graph = job_settings.get("graph")
-    if isinstance(graph, dict) and any(graph.values()):
-        lines += ["", "graph {"]
-        if graph.get("servicePrincipal"):
-            lines.append(f"    service principal {escape(graph['servicePrincipal'])}")
-        if graph.get("job"):
-            lines.append(f"    job {escape(graph['job'])}")
-        if graph.get("url"):
-            lines.append(f"    url {escape(graph['url'])}")
+    lines.append("}")
+    return lines
+
+
+def _graph_lines(job_settings: dict[str, Any]) -> list[str]:
+    graph = _typed(job_settings.get("graph"), dict, "job.graph")
+    if not graph or not any(graph.values()):
+        return []
+    lines = ["", "graph {"]
+    for key, word in (("servicePrincipal", "service principal"), ("job", "job"), ("url", "url")):
+        value = _typed(graph.get(key), str, f"job.graph.{key}")
+        if value:
+            lines.append(f"    {word} {escape(value)}")
+    lines.append("}")
+    return lines
+
+
+def _scope_lines(scope: dict[str, Any], where: str, notes: list[str]) -> list[str]:
+    lines: list[str] = []
+    groups = _objects(scope.get("groups"), f"{where}.groups")
+    if groups:
+        lines += ["", "scope {"]
+        for g_index, group in enumerate(groups):
+            at = f"{where}.groups[{g_index}]"
+            group_name = group.get("name")
+            if isinstance(group_name, dict | list):
+                _typed(group_name, str, f"{at}.name")
+            lines.append(f"    group {escape(str(group_name or ''))} {{")
+            for c_index, clause in enumerate(_objects(group.get("clauses"), f"{at}.clauses")):
+                lines.append("        " + _clause_text(clause, f"{at}.clauses[{c_index}]"))
+            lines.append("    }")
         lines.append("}")
-    for urn, attrs in sorted(_extensions(schema, rule, notes).items()):
+    for key in ("inputFilterGroups", "categoryFilterGroups"):
+        if scope.get(key):
+            count = f"{len(scope[key])} group(s)" if isinstance(scope[key], list) else "set"
+            notes.append(f"scope.{key} ({count}) is not modelled; kept")
+    return lines
+
+
+def _clause_text(clause: dict[str, Any], where: str) -> str:
+    attribute = _typed(clause.get("sourceOperandName"), str, f"{where}.sourceOperandName")
+    operator = _typed(clause.get("operatorName"), str, f"{where}.operatorName")
+    if not attribute or not _ATTR_REF.fullmatch(f"[{attribute}]"):
+        raise ImportProblem(
+            f"{where}.sourceOperandName: {attribute!r} cannot be written as a .prov attribute"
+        )
+    if not operator or not _SCOPE_OPERATOR.fullmatch(operator):
+        raise ImportProblem(f"{where}.operatorName: {operator!r} is not a scoping operator")
+    operand = _typed(clause.get("targetOperand"), dict, f"{where}.targetOperand") or {}
+    values = _typed(operand.get("values"), list, f"{where}.targetOperand.values") or []
+    for v_index, value in enumerate(values):
+        if isinstance(value, dict | list) or value is None:
+            raise ImportProblem(
+                f"{where}.targetOperand.values[{v_index}] must be a string, not {json_kind(value)}"
+            )
+    shown = ", ".join(escape(str(v)) for v in values)
+    return f"[{attribute}] {operator} {shown}".rstrip()
+
+
+def _check_shape(schema: dict[str, Any], root: str) -> None:
+    """ImportProblem, naming the JSON path, for a part of the wrong JSON type anywhere
+    `prov compile` and `prov plan` read when they merge the preserved schema back in (every
+    rule, object mapping, attribute mapping, source tree, scope and source directory)."""
+    rules_at = f"{root}synchronizationRules"
+    for r_index, rule in enumerate(_objects(schema.get("synchronizationRules"), rules_at)):
+        maps_at = f"{rules_at}[{r_index}].objectMappings"
+        for m_index, mapping in enumerate(_objects(rule.get("objectMappings"), maps_at)):
+            at = f"{maps_at}[{m_index}]"
+            mappings = _objects(mapping.get("attributeMappings"), f"{at}.attributeMappings")
+            for a_index, am in enumerate(mappings):
+                source = _typed(am.get("source"), dict, f"{at}.attributeMappings[{a_index}].source")
+                problem = tree_problem(source) if source is not None else None
+                if problem is not None:
+                    raise ImportProblem(f"{at}.attributeMappings[{a_index}].source: {problem}")
+            scope = _typed(mapping.get("scope"), dict, f"{at}.scope") or {}
+            for g_index, group in enumerate(_objects(scope.get("groups"), f"{at}.scope.groups")):
+                clauses_at = f"{at}.scope.groups[{g_index}].clauses"
+                for c_index, clause in enumerate(_objects(group.get("clauses"), clauses_at)):
+                    operand_at = f"{clauses_at}[{c_index}].targetOperand"
+                    operand = _typed(clause.get("targetOperand"), dict, operand_at) or {}
+                    _typed(operand.get("values"), list, f"{operand_at}.values")
+    dirs_at = f"{root}directories"
+    for d_index, directory in enumerate(_typed(schema.get("directories"), list, dirs_at) or []):
+        if not isinstance(directory, dict):
+            continue
+        objects_at = f"{dirs_at}[{d_index}].objects"
+        for o_index, obj in enumerate(_typed(directory.get("objects"), list, objects_at) or []):
+            if isinstance(obj, dict):
+                _typed(obj.get("attributes"), list, f"{objects_at}[{o_index}].attributes")
+
+
+def decompile(
+    doc: dict[str, Any], origin: str, preserve_name: str, name: str | None = None
+) -> Imported:
+    """The .prov text for ``doc`` (a schema, or a compiled document with ``job`` and ``schema``).
+
+    A value of the wrong JSON type (a number where the schema has a list, ...) is an
+    ImportProblem naming its JSON path, such as
+    ``synchronizationRules[0].objectMappings[1].attributeMappings``.
+    """
+    job_settings: dict[str, Any] = _typed(doc.get("job"), dict, "job") or {}
+    root = "schema." if "schema" in doc else ""
+    base: dict[str, Any] = _typed(doc.get("schema"), dict, "schema") or doc
+    schema = {k: v for k, v in base.items() if not k.startswith("@odata")}
+    rule, mapping, mapping_at = _pick(schema, root)
+    _check_shape(schema, root)
+    notes: list[str] = []
+    lines = [
+        f"// Imported by syncrules from {origin}.",
+        f"// Parts the .prov language does not model are kept in {preserve_name} and merged",
+        "// back in by `prov compile` and `prov deploy`.",
+        *_job_lines(job_settings, rule, mapping, name, mapping_at),
+        "",
+        f"preserve {escape(preserve_name)}",
+        *_graph_lines(job_settings),
+    ]
+    for urn, attrs in sorted(_extensions(schema, rule, notes, root).items()):
         lines += ["", f"extension {escape(urn)} {{", *(f"    {a}" for a in attrs), "}"]
     matches, plain = [], []
-    for am in mapping.get("attributeMappings") or []:
-        if not isinstance(am, dict):
-            continue
-        target = am.get("targetAttributeName")
-        source = am.get("source")
-        if not isinstance(target, str) or not _TARGET_NAME.match(target):
-            notes.append(f"mapping to {target!r}: the target name cannot be written in .prov; kept")
-            continue
+    where = f"{mapping_at}.attributeMappings"
+    for index, am in enumerate(_objects(mapping.get("attributeMappings"), where)):
+        at = f"{where}[{index}]"
+        target = _typed(am.get("targetAttributeName"), str, f"{at}.targetAttributeName")
+        source = _typed(am.get("source"), dict, f"{at}.source")
         if source is None:
             notes.append(f"mapping to {target!r} has no source (mapping type None); kept as is")
             continue
+        if not isinstance(target, str) or not _TARGET_NAME.match(target):
+            # Refused, not noted as kept: `prov compile` would drop the mapping when merging.
+            raise ImportProblem(
+                f"{at}.targetAttributeName: {target!r} cannot be written as a .prov target name"
+            )
         try:
             expr = expression_from_tree(source)
         except TreeError as exc:
-            raise ImportProblem(f"mapping to {target!r}: {exc}") from None
+            raise ImportProblem(f"{at}.source (mapping to {target!r}): {exc}") from None
         options = ""
-        if am.get("defaultValue") is not None:
-            options += f"  default {escape(str(am['defaultValue']))}"
+        default = _typed(am.get("defaultValue"), str, f"{at}.defaultValue")
+        if default is not None:
+            options += f"  default {escape(default)}"
         flow = am.get("flowType", "Always")
         if flow == "ObjectAddOnly":
             options += "  on create"
@@ -214,7 +378,7 @@ def decompile(
         behaviour = am.get("flowBehavior", "FlowWhenChanged")
         if behaviour not in ("FlowWhenChanged", None):
             notes.append(f"mapping to {target!r}: flowBehavior {behaviour} is kept")
-        priority = int(am.get("matchingPriority") or 0)
+        priority = _number(am.get("matchingPriority"), f"{at}.matchingPriority", 0) or 0
         if priority:
             matches.append(
                 (priority, f"match {compact(expr)} -> {target} priority {priority}{options}")
@@ -223,24 +387,8 @@ def decompile(
             plain.append((target, compact(expr), options))
     lines.append("")
     lines += [text for _, text in sorted(matches)]
-    scope_value = mapping.get("scope")
-    scope: dict[str, Any] = scope_value if isinstance(scope_value, dict) else {}
-    groups = scope.get("groups") or []
-    if groups:
-        lines += ["", "scope {"]
-        for group in groups:
-            lines.append(f"    group {escape(str(group.get('name') or ''))} {{")
-            for clause in group.get("clauses") or []:
-                operand = clause.get("targetOperand") or {}
-                values = operand.get("values") or [] if isinstance(operand, dict) else []
-                shown = ", ".join(escape(str(v)) for v in values)
-                text = f"[{clause.get('sourceOperandName')}] {clause.get('operatorName')}"
-                lines.append(f"        {text} {shown}".rstrip())
-            lines.append("    }")
-        lines.append("}")
-    for key in ("inputFilterGroups", "categoryFilterGroups"):
-        if scope.get(key):
-            notes.append(f"scope.{key} ({len(scope[key])} group(s)) is not modelled; kept")
+    scope = _typed(mapping.get("scope"), dict, f"{mapping_at}.scope") or {}
+    lines += _scope_lines(scope, f"{mapping_at}.scope", notes)
     if plain:
         lines += ["", "map {", *(f"    {t} <- {e}{o}" for t, e, o in plain), "}"]
     other_rules = len(schema.get("synchronizationRules") or []) - 1

@@ -7,6 +7,7 @@ parses to the same tree, to keep details the tree cannot carry (bare numbers, tr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from syncrules.catalogue import functions as fncat
@@ -18,12 +19,56 @@ IIF_KEYS = ("one", "two", "three", "four", "five")
 COMPARE_OPS = ("=", "<>", "<", "<=", ">", ">=")
 
 
+# As the grammar (grammar/prov.tx) reads an attribute reference and a function name: a name that
+# cannot be written back is refused rather than written as text that does not parse.
+ATTR_REF = re.compile(r'\[(?:[^\[\]"]|"(?:[^"\\]|\\.)*"|\[(?:[^\[\]"]|"(?:[^"\\]|\\.)*")*\])*\]')
+_FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class TreeError(ValueError):
     """A source tree that cannot be written as an expression."""
 
 
+#: The deepest nesting of function calls imported. The .prov parser reads somewhat deeper (about
+#: 55 nested IIFs, more for simpler calls, within Python's recursion limit); no real mapping comes
+#: near either, and a deeper tree is refused with a reason instead of written as a file that
+#: cannot be read back.
+MAX_CALL_DEPTH = 40
+
+
+def tree_problem(source: dict[str, Any]) -> str | None:
+    """Why a source tree cannot be read (a part of the wrong JSON type, or function calls nested
+    past MAX_CALL_DEPTH), naming the part by its path below the tree; None when it can. Walks
+    the tree without recursion, so any depth of JSON is safe."""
+    from syncrules.commands.textio import json_kind
+
+    stack: list[tuple[Any, str, int]] = [(source, "", 0)]
+    while stack:
+        node, at, depth = stack.pop()
+        if node is None:
+            continue
+        if not isinstance(node, dict):
+            return f"{at.lstrip('.') or 'the source'} must be an object, not {json_kind(node)}"
+        if node.get("type") == "Function":
+            depth += 1
+            if depth > MAX_CALL_DEPTH:
+                return f"function calls nest more than {MAX_CALL_DEPTH} deep"
+        params = node.get("parameters")
+        if not isinstance(params, list | None):
+            return f"{at}.parameters must be a list, not {json_kind(params)}".lstrip(".")
+        for index, param in enumerate(params or ()):
+            where = f"{at}.parameters[{index}]"
+            if not isinstance(param, dict):
+                return f"{where} must be an object, not {json_kind(param)}".lstrip(".")
+            stack.append((param.get("value"), f"{where}.value", depth))
+    return None
+
+
 def expression_from_tree(source: dict[str, Any]) -> Expr:
     """The IR expression of a Graph source tree (preferring its text when it agrees)."""
+    problem = tree_problem(source)
+    if problem is not None:
+        raise TreeError(problem)
     built = _build(source)
     text = source.get("expression")
     if isinstance(text, str) and text.strip():
@@ -35,7 +80,10 @@ def expression_from_tree(source: dict[str, Any]) -> Expr:
 
 def _params(source: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     out = []
-    for param in source.get("parameters") or []:
+    params = source.get("parameters")
+    if not isinstance(params, list | None):
+        raise TreeError(f"the parameters of {source.get('name')!r} are not a list")
+    for param in params or []:
         if not isinstance(param, dict) or not isinstance(param.get("value"), dict):
             raise TreeError(f"a parameter of {source.get('name')!r} has no value")
         out.append((str(param.get("key")), param["value"]))
@@ -48,11 +96,15 @@ def _build(source: dict[str, Any]) -> Expr:
     if not isinstance(name, str):
         raise TreeError("a source without a name")
     if kind == "Attribute":
+        if not ATTR_REF.fullmatch(f"[{name}]"):
+            raise TreeError(f"the attribute name {name!r} cannot be written in .prov")
         return AttrRef(name=name)
     if kind == "Constant":
         return Str(value=name)
     if kind != "Function":
         raise TreeError(f"unknown source type {kind!r}")
+    if not _FUNCTION_NAME.fullmatch(name):
+        raise TreeError(f"{name!r} is not a function name")
     params = _params(source)
     if name.upper() == "IIF":
         return _build_iif(params)

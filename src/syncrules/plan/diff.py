@@ -10,7 +10,7 @@ from typing import Any
 from syncrules.backends.jobconfig.merge import Change, merge_schema
 from syncrules.backends.python.load import load_evaluator
 from syncrules.plan.sides import Side
-from syncrules.testing.fixtures import evaluate_records, read_records
+from syncrules.testing.fixtures import entry_problem, evaluate_records, read_records
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     records: list[RecordChange] = field(default_factory=list)
     fixtures_read: int = 0
+    #: fixture entries that could not be evaluated: "<file> record <n>: <reason>"
+    problems: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -52,11 +54,19 @@ def semantic(old: Side, new: Side) -> tuple[list[str], list[Change]]:
     return settings, list(merged.changes)
 
 
-def behavioural(old: Side, new: Side, fixtures: list[Path]) -> list[RecordChange]:
+def behavioural(
+    old: Side, new: Side, fixtures: list[Path], problems: list[str] | None = None
+) -> list[RecordChange]:
+    """Records whose scope, action or values differ; entries that cannot be evaluated (not a
+    JSON object, ...) go to ``problems`` with their position, and the others are compared."""
     old_module, new_module = load_evaluator(old.job), load_evaluator(new.job)
     out: list[RecordChange] = []
     for path in fixtures:
         records = read_records(path)
+        for index, record in enumerate(records, 1):
+            problem = entry_problem(record)
+            if problem is not None and problems is not None:
+                problems.append(f"{path.name} record {index}: {problem}; not evaluated")
         before = evaluate_records(old_module, records)
         after = evaluate_records(new_module, records)
         for a, b in zip(before, after, strict=True):
@@ -99,5 +109,5 @@ def make_plan(old: Side, new: Side, fixtures: Path | None) -> Plan:
     plan.settings, plan.changes = semantic(old, new)
     paths = fixture_paths(fixtures, new)
     plan.fixtures_read = len(paths)
-    plan.records = behavioural(old, new, paths)
+    plan.records = behavioural(old, new, paths, plan.problems)
     return plan

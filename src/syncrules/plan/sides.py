@@ -61,7 +61,11 @@ def _from_json(path: Path, label: str, workdir: Path) -> Side:
     (workdir / "side.preserve.json").write_text(json.dumps(imported.preserve), encoding="utf-8")
     target.write_text(imported.text, encoding="utf-8")
     side = _from_prov(target, label)
-    side.document = {"job": doc.get("job", side.document["job"]), "schema": side.document["schema"]}
+    job = doc.get("job")  # an object or null: checked by decompile
+    side.document = {
+        "job": job if isinstance(job, dict) else side.document["job"],
+        "schema": side.document["schema"],
+    }
     return side
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from syncrules.commands.textio import TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.ir.nodes import Job
+from syncrules.run.jsoncodec import LONE_SURROGATE
 from syncrules.runtime.scim import member
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED, _Directory
 
@@ -32,13 +34,17 @@ def fixture_files(job: Job) -> list[Path]:
 
 
 def read_records(path: Path) -> list[Any]:
-    """The user records of a fixture file (raises ValueError with a readable reason)."""
+    """The user records of a fixture file (raises ValueError with a readable reason).
+
+    Entries are returned as they are: ``entry_problem`` says which cannot be evaluated."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: {TOO_DEEP}") from None
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
@@ -53,12 +59,30 @@ def read_records(path: Path) -> list[Any]:
     raise ValueError(f"{path} holds neither users nor a BulkRequest")
 
 
+def entry_problem(record: Any) -> str | None:
+    """Why a fixture entry cannot be evaluated (it is not a JSON object, or it holds a lone
+    surrogate escape), or None."""
+    if not isinstance(record, dict):
+        return f"not a JSON object ({json_kind(record)})"
+    try:
+        if has_lone_surrogate(record):
+            return LONE_SURROGATE
+    except RecursionError:
+        return TOO_DEEP
+    return None
+
+
 def evaluate_records(module: ModuleType, records: list[Any]) -> list[dict[str, Any]]:
+    """One result per record, in order; an entry that cannot be evaluated (``entry_problem``)
+    fails alone with the reason and the others are evaluated."""
     directory = _Directory(None)
     results = []
     for index, record in enumerate(records, 1):
-        if not isinstance(record, dict):
-            results.append({"record": index, "action": "fail", "error": "not a JSON object"})
+        problem = entry_problem(record)
+        if problem is not None:
+            # "not a JSON object" without the kind: the text snapshots already hold
+            error = "not a JSON object" if not isinstance(record, dict) else problem
+            results.append({"record": index, "action": "fail", "error": error})
             continue
         ctx = module.EvalContext(now=DEFAULT_NOW, seed=DEFAULT_SEED)
         ctx.taken = directory.taken(ctx, frozenset())
