@@ -15,13 +15,12 @@ from click.testing import CliRunner, Result
 
 from syncrules.api import check_paths, compile_paths
 from syncrules.cli import main
-from syncrules.commands.textio import TOO_DEEP
 from syncrules.diagnostics import Code, Diagnostic, Severity
 from syncrules.diagnostics.render import MAX_EXCERPT, render_text
 from syncrules.graph.config import ConfigProblem, GraphSettings, resolve_settings
 from syncrules.graph.upload import read_users
 from syncrules.importer.decompile import ImportProblem, decompile, read_schema_file
-from syncrules.run.jsoncodec import LONE_SURROGATE
+from syncrules.run.jsoncodec import LONE_SURROGATE, TOO_DEEP
 from syncrules.source import SourceFile, Span
 from syncrules.testing.fixtures import read_records
 
@@ -420,6 +419,21 @@ def _job_with(tmp_path: Path, old: str, new: str) -> Path:
             "match [externalId] -> employeeId priority -3",
             "matching priority -3 is out of range",
         ),
+        (  # 0 silently made the pair an ordinary mapping
+            "match [externalId] -> employeeId",
+            "match [externalId] -> employeeId priority 0",
+            "matching priority 0 is out of range",
+        ),
+        (  # past int()'s 4300-digit limit: an internal error before
+            "match [externalId] -> employeeId",
+            "match [externalId] -> employeeId priority " + "9" * 5000,
+            "matching priority 999999999999… (5000 digits) is out of range",
+        ),
+        (
+            "    actions create, update\n",
+            "    actions create, update\n    deletion threshold " + "9" * 5000 + "\n",
+            "deletion threshold 999999999999… (5000 digits) is out of range",
+        ),
     ],
 )
 def test_numbers_out_of_range_are_diagnosed(
@@ -551,3 +565,25 @@ def test_plan_of_a_compiled_document_whose_job_is_null(runner: CliRunner, tmp_pa
     result = runner.invoke(main, ["plan", str(RULES), str(source)])
     _no_bug(result)
     assert result.exit_code in (0, 2)
+
+
+@pytest.mark.parametrize(("seed", "shown"), [
+    ("9" * 5000, "999999999999… (5000 digits)"), ("-1", "-1"), ("2147483648", "2147483648"),
+])
+def test_test_seeds_out_of_range_are_diagnosed(tmp_path: Path, seed: str, shown: str) -> None:
+    """A test block's seed past int()'s digit limit was an internal error; it now takes the
+    same range as the job's other numbers."""
+    path = tmp_path / "seed.prov"
+    path.write_text(
+        'job "Seed" {\n    target entra\n    actions create, update\n}\n'
+        "match [externalId] -> employeeId\n"
+        "map {\n    displayName <- [userName]\n}\n"
+        'test "seeded" {\n    given user {"externalId": "1", "userName": "a"}\n'
+        f"    seed {seed}\n    expect create\n}}\n",
+        encoding="utf-8",
+    )
+    result = check_paths([path])
+    assert [(d.code, d.message) for d in result.diagnostics] == [(
+        Code.NUMBER_OUT_OF_RANGE,
+        f"test seed {shown} is out of range: a whole number from 0 to 2147483647 is expected",
+    )]

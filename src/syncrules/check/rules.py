@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from syncrules.check.context import CheckContext
 from syncrules.diagnostics import Code, DiagnosticBag
-from syncrules.ir.nodes import Clause, FlowType, Job
+from syncrules.ir.nodes import INT32_MAX, Clause, FlowType, Job
 
 UNARY = ("IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL")
 INTEGER_OPERATORS = ("Greater_Than", "Greater_Than_OR_EQUALS")
@@ -12,7 +12,6 @@ REGEX_OPERATORS = ("REGEX MATCH", "NOT REGEX MATCH")
 
 
 #: The largest value of a Graph Int32 (deletion threshold, matching priority).
-INT32_MAX = 2**31 - 1
 
 
 def check_rules(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
@@ -36,18 +35,9 @@ def check_rules(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
 
 
 def _check_numbers(job: Job, bag: DiagnosticBag) -> None:
-    """Numbers the job configuration carries as Graph Int32 values, within their range (the
-    compiled schema would not validate otherwise)."""
-    threshold = job.deletion_threshold
-    if threshold is not None and not 0 <= threshold <= INT32_MAX:
-        bag.add(
-            Code.NUMBER_OUT_OF_RANGE,
-            job.span,
-            what="deletion threshold",
-            value=threshold,
-            low=0,
-            hint="the deletion threshold is set in this job block",
-        )
+    """Matching priorities the job configuration carries as Graph Int32 values, within their
+    range (the compiled schema would not validate otherwise). The deletion threshold and test
+    seeds are checked where they are read (``ir.lower``), at the number itself."""
     for mapping in job.mappings:
         priority = mapping.matching_priority
         if priority and not 1 <= priority <= INT32_MAX:

@@ -448,11 +448,12 @@ CODES: dict[Code, CodeInfo] = {
     Code.NUMBER_OUT_OF_RANGE: CodeInfo(
         "number-out-of-range",
         "error",
-        "{what} {value} is out of range: Entra takes a whole number from {low} to 2147483647",
+        "{what} {value} is out of range: a whole number from {low} to 2147483647 is expected",
         "Graph stores the deletion threshold and matching priorities as 32-bit integers "
         "(Int32): the deletion threshold is 0 or more, a matching priority 1 or more (0 means "
         '"not a matching attribute"), and neither can pass 2147483647. A `match` without '
-        "`priority` takes the next number after the highest one used.",
+        "`priority` takes the next number after the highest one used. A `test` block's `seed` "
+        "takes the same range.",
     ),
     Code.INTERNAL_ERROR: CodeInfo(
         "internal-error",

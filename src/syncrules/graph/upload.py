@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncrules.commands.textio import TOO_DEEP, json_kind
-from syncrules.run.jsoncodec import LONE_SURROGATE, has_lone_surrogate
+from syncrules.run.jsoncodec import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.runtime.scim import member
 
 if TYPE_CHECKING:

@@ -18,13 +18,13 @@ from typing import Any
 from syncrules.backends.jobconfig import names
 from syncrules.backends.jobconfig.merge import is_extension_attribute
 from syncrules.catalogue.attributes import source_attributes
-from syncrules.commands.textio import json_kind, load_json_text
 from syncrules.fmt import format_source
 from syncrules.importer.tree import ATTR_REF as _ATTR_REF
 from syncrules.importer.tree import TreeError, expression_from_tree, tree_problem
 from syncrules.ir.expressions import escape
-from syncrules.ir.nodes import AttrRef, TargetKind
+from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
+from syncrules.run.jsoncodec import json_kind, load_json_text
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -89,7 +89,6 @@ def read_schema_file(path: Path) -> dict[str, Any]:
 
 
 #: The largest value of a Graph Int32 property (matching priority, deletion threshold).
-INT32_MAX = 2**31 - 1
 
 _WHAT = {list: "a list", dict: "an object", str: "a string", int: "a whole number"}
 

@@ -16,6 +16,7 @@ from syncrules.diagnostics import Code, DiagnosticBag
 from syncrules.frontend.parse import parse_source
 from syncrules.ir.expressions import ExpressionLowerer, unescape
 from syncrules.ir.nodes import (
+    INT32_MAX,
     AttrType,
     Clause,
     CsvEntry,
@@ -249,9 +250,24 @@ class _JobBuilder:
                         )
                 self.actions = tuple(a for a in ACTIONS if a in actions)
             else:
-                self.threshold = int(setting.value.raw)
+                threshold = self._number(setting.value, src, "deletion threshold", 0)
+                if threshold is not None and not 0 <= threshold <= INT32_MAX:
+                    # reported here, at the number (the job keeps no position for it)
+                    self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(setting.value, src),
+                                 what="deletion threshold", value=threshold, low=0)
+                self.threshold = threshold
         if "target" not in seen:
             self.bag.add(Code.NO_TARGET, span)
+
+    def _number(self, node: Any, src: SourceFile, what: str, low: int) -> int | None:
+        """An integer literal; one too long for any setting (past 12 digits, far below where
+        ``int()`` refuses to parse) is reported (PROV310) and gives None."""
+        raw = node.raw
+        if len(raw.lstrip("-")) > 12:
+            self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(node, src), what=what,
+                         value=f"{raw[:12]}… ({len(raw.lstrip('-'))} digits)", low=low)
+            return None
+        return int(raw)
 
     def _item_Extension(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
         urn = unescape(item.urn.raw)
@@ -282,7 +298,14 @@ class _JobBuilder:
         )
 
     def _item_Match(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
-        priority = int(item.priority.raw) if item.priority is not None else None
+        priority = None
+        if item.priority is not None:
+            priority = self._number(item.priority, src, "matching priority", 1)
+            if priority is not None and priority < 1:
+                # 0 would silently make the pair an ordinary mapping
+                self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(item.priority, src),
+                             what="matching priority", value=priority, low=1)
+                priority = None
         if priority is None:
             used = [m.matching_priority for m in self.mappings if m.matching_priority]
             priority = max(used, default=0) + 1
@@ -400,7 +423,11 @@ class _JobBuilder:
             elif kind == "TestNow":
                 now = unescape(step.value.raw)
             elif kind == "TestSeed":
-                seed = int(step.value.raw)
+                seed = self._number(step.value, src, "test seed", 0)
+                if seed is not None and not 0 <= seed <= INT32_MAX:
+                    self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(step.value, src),
+                                 what="test seed", value=seed, low=0)
+                    seed = None
             elif kind == "TestDomain":
                 domain = unescape(step.value.raw)
             elif kind == "TestExpect":

@@ -13,6 +13,10 @@ from syncrules.source import Span
 
 _NOSPAN = Span("<none>", 1, 1, 1, 1)
 
+#: The largest number Graph stores for the job's numbers (deletion threshold, matching
+#: priorities: Int32), and the largest a `test` block's seed takes.
+INT32_MAX = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Node:

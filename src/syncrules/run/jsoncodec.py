@@ -11,6 +11,9 @@ where the two differ.
   the range of a double (``1e400``: not JSON numbers, and .NET refuses them), and nesting past
   the parser's depth limit. ``load_document`` keeps those as markers instead, so one bad part
   of a BulkRequest fails alone (``unusable`` names the first).
+* JSON text from users elsewhere (schemas, fixtures, upload payloads, inline values):
+  ``load_json_text`` (the standard parser; too deep a nesting and lone surrogates refused with
+  a ValueError), and ``json_kind`` to name what a value is in messages.
 * Writing: compact JSON, UTF-8 text as is; what orjson refuses (an integer past 64 bits, a lone
   surrogate) the standard encoder writes with non-ASCII text escaped, so the result is valid
   JSON that encodes as UTF-8 either way.
@@ -158,3 +161,37 @@ def has_lone_surrogate(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+# ---- JSON text from users (schemas, fixtures, payloads, inline values) -----------------------
+
+
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in words: "an object", "a list", "a string", "a number",
+    "a boolean" or "null" (for messages such as "not a JSON object (a number)")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def load_json_text(text: str) -> Any:
+    """``json.loads`` that also refuses JSON nested past the parser's limit and lone surrogate
+    escapes (``"\\ud800"``): ValueError with the reason (json.JSONDecodeError for bad JSON)."""
+    try:
+        value = json.loads(text)
+        lone = has_lone_surrogate(value)
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
+    if lone:
+        raise ValueError(LONE_SURROGATE)
+    return value
