@@ -51,6 +51,7 @@ class Code(enum.StrEnum):
     CLOUD_SYNC_FUNCTION = "PROV215"
     INVALID_ENUM_ARGUMENT = "PROV216"
     MISPLACED_COMPARISON = "PROV217"
+    SEVERAL_VALUES_FOR_ONE = "PROV218"
     EVALUATION_FAILED = "PROV220"
     NO_MATCHING_PAIR = "PROV301"
     DUPLICATE_MATCHING_PRIORITY = "PROV302"
@@ -374,6 +375,17 @@ CODES: dict[Code, CodeInfo] = {
         "a comparison can only be the condition of IIF or the argument of CBool",
         "Entra's expression language has comparison operators (=, <>, <, <=, >, >=) only inside "
         "conditions.",
+    ),
+    Code.SEVERAL_VALUES_FOR_ONE: CodeInfo(
+        "several-values-for-one",
+        "warning",
+        "{target} takes one value, but {source} is multi-valued: a record with several values "
+        "fails",
+        "A multi-valued source value (an extension attribute declared with `[]`, or a function "
+        "such as Split) flows to a single-valued target. A record with one value flows it; a "
+        "record with several cannot be written to one value and fails (in `prov run`, with "
+        "the mapping named; in a `match`, it gives no matching key). Choose one value, for "
+        'example Item([attr], 1), or join them: Join(",", [attr]).',
     ),
     Code.EVALUATION_FAILED: CodeInfo(
         "evaluation-failed",
