@@ -429,9 +429,9 @@ def _job_with(tmp_path: Path, old: str, new: str) -> Path:
             "match [externalId] -> employeeId priority " + "9" * 5000,
             "matching priority 999999999999… (5000 digits) is out of range",
         ),
-        (
+        (  # with delete on: no follow-on "delete without a threshold" warning
             "    actions create, update\n",
-            "    actions create, update\n    deletion threshold " + "9" * 5000 + "\n",
+            "    actions create, update, delete\n    deletion threshold " + "9" * 5000 + "\n",
             "deletion threshold 999999999999… (5000 digits) is out of range",
         ),
     ],

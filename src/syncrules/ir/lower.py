@@ -251,7 +251,9 @@ class _JobBuilder:
                 self.actions = tuple(a for a in ACTIONS if a in actions)
             else:
                 threshold = self._number(setting.value, src, "deletion threshold", 0)
-                if threshold is not None and not 0 <= threshold <= INT32_MAX:
+                if threshold is None:  # too long, reported: the job still has a threshold
+                    threshold = INT32_MAX + 1
+                elif not 0 <= threshold <= INT32_MAX:
                     # reported here, at the number (the job keeps no position for it)
                     self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(setting.value, src),
                                  what="deletion threshold", value=threshold, low=0)
