@@ -121,7 +121,13 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     value applies on create only.
   - IIF is lazy; comparisons are numeric when both sides are numbers, else ordinal text.
   - Regular expressions use the .NET dialect through the `regex` package with a time limit.
-  - Dates are UTC and print as M/d/yyyy h:mm:ss tt."""
+  - Dates are UTC and print as M/d/yyyy h:mm:ss tt.
+  - SCIM values are read leniently by the evaluators (prov eval, prov test): {"value": x} is x,
+    a list for a single-valued attribute gives its first value, "True"/"false" are booleans.
+    prov run validates each operation first, as the service validates a payload: an object
+    without "value", several values for a single-valued attribute the job reads, a Boolean that
+    is neither true nor false, NaN or Infinity fail that operation (InvalidSourceValue or
+    InvalidOperation); the others go on."""
 
 
 def semantics() -> str:
