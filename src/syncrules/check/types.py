@@ -12,6 +12,7 @@ from syncrules.catalogue.functions import Function, Param, VType
 from syncrules.check.context import CheckContext
 from syncrules.diagnostics import Code, DiagnosticBag
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Job, Name, Num, Str, TargetKind
+from syncrules.ir.values import several_values_source
 from syncrules.ir.visitor import iter_with_ancestors
 from syncrules.source import Span
 
@@ -310,40 +311,15 @@ def check_expressions(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
         checker.run(entry.expression)
 
 
-#: Functions whose result is one of their arguments (those that may hold several values).
-_PASS_THROUGH = {
-    "IIF": lambda args: args[1:3],
-    "Switch": lambda args: args[1:2] + args[3::2],
-    "Coalesce": lambda args: args,
-    "Redact": lambda args: args,
-    "IgnoreFlowIfNullOrEmpty": lambda args: args,
-}
-
-
-def multi_valued_source(expr: Expr | None, ctx: CheckContext) -> str | None:
-    """What makes ``expr``'s value multi-valued (``[attr]`` or ``Function()``), or None."""
-    if isinstance(expr, AttrRef):
-        defn = ctx.source(expr.name)
-        return f"[{expr.name}]" if defn is not None and defn.multivalued else None
-    if isinstance(expr, Call):
-        pick = _PASS_THROUGH.get(expr.name)
-        if pick is not None:
-            for arg in pick(list(expr.args)):
-                found = multi_valued_source(arg, ctx)
-                if found:
-                    return found
-            return None
-        fn = fncat.get(expr.name)
-        if fn is not None and fn.returns is VType.MULTI:
-            return f"{expr.name}()"
-    return None
-
-
 def _check_several_values(target: str, expr: Expr, ctx: CheckContext, bag: DiagnosticBag) -> None:
     defn = ctx.target(target)
     if defn is None or defn.multivalued:
         return
-    source = multi_valued_source(expr, ctx)
+    def multivalued(name: str) -> bool:
+        defn = ctx.source(name)
+        return defn is not None and defn.multivalued
+
+    source = several_values_source(expr, multivalued)
     if source is not None:
         bag.add(Code.SEVERAL_VALUES_FOR_ONE, expr.span, target=target, source=source)
 

@@ -155,9 +155,10 @@ def run(
     prov run rules/hr.prov --input users.csv --apply         # write .prov/directory.sqlite
     prov run rules/hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
 
-    A bad operation (invalid JSON line, CSV row, lone surrogate, ...) fails alone with its
-    reason; the rest are processed. With --apply, changes are committed every --batch-size
-    operations, so an interrupted run leaves the directory consistent and a rerun converges.
+    A bad operation (invalid JSON line, CSV row, lone surrogate, NaN, a value the source schema
+    cannot take, ...) fails alone with its reason; the rest are processed. With --apply,
+    changes are committed every --batch-size operations, so an interrupted run leaves the
+    directory consistent and a rerun converges.
 
     Exit 0 when the cycle ran (failed records are data in the log); 1 bad rules, unreadable
     input or directory; 2 usage.

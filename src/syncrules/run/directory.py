@@ -222,9 +222,8 @@ class Store:
             store._lock = lock
             return store
         except OSError as exc:
-            where = path if path is not None else Path(":memory:")
-            raise DirectoryError(
-                f"cannot open the directory {path}: {os_reason(where, exc)}") from None
+            why = os_reason(path, exc) if path is not None else str(exc)
+            raise DirectoryError(f"cannot open the directory {path}: {why}") from None
         except sqlite3.DatabaseError as exc:
             raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
 

@@ -33,9 +33,9 @@ from typing import Any
 from syncrules.backends.python.compile_expr import ExprCompiler, constant_value
 from syncrules.backends.python.filters import py_comment, py_literal
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr
+from syncrules.ir.values import several_values_source
 from syncrules.ir.visitor import iter_nodes
 from syncrules.runtime.cycle import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
-from syncrules.runtime.functions import RUNTIME_FUNCTIONS
 from syncrules.runtime.scim import filtered_parts
 
 #: Target types whose normalised form of a string is the string itself.
@@ -51,13 +51,6 @@ _CLAUSES = {
     "Includes": "{v} and {x} in {v}",
     "ENDS_WITH": "{v} and {v}.endswith({x})",
 }
-
-
-def _returns_list(name: str) -> bool:
-    """Whether the runtime function ``name`` may return a list (its declared return type)."""
-    fn = RUNTIME_FUNCTIONS.get(name)
-    returns = str(getattr(fn, "__annotations__", {}).get("return", "Any"))
-    return "list" in returns or "Any" in returns
 
 
 def _negated(test: str) -> str:
@@ -131,22 +124,11 @@ class _Builder:
         return any(isinstance(n, Call | Compare) for n in iter_nodes(expr))
 
     def may_be_list(self, expr: Expr | None) -> bool:
-        """Whether ``expr`` may yield a multi-valued value (a list)."""
+        """Whether ``expr`` may yield a multi-valued value (a list): ``ir.values``, as the
+        checker's PROV218 reads it."""
         if expr is None or constant_value(expr) is not None or self.compiler.is_text(expr):
             return False
-        if isinstance(expr, AttrRef):
-            return expr.name in self.multivalued
-        if isinstance(expr, Call):
-            if expr.name == "IIF":
-                return any(self.may_be_list(a) for a in expr.args[1:])
-            if expr.name == "Switch":
-                return any(self.may_be_list(a) for a in (expr.args[1:2] + expr.args[3::2]))
-            if expr.name in ("Coalesce", "Redact", "IgnoreFlowIfNullOrEmpty"):
-                return any(self.may_be_list(a) for a in expr.args)
-            if expr.name == "Item":
-                return False  # one value of a multi-valued attribute
-            return _returns_list(expr.name)
-        return False
+        return several_values_source(expr, self.multivalued.__contains__) is not None
 
     def norm(self, var: str, info: dict[str, Any], text: bool) -> str:
         """``var`` (not NULL) normalised to the target's type, without a call where possible."""
