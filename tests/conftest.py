@@ -1,4 +1,4 @@
-"""Shared test helpers: case discovery, the shared data folder, text snapshot extensions."""
+"""Shared test helpers: case discovery, the test data folder, text snapshot extensions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 
 
 class JsonText(SingleFileSnapshotExtension):

@@ -25,8 +25,7 @@ from syncrules.source import SourceFile, Span
 from syncrules.testing.fixtures import read_records
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REAL_EXPORTS = SHARED / "data" / "real-exports"
+REAL_EXPORTS = ROOT / "tests" / "data" / "real-exports"
 PORTAL_DOWNLOAD = ROOT / "tests" / "data" / "portal-download.json"
 RULES = ROOT / "rules" / "api-to-entra.prov"
 DEEP_JSON = "[" * 100_000

@@ -16,7 +16,7 @@ from syncrules.api import compile_paths
 from syncrules.backends.jobconfig.emit import dumps
 from syncrules.cli import main
 from syncrules.fmt import format_source
-from tests.conftest import ROOT, SHARED
+from tests.conftest import DATA, ROOT
 
 SOURCES = [
     "examples/contoso-hr",
@@ -156,7 +156,7 @@ def test_editing_the_imported_file_changes_only_that(tmp_path: Path) -> None:
 )
 def test_other_kinds_of_jobs_are_refused_clearly(name: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["import", str(SHARED / "data/real-exports" / name), "-o", str(tmp_path / "x.prov")]
+        main, ["import", str(DATA / "real-exports" / name), "-o", str(tmp_path / "x.prov")]
     )
     assert result.exit_code == 1
     assert "not an API-driven inbound job" in result.stderr

@@ -12,7 +12,7 @@ from syncrules.evaluate import evaluate_mapping
 from syncrules.ir.expressions import escape, parse_expression
 from syncrules.runtime import ExpressionError, NoFlow
 from tests.conformance.runner import (
-    SHARED_VECTORS,
+    DOCS_VECTORS,
     attributes,
     context_for,
     load,
@@ -21,7 +21,7 @@ from tests.conformance.runner import (
     same,
 )
 
-VECTORS = [v for v in [*load(SHARED_VECTORS), *own_vectors()] if v.get("engine") != "cloud-sync"]
+VECTORS = [v for v in [*load(DOCS_VECTORS), *own_vectors()] if v.get("engine") != "cloud-sync"]
 
 
 def _interpreted(vector: dict[str, Any]) -> tuple[str, Any]:

@@ -1,4 +1,4 @@
-"""Run expression vectors (the shared corpus and our own) through the parser and the interpreter.
+"""Run expression vectors (those from Microsoft's documentation and our own) through the parser and the interpreter.
 
 A vector is a JSON object: ``expression``, ``inputs`` (flat name -> value; null = absent; lists are
 multi-valued), and one outcome: ``expected`` (or ``computed_expected`` when ``doc_suspect``),
@@ -25,7 +25,7 @@ from syncrules.runtime import EvalContext, ExpressionError
 from syncrules.runtime.functions import SPECIAL_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_VECTORS = ROOT.parent / "shared" / "conformance" / "expression-vectors.json"
+DOCS_VECTORS = Path(__file__).resolve().parent / "docs-vectors.json"
 OWN_VECTORS = Path(__file__).resolve().parent / "vectors"
 CLOUD_SYNC_REASONS = ("unknown-function", "unsupported-function")
 

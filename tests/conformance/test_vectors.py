@@ -1,4 +1,4 @@
-"""The shared conformance corpus (../shared/conformance/expression-vectors.json), every vector."""
+"""The vectors taken from Microsoft's documentation (tests/conformance/docs-vectors.json), every one."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.conformance.runner import SHARED_VECTORS, load, param, run
+from tests.conformance.runner import DOCS_VECTORS, load, param, run
 
-VECTORS = load(SHARED_VECTORS)
+VECTORS = load(DOCS_VECTORS)
 
 
 def test_corpus_is_complete() -> None:

@@ -1,4 +1,4 @@
-"""Every shared vector through `prov eval --format json`, the command admins use."""
+"""Every documentation vector through `prov eval --format json`, the command admins use."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from syncrules.cli import main
-from tests.conformance.runner import SHARED_VECTORS, load, param, same
+from tests.conformance.runner import DOCS_VECTORS, load, param, same
 
 VECTORS = [
-    v for v in load(SHARED_VECTORS)
+    v for v in load(DOCS_VECTORS)
     if v.get("engine") != "cloud-sync" and "expected_error" not in v
 ]
 
@@ -56,7 +56,7 @@ def test_vector_through_prov_eval(vector: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "vector",
-    [param(v) for v in load(SHARED_VECTORS) if v.get("engine") == "cloud-sync"],
+    [param(v) for v in load(DOCS_VECTORS) if v.get("engine") == "cloud-sync"],
 )
 def test_cloud_sync_vectors_are_refused_by_prov_eval(vector: dict[str, Any]) -> None:
     result = CliRunner().invoke(main, _args(vector))

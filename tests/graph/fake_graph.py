@@ -1,7 +1,7 @@
 """A fake Microsoft Graph on loopback: a real HTTP server for the graph command tests.
 
 Contract: ``FakeGraph`` serves, under ``<url> = http://127.0.0.1:<port>/v1.0``, the documented
-behaviour of the endpoints syncrules uses (reference §4.3, §5):
+behaviour of the endpoints syncrules uses (docs/entra-provisioning.md §4.3, §5):
 
 - every request needs ``Authorization: Bearer <token>``, else 401 ``InvalidAuthenticationToken``;
 - ``GET .../servicePrincipals/{sp}/synchronization/jobs/{job}/schema`` -> 200 + the schema;

@@ -1,4 +1,4 @@
-"""Helpers for `prov run` tests: the shared samples, test jobs, a CLI runner, log readers."""
+"""Helpers for `prov run` tests: the sample inputs (tests/data), test jobs, a CLI runner, log readers."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from syncrules.cli import main
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 JOBS = Path(__file__).parent / "jobs"
-SAMPLES = SHARED / "data" / "entra-inbound-samples"
+SAMPLES = DATA / "entra-inbound-samples"
 NOW = "2024-05-01T09:00:00Z"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 

@@ -40,7 +40,7 @@ def test_format_is_detected_from_the_extension() -> None:
     assert isinstance(problem, InputProblem) and "--input-format" in problem.message
 
 
-def test_shared_bulk_request_samples_are_read() -> None:
+def test_sample_bulk_request_payloads_are_read() -> None:
     for name in ("Extended-SCIM-bulk-request-Core+Enterprise.json",
                  "Sample-CSV-2-SCIM-payload.json"):
         ops = list(_open(SAMPLES / name).operations)

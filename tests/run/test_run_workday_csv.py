@@ -1,4 +1,4 @@
-"""`prov run` over the shared csv-with-1000-records.csv ("done when" of the issue).
+"""`prov run` over the sample csv-with-1000-records.csv (tests/data) ("done when" of the issue).
 
 Expected counts are computed here from the CSV with a small independent model of the job in
 tests/run/jobs/workday_csv.prov, not from syncrules' code.

@@ -21,7 +21,7 @@ INTERVALS = ("yyyy", "m", "d", "ww", "h", "n", "s")
 COMPARE_TYPES = ("vbBinaryCompare", "vbTextCompare")
 
 SOURCE_KEY = "Graph key 'source' assumed: every function whose main-input key is known uses it."
-NO_NULL_DOC = "Behaviour on NULL input is not documented (reference §9)."
+NO_NULL_DOC = "Behaviour on NULL input is not documented (docs/entra-provisioning.md §9)."
 
 
 def param(

@@ -6,7 +6,7 @@ Importing this module fills ``syncrules.catalogue.functions.FUNCTIONS`` (``canon
 numbers, multi-valued attributes, app roles) and ``function_table_cloud_sync`` (registered with
 ``engine="cloud-sync"``, not supported). Data only: no behaviour lives here.
 
-Sources (../shared/reference/entra-provisioning.md): §1.4 (signatures, returns, edge cases), §1.2
+Sources (docs/entra-provisioning.md): §1.4 (signatures, returns, edge cases), §1.2
 (empty slots), §1.3 and §7 (NULL rules), §1.5 (Replace modes), §2.1 (Graph JSON) and §11 (keys
 seen in real exports). ``Param.name`` is the documented name; ``Param.key`` is the Graph internal
 key. Keys come from the Graph ``functions`` sample (Append, Join, Mid, Not, Replace, Split,

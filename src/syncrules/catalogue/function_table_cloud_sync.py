@@ -1,7 +1,7 @@
 """Cloud-sync-only functions: catalogued with ``engine="cloud-sync"`` so the checker can say so.
 
 These belong to the Microsoft Entra Cloud Sync (AD to Entra ID) dialect, not to app provisioning
-(reference §1.4, "Functions that exist but are documented elsewhere"). They are registered, not
+(docs/entra-provisioning.md §1.4, "Functions that exist but are documented elsewhere"). They are registered, not
 supported: knowing their shape lets ``prov check`` report "cloud sync only" instead of "unknown
 function". Imported by ``function_table``; data only.
 
@@ -70,11 +70,11 @@ _register(
         params=(Param(name="ObjectSID", key="source", type=VType.ANY),),
         returns=VType.STRING,
         description="A binary security identifier as its S-1-... string form.",
-        example='StringFromSID([objectSid]) -> "S-1-5-21-..." (illustrative: the reference has '
-        "no example)",
+        example="StringFromSID([objectSid]) -> \"S-1-5-21-...\" (illustrative: Microsoft's "
+        "documentation has no example)",
         null_rule="NULL yields NULL [inferred].",
         engine=_CLOUD,
-        notes=(_SOURCE_KEY, "The reference spells it StringFromSid in its syntax line."),
+        notes=(_SOURCE_KEY, "Microsoft's documentation spells it StringFromSid in its syntax line."),
     ),
     Function(
         name="Trim",

@@ -64,7 +64,7 @@ _register(
         description="True if the expression evaluates to non-zero or to a true comparison.",
         example='CBool([attribute1] = [attribute2]) -> True when both are "abc"',
         null_rule="A comparison with a NULL operand is false; "
-        'NULL and "" are False [inferred, §7.4].',
+        'NULL and "" are False [inferred, docs/entra-provisioning.md §7.4].',
         notes=(SOURCE_KEY,),
     ),
     Function(
@@ -98,7 +98,7 @@ _register(
         returns=N,
         description="Number of values of a multi-valued attribute.",
         example='Count([proxyAddresses]) -> 2 when proxyAddresses is ["SMTP:a@contoso.com", '
-        '"smtp:b@contoso.com"] (illustrative: the reference has no example)',
+        '"smtp:b@contoso.com"] (illustrative: no documented example)',
         null_rule="An absent (NULL) attribute counts 0 [inferred]; a single value counts 1.",
         notes=(SOURCE_KEY,),
     ),
@@ -214,7 +214,7 @@ _register(
         example='IIF([country]="USA", [country], [department]) -> "USA" when country is "USA"',
         null_rule='A condition on a NULL or "" attribute is documented as unsupported; here a '
         'comparison with NULL is false and a NULL or "" condition takes valueIfFalse '
-        "[inferred, §7.4]; only the chosen branch is evaluated.",
+        "[inferred, docs/entra-provisioning.md §7.4]; only the chosen branch is evaluated.",
         min_args=3,
         notes=(
             "Keys from real exports: a comparison condition is split by the JSON backend into "
@@ -256,7 +256,7 @@ _register(
         params=(param("Expression", "source", A),),
         returns=B,
         description="True if the value can be evaluated as a string.",
-        example='IsString("abc") -> True (illustrative: the reference has no example)',
+        example='IsString("abc") -> True (illustrative: no documented example)',
         null_rule='NULL yields False [inferred]; "" yields True [inferred].',
         notes=(SOURCE_KEY,),
     ),

@@ -43,7 +43,7 @@ class GraphSettings:
 
     @property
     def logs_query(self) -> str:
-        """Where the provisioning logs of this job can be read (reference §4.3)."""
+        """Where the provisioning logs of this job can be read (docs/entra-provisioning.md §4.3)."""
         return f"{self.url}/auditLogs/provisioning?$filter=jobid eq '{self.job}'"
 
 

@@ -5,7 +5,7 @@ call fits in the window, then records it. At most ``max_calls`` calls are record
 of ``window`` seconds of the injected ``clock``. The clock and sleep functions are injectable so
 tests never wait for real; the limiter itself does no I/O.
 
-The documented bulkUpload limit is 40 calls per 5-second window (reference §5.2).
+The documented bulkUpload limit is 40 calls per 5-second window (docs/entra-provisioning.md §5.2).
 """
 
 from __future__ import annotations

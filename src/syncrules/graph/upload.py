@@ -11,7 +11,7 @@ Contract:
   its records are validated here like the others.
 - ``make_batches(users, size)`` cuts the users into ``Batch``es of at most 50 operations, each with
   its BulkRequest payload: root ``schemas`` = BulkRequest URN, ``Operations`` of
-  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null`` (reference §5.3).
+  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null`` (docs/entra-provisioning.md §5.3).
 - Deterministic: the same input gives the same payloads. No I/O besides reading the input file.
 """
 

@@ -1,6 +1,6 @@
 """Scoping-filter operators (Entra portal spelling) over flat source attributes.
 
-Rules (reference §3): clauses in a group are AND-ed, groups OR-ed. Every operator except IS NULL
+Rules (docs/entra-provisioning.md §3): clauses in a group are AND-ed, groups OR-ed. Every operator except IS NULL
 and IS NOT NULL is false when the attribute is NULL or empty. EQUALS, NOT EQUALS, Includes,
 ENDS_WITH and REGEX MATCH are case-sensitive. Greater_Than(_OR_EQUALS) compare integers (false if
 either side is not an integer). ``&`` / ``!&`` are not spelled out by Microsoft: syncrules takes

@@ -1,4 +1,4 @@
-"""The function catalogue: completeness, well-formed entries, arity against the shared vectors."""
+"""The function catalogue: completeness, well-formed entries, arity against the documentation vectors."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from syncrules.diagnostics import DiagnosticBag
 from syncrules.ir.expressions import parse_expression
 from syncrules.ir.nodes import Call, Compare, Expr
 
-VECTORS = Path(__file__).parents[3] / ".." / "shared" / "conformance" / "expression-vectors.json"
+VECTORS = Path(__file__).parents[2] / "conformance" / "docs-vectors.json"
 
 APP_FUNCTIONS = """\
 Append AppRoleAssignmentsComplex AssertiveAppRoleAssignmentsComplex BitAnd CBool

@@ -1,4 +1,4 @@
-"""Round-trip guarantees of the expression formatter, over random IR trees and the shared vectors.
+"""Round-trip guarantees of the expression formatter, over random IR trees and the documentation vectors.
 
 For every expression x: fmt(fmt(x)) == fmt(x); compact(readable(x)) == compact(x); the readable
 and the compact form both parse to the same tree as x (IR equality ignores spans).
@@ -16,7 +16,7 @@ from syncrules.fmt import format_expression
 from syncrules.ir.expressions import parse_expression
 from syncrules.ir.nodes import Expr
 from syncrules.ir.printer import compact, readable
-from tests.conftest import SHARED
+from tests.conformance.runner import DOCS_VECTORS
 from tests.unit.fmt.strategies import expressions, respace, whitespace_runs
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,7 +65,7 @@ def test_odd_spacing_formats_the_same(expr: Expr, spaces: list[str]) -> None:
 
 
 def _vectors() -> list[dict[str, object]]:
-    data = json.loads((SHARED / "conformance" / "expression-vectors.json").read_text("utf-8"))
+    data = json.loads(DOCS_VECTORS.read_text("utf-8"))
     return [v for v in data if isinstance(v, dict) and isinstance(v.get("expression"), str)]
 
 
