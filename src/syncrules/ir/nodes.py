@@ -33,9 +33,15 @@ class Expr(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Str(Expr):
-    """A string constant; ``value`` is unescaped (only \\" and \\\\ are escapes)."""
+    """A string constant; ``value`` is unescaped (only \\" and \\\\ are escapes).
+
+    ``raw`` is the literal as written in the source (quotes included), when it came from one:
+    ``prov fmt`` prints it back unchanged (``"\\,"`` and ``"\\\\,"`` are the same value, but
+    the formatter never changes how a user spelled a string). It takes no part in equality.
+    """
 
     value: str
+    raw: str | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
