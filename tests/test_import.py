@@ -117,9 +117,11 @@ def test_portal_download_round_trips_with_unmodelled_parts(tmp_path: Path) -> No
         '        "False"\n'
         "    )\n"
     ) in text
-    assert '    userPrincipalName <- Join("@", [userName], "%DomainFQDN%")  on create\n' in text
+    assert "    userPrincipalName <- Join(\"@\", [userName], %DomainFQDN%)  on create\n" in text
     assert (
-        '    jobTitle          <- Replace([title], , "(?<t>.*) \\(Temp\\)", , "${t}", , )\n' in text
+        # strings keep the spelling Graph (and the portal) show: \\( as stored, not shortened
+        '    jobTitle          <- Replace([title], , "(?<t>.*) \\\\(Temp\\\\)", , "${t}", , )\n'
+        in text
     )
     for kept in (
         "flowBehavior FlowAlways",

@@ -118,6 +118,12 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - Only \\" and \\\\ are escapes in string constants; any other backslash stays ("\\+" is \\+).
   - Function names match without regard to case and print in canonical casing; attribute names
     are case-sensitive.
+  - prov fmt changes layout and the casing of function names only: a string constant keeps its
+    spelling ("\\," stays "\\,", "\\\\," stays "\\\\,", though both are the string \\,).
+  - %DomainFQDN%-style macro constants (a name between two %, as in Entra's own Cloud Sync
+    mappings) are constants: Graph stores them with the macro as the name and no expression, and
+    the provisioning agent substitutes them. Offline no agent runs: they evaluate to their own
+    text, and print back as written.
   - Attribute values that are not caseExact (matching, change detection, uniqueness and UPN
     checks) compare as .NET's OrdinalIgnoreCase does: one-to-one upper case, so "ß" and "SS"
     differ and "ς" and "Σ" are equal.

@@ -43,6 +43,11 @@ class Str(Expr):
     value: str
     raw: str | None = field(default=None, compare=False, hash=False, repr=False)
 
+    @property
+    def is_macro(self) -> bool:
+        """``%DomainFQDN%`` written bare: a macro constant (Graph: its expression is null)."""
+        return self.raw is not None and self.raw[:1] == "%"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Num(Expr):

@@ -27,7 +27,9 @@ def compact(expr: Expr | None, as_written: bool = False) -> str:
     if expr is None:
         return ""
     if isinstance(expr, Str):
-        return expr.raw if as_written and expr.raw is not None else escape(expr.value)
+        if expr.raw is not None and (as_written or expr.is_macro):
+            return expr.raw
+        return escape(expr.value)
     if isinstance(expr, AttrRef):
         return f"[{expr.name}]"
     if isinstance(expr, Num):

@@ -59,7 +59,9 @@ def source_tree(expr: Expr) -> dict[str, Any]:
             "type": "Attribute",
         }
     if isinstance(expr, Str):
-        return _constant(expr.value, escape(expr.value))
+        # A macro constant (%DomainFQDN%) is stored as Entra's own mappings store it: the macro
+        # as its name, no expression.
+        return _constant(expr.value, None if expr.is_macro else escape(expr.value))
     if isinstance(expr, Num):
         # Graph stores numbers as constants with the quoted form:
         # {"name": "2", "expression": "\"2\""}
