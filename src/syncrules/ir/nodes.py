@@ -214,3 +214,6 @@ class Job(Node):
     #: the schema kept by `preserve "file.json"` (parts the language does not model), if any
     preserved: object | None = field(default=None, compare=False, hash=False, repr=False)
     preserve_path: str | None = None
+    #: the object mapping's object names (``objects "..." -> "..."``; Graph's default is User)
+    source_object: str = "User"
+    target_object: str = "User"
