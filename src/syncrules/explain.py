@@ -120,6 +120,17 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     are case-sensitive.
   - prov fmt changes layout and the casing of function names only: a string constant keeps its
     spelling ("\\," stays "\\,", "\\\\," stays "\\\\,", though both are the string \\,).
+  - What the target would refuse, prov run refuses: a create or update whose values break the
+    target's rules fails that record alone at the export, naming the attribute and the rule.
+    Entra (Microsoft Graph's user resource): a create needs displayName and userPrincipalName;
+    maximum lengths (displayName 256, givenName 64, jobTitle 128, employeeId 16, ...) counted
+    in UTF-16 code units; userPrincipalName alias@domain; mailNickname without spaces or
+    @()\\[]";:<>,; usageLocation a two-letter code; DateTime values ISO 8601; Booleans true or
+    false. AD: a create needs displayName (the cn, at most 64, is set from it); sAMAccountName at
+    most 20 characters without "/\\[]:;|=,+*?<>@ or a final period; parentDistinguishedName a
+    DN; no empty strings (InvalidAttributeSyntax); Booleans TRUE or FALSE. Whether Entra supplies
+    mailNickname and accountEnabled when no mapping does is not established, so they are not
+    required. The rules are catalogue data (catalogue/data/target_*.json).
   - %DomainFQDN%-style macro constants (a name between two %, as in Entra's own Cloud Sync
     mappings) are constants: Graph stores them with the macro as the name and no expression, and
     the provisioning agent substitutes them. Offline no agent runs: they evaluate to their own

@@ -300,16 +300,25 @@ job "Redacting" {
 match [externalId] -> employeeId
 map {
     displayName <- [displayName]
-    employeeHireDate <- Redact(
+    userPrincipalName <- [userName]
+    jobTitle <- Redact(
         [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department])
+    employeeHireDate <- Redact([title])
 }
 """)
     user = scim_user("s1", "Sec", "Ret")
     user[ENTERPRISE] = {"department": "Secret"}
     [rec] = records(run(job, jsonl(tmp_path / "in.jsonl", user), tmp_path / "d.sqlite"))
     props = {p["displayName"]: p["newValue"] for p in rec["modifiedProperties"]}
-    assert props["employeeHireDate"] == "[Redact]"
+    assert props["jobTitle"] == "[Redact]"
     assert "Secret" not in json.dumps(rec)
+    # a redacted value the target refuses fails the record without showing the value
+    user = scim_user("s2", "Sec", "Ret", title="Confidential")
+    [rec] = records(run(job, jsonl(tmp_path / "in2.jsonl", user), tmp_path / "d2.sqlite"))
+    assert rec["syncrulesAction"] == "fail"
+    reason = rec["provisioningStatusInfo"]["errorInformation"]["reason"]
+    assert "employeeHireDate: [Redact] is not an ISO 8601 date" in reason
+    assert "Confidential" not in json.dumps(rec)
 
 
 def test_select_unique_value_skips_taken_values(tmp_path: Path) -> None:
@@ -350,8 +359,12 @@ def test_json_format_prints_only_records_on_stdout(scim_job: Path, tmp_path: Pat
     recs = records(result)
     assert len(recs) == 3
     assert "total" in result.stderr
-    # the sample repeats a bulkId and spells userName "username": both are accepted
-    assert actions(recs) == {"create": 3}
+    # the sample repeats a bulkId and spells userName "username": both are accepted; two of its
+    # userNames ("DoeJane", "DuckD") are no user principal names, which Entra refuses
+    assert actions(recs) == {"create": 1, "fail": 2}
+    codes = {r["provisioningStatusInfo"]["errorInformation"]["errorCode"]
+             for r in recs if r["syncrulesAction"] == "fail"}
+    assert codes == {"AzureActiveDirectoryInvalidUserPrincipalName"}
     first = by_index(result)[0]
     assert first["sourceIdentity"] == {"id": "701984", "displayName": "Babs Jensen",
                                        "identityType": "User", "details": {}}

@@ -34,6 +34,10 @@ class AttributeDef:
     type: str  # String | Boolean | Integer | DateTime | Reference | Binary
     multivalued: bool
     description: str = ""
+    #: target rules (see ``target_rules``): the longest value the target holds, and a syntax
+    #: ("upn", "mailNickname", "countryCode", "samAccountName", "dn") its values must have
+    max_length: int | None = None
+    syntax: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,9 @@ class _Catalogue:
     assumptions: frozenset[str]
     attributes: tuple[AttributeDef, ...]
     not_mappable: tuple[tuple[str, str], ...]
+    #: the target's own rules: where they come from, and what a create requires
+    constraints_source: str = ""
+    required_on_create: tuple[str, ...] = ()
 
 
 def source_attributes() -> dict[str, AttributeDef]:
@@ -73,6 +80,12 @@ def not_mappable(kind: str) -> dict[str, str]:
     return dict(_load(_target(kind)).not_mappable)
 
 
+def target_constraints(kind: str) -> tuple[str, tuple[str, ...]]:
+    """The target's rules note and the attributes a create requires ("entra" or "ad")."""
+    catalogue = _load(_target(kind))
+    return catalogue.constraints_source, catalogue.required_on_create
+
+
 def is_directory_extension(name: str) -> bool:
     """True for a directory extension target name: ``extension_<32 hex digits>_<name>``."""
     return _DIRECTORY_EXTENSION.fullmatch(name) is not None
@@ -100,6 +113,8 @@ def _parse(doc: Any, file: str) -> _Catalogue:
             type=entry["type"],
             multivalued=bool(entry["multivalued"]),
             description=entry.get("description", ""),
+            max_length=entry.get("maxLength"),
+            syntax=entry.get("syntax"),
         )
         if attr.type not in ATTRIBUTE_TYPES:
             raise ValueError(f"{file}: {attr.name}: unknown type {attr.type!r}")
@@ -111,4 +126,9 @@ def _parse(doc: Any, file: str) -> _Catalogue:
     if not assumptions <= set(names):
         raise ValueError(f"{file}: assumptions name unknown attributes")
     not_mappable = tuple(sorted(doc.get("not_mappable", {}).items()))
-    return _Catalogue(doc["source"], assumptions, tuple(attributes), not_mappable)
+    constraints = doc.get("constraints", {})
+    required = tuple(constraints.get("requiredOnCreate", ()))
+    if not set(required) <= set(names):
+        raise ValueError(f"{file}: requiredOnCreate names unknown attributes")
+    return _Catalogue(doc["source"], assumptions, tuple(attributes), not_mappable,
+                      constraints.get("source", ""), required)

@@ -9,8 +9,10 @@ fails); the decision of the generated code
 (scoping, flow types, create / update / enable / disable / delete / skip / none / fail: its
 ``evaluate``, which calls back ``find`` with the matching keys to look the user up); the
 UPN collision check (a create, or an update of ``userPrincipalName``, whose value another user
-holds fails with ``AzureActiveDirectoryConflict``, as Entra has no duplicate check); reference
-resolution; the export.
+holds fails with ``AzureActiveDirectoryConflict``, as Entra has no duplicate check); the
+target's own rules (``run.target_rules``: required values, types, lengths, UPN, mail nickname,
+sAMAccountName and DN syntax: a value the target would refuse fails the record at the export);
+reference resolution; the export.
 
 References (``manager``): the SCIM value is the manager's ``externalId``, resolved through the
 directory's source anchors to the manager's target id. An anchor not found yet is escrowed and
@@ -48,6 +50,7 @@ from syncrules.run.references import DeferredRecords, PendingRef, References, sc
 from syncrules.run.settle import Settling
 from syncrules.run.shape import ShapeCheck
 from syncrules.run.state import WorkingState
+from syncrules.run.target_rules import violations
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.scim import lookup
 
@@ -280,6 +283,8 @@ class Cycle(Settling):
         new_id = self._user_id(result.index)
         if self._conflict(result, values.get("userPrincipalName"), None):
             return
+        if self._refused(result, values, creating=True):
+            return
         refs = self._references(result, new_id, None, values)
         for name in self.ref_targets:
             values.pop(name, None)
@@ -303,6 +308,8 @@ class Cycle(Settling):
         if "userPrincipalName" in changes and self._conflict(
             result, changes["userPrincipalName"][1], existing.id
         ):
+            return
+        if self._refused(result, {k: new for k, (_, new) in changes.items()}, creating=False):
             return
         changes.update(self._references(result, existing.id, existing, outcome.values))
         if not changes:
@@ -383,6 +390,15 @@ class Cycle(Settling):
             f"userPrincipalName '{upn}' is already used by another user ({others[0]}); "
             "Entra does not check uniqueness, so the export fails",
         )
+        self._settle(result)
+        return True
+
+    def _refused(self, result: OpResult, values: dict[str, Any], creating: bool) -> bool:
+        """Values the target would refuse (``run.target_rules``) fail the record at the export."""
+        problems = violations(self.job.target.value, values, creating, self.info.redacted)
+        if not problems:
+            return False
+        result.fail("export", problems[0].code, "; ".join(p.message for p in problems))
         self._settle(result)
         return True
 
