@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from syncrules.diagnostics import Diagnostic, DiagnosticBag
+from syncrules.filesystem import write_atomic
 from syncrules.fmt.source import format_source
 from syncrules.ir.lower import read_source
-from syncrules.output import write_atomic
 from syncrules.source import SourceFile, display_path
 
 
