@@ -103,7 +103,25 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
             if diag.code is Code.NO_JOB and from_folder and key in imported:
                 continue  # a shared library file inside a folder of jobs
             bag.items.append(diag)
+    _check_job_names(result.compiled_jobs(), bag)
     result.diagnostics = bag.sorted()
+
+
+def _check_job_names(jobs: list[Job], bag: DiagnosticBag) -> None:
+    """PROV009 for a job whose output name (``slug``) another job among the paths has: `prov
+    compile` would write both to the same files, so `prov check` refuses it too."""
+    owners: dict[str, Job] = {}
+    for job in jobs:
+        name = slug(job.name)
+        first = owners.setdefault(name, job)
+        if first is not job:
+            where = first.span
+            bag.add(
+                Code.DUPLICATE_JOB_NAME,
+                job.span,
+                name=name,
+                hint=f"the other job is at {where.file}:{where.line}:{where.col}",
+            )
 
 
 def slug(name: str) -> str:
@@ -128,19 +146,8 @@ def compile_paths(
 
     bag = DiagnosticBag()
     artefacts: dict[Path, str] = {}
-    owners: dict[str, Job] = {}
-    for job in result.compiled_jobs():
+    for job in result.compiled_jobs():  # names differ: checked by _run (PROV009)
         name = slug(job.name)
-        if name in owners:
-            first = owners[name].span
-            bag.add(
-                Code.DUPLICATE_JOB_NAME,
-                job.span,
-                name=name,
-                hint=f"the other job is at {first.file}:{first.line}:{first.col}",
-            )
-            continue
-        owners[name] = job
         if "json" in targets:
             document = build_document(job)
             problems = validate(document)
