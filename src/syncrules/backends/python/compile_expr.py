@@ -30,7 +30,7 @@ def _string_functions() -> frozenset[str]:
         name
         for name, fn in RUNTIME_FUNCTIONS.items()
         if getattr(fn, "__annotations__", {}).get("return") in ("str", "str | None")
-        and name not in fncat.lazy_functions()
+        and name not in ("IIF", "Switch", "Coalesce")  # their value is a chosen argument's
     )
 
 
