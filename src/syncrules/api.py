@@ -15,9 +15,10 @@ from typing import Any
 
 from syncrules.check import check_job
 from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
+from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job
-from syncrules.source import SourceFile, Span, display_path
+from syncrules.source import SourceFile
 
 
 @dataclass
@@ -44,26 +45,6 @@ class CompileResult(CheckResult):
     documents: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: files written (relative to out_dir), in order
     written: list[Path] = field(default_factory=list)
-
-
-def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[Path, bool]]:
-    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted; a folder
-    without any is reported (PROV002), whether or not other paths are given."""
-    out: list[tuple[Path, bool]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.prov") if p.is_file())
-            if not found:
-                bag.add(
-                    Code.UNREADABLE_FILE,
-                    Span.unknown(display_path(raw)),
-                    detail=f"no .prov files in {display_path(raw)}",
-                )
-            out.extend((p, True) for p in found)
-        else:
-            out.append((path, False))
-    return out
 
 
 def check_paths(paths: Iterable[str | Path]) -> CheckResult:
