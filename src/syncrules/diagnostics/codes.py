@@ -407,8 +407,9 @@ CODES: dict[Code, CodeInfo] = {
         "Switch key {index} has no value",
         "After the source and the default, Switch takes key/value pairs, so the number of "
         "slots after the default must be even (one trailing empty slot, as the portal writes "
-        "it, is allowed). A key without a value makes every evaluation of the expression fail "
-        "(in Entra and in `prov run`). Add the value after the key, or remove the key.",
+        "it, is allowed). Microsoft documents no meaning for a key without a value, and the "
+        "evaluators (`prov test`, `prov run`) fail every record on it. Add the value after the "
+        "key, or remove the key.",
     ),
     Code.EVALUATION_FAILED: CodeInfo(
         "evaluation-failed",
