@@ -41,6 +41,7 @@ from syncrules.runtime.lazy import bad_arity, unknown
 
 __all__ = ["evaluate", "evaluate_mapping"]
 
+
 def evaluate(expr: Expr, attributes: Mapping[str, Any], ctx: EvalContext) -> Any:
     """The value of ``expr`` for the record ``attributes``.
 
