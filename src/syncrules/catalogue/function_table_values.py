@@ -79,6 +79,7 @@ _register(
     ),
     Function(
         name="Coalesce",
+        result_from="every argument",
         lazy=True,
         params=(param("source", "source", A, repeating=True),),
         returns=A,
@@ -196,6 +197,7 @@ _register(
     ),
     Function(
         name="IgnoreFlowIfNullOrEmpty",
+        result_from="every argument",
         params=(param("expression", "source", A),),
         returns=VType.NOFLOW,
         description="Drops the target attribute from the export when the value is NULL or empty.",
@@ -207,6 +209,7 @@ _register(
     ),
     Function(
         name="IIF",
+        result_from="the branches",
         lazy=True,
         params=(
             param("condition", "one", VType.CONDITION),
@@ -308,6 +311,7 @@ _register(
     ),
     Function(
         name="Redact",
+        result_from="every argument",
         params=(param("attribute/value", "source", A),),
         returns=A,
         description='Passes the value through; provisioning logs show "[Redact]" instead.',
@@ -358,6 +362,7 @@ _register(
     ),
     Function(
         name="Switch",
+        result_from="the default and values",
         lazy=True,
         params=(
             param("source", "source", S),

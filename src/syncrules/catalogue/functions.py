@@ -12,7 +12,11 @@ runtime callable's signature agrees with its entry here.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class VType(enum.StrEnum):
@@ -51,6 +55,10 @@ class Function:
     deterministic: bool = True
     needs_context: bool = False  # runtime callable takes the EvalContext first
     lazy: bool = False  # evaluates only the arguments it uses (IIF, Switch, Coalesce, ...)
+    #: its value is one of its arguments' values, which ones: "every argument" (Coalesce),
+    #: "the branches" (IIF's valueIfTrue and valueIfFalse) or "the default and values" (Switch);
+    #: None: a value of its own (``returns`` says whether it may be several values)
+    result_from: str | None = None
     targets: frozenset[str] | None = None  # None = every target; else e.g. frozenset({"ad"})
     engine: str = "app"  # "app" (app provisioning) or "cloud-sync" (not supported here)
     min_args: int | None = None  # override when the param table cannot express it
@@ -102,6 +110,19 @@ def context_functions() -> frozenset[str]:
 def lazy_functions() -> frozenset[str]:
     """The functions that evaluate only the arguments they use (never eagerly compiled)."""
     return frozenset(name for name, fn in app_functions().items() if fn.lazy)
+
+
+#: The ``result_from`` kinds, with the argument slots each one names.
+RESULT_SLOTS: dict[str, Callable[[Sequence[T]], Sequence[T]]] = {
+    "every argument": lambda args: args,
+    "the branches": lambda args: args[1:3],
+    "the default and values": lambda args: [*args[1:2], *args[3::2]],
+}
+
+
+def result_arguments(fn: Function, args: Sequence[T]) -> Sequence[T] | None:
+    """The argument slots whose value may be ``fn``'s value, or None when it has its own."""
+    return None if fn.result_from is None else RESULT_SLOTS[fn.result_from](args)
 
 
 def decision(name: str) -> str | None:
