@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from syncrules.catalogue.functions import all_functions
 from syncrules.cli import main
-from syncrules.runtime.functions import DECISIONS
+from syncrules.catalogue.function_decisions import DECISIONS
 
 FUNCTIONS = sorted(all_functions())
 

@@ -191,3 +191,45 @@ def test_pytest_plugin_reports_a_broken_fixture_readably(tmp_path: Path) -> None
     assert done.returncode == 1
     assert "broken.json is not valid JSON" in done.stdout
     assert "Traceback" not in done.stdout
+
+
+def test_k_that_selects_no_test_fails(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["test", "examples", "-k", "no such test anywhere"])
+    assert result.exit_code == 1
+    assert "error: no test matches -k 'no such test anywhere'" in result.stderr
+
+
+def test_no_tests_without_k_is_not_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "job.prov").write_text(
+        'job "J" {\n    target entra\n    actions create\n}\n\nmatch [externalId] -> employeeId\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["test", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "no tests found" in result.stderr
+
+
+def test_a_failing_expectation_points_at_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    target = _broken_copy(tmp_path)
+    prov = target / "contoso-hr.prov"
+    lines = prov.read_text(encoding="utf-8").splitlines()
+    [number] = [i for i, line in enumerate(lines, 1) if 'displayName == "Barbara Jensen"' in line]
+    col = len(lines[number - 1]) - len(lines[number - 1].lstrip()) + 1
+    result = runner.invoke(main, ["test", str(target), "--format", "json"])
+    assert result.exit_code == 1
+    tests = json.loads(result.stdout)["tests"]
+    shown = tests[0]["file"]  # the file as diagnostics show it (relative to the current folder)
+    assert Path(shown).resolve() == prov.resolve()
+    expected = f'{shown}:{number}:{col}: displayName: expected "Barbara Jensen"'
+    [failed] = [t for t in tests if any(f.startswith(expected) for f in t["failures"])]
+    assert failed["status"] == "failed"
+    assert failed["line"] < number  # the test's own line comes first
+
+
+def test_check_reports_duplicate_job_names_like_compile(runner: CliRunner) -> None:
+    case = "tests/cases/invalid/syntax/prov009_duplicate_job_name"
+    checked = runner.invoke(main, ["check", case])
+    compiled = runner.invoke(main, ["compile", case, "-o", "unused-out"])
+    assert checked.exit_code == compiled.exit_code == 1
+    assert "error[PROV009]" in checked.stderr
+    assert checked.stderr == compiled.stderr

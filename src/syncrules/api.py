@@ -15,9 +15,10 @@ from typing import Any
 
 from syncrules.check import check_job
 from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
+from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job
-from syncrules.source import SourceFile, Span, display_path
+from syncrules.source import SourceFile
 
 
 @dataclass
@@ -44,26 +45,6 @@ class CompileResult(CheckResult):
     documents: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: files written (relative to out_dir), in order
     written: list[Path] = field(default_factory=list)
-
-
-def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[Path, bool]]:
-    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted; a folder
-    without any is reported (PROV002), whether or not other paths are given."""
-    out: list[tuple[Path, bool]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.prov") if p.is_file())
-            if not found:
-                bag.add(
-                    Code.UNREADABLE_FILE,
-                    Span.unknown(display_path(raw)),
-                    detail=f"no .prov files in {display_path(raw)}",
-                )
-            out.extend((p, True) for p in found)
-        else:
-            out.append((path, False))
-    return out
 
 
 def check_paths(paths: Iterable[str | Path]) -> CheckResult:
@@ -103,7 +84,25 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
             if diag.code is Code.NO_JOB and from_folder and key in imported:
                 continue  # a shared library file inside a folder of jobs
             bag.items.append(diag)
+    _check_job_names(result.compiled_jobs(), bag)
     result.diagnostics = bag.sorted()
+
+
+def _check_job_names(jobs: list[Job], bag: DiagnosticBag) -> None:
+    """PROV009 for a job whose output name (``slug``) another job among the paths has: `prov
+    compile` would write both to the same files, so `prov check` refuses it too."""
+    owners: dict[str, Job] = {}
+    for job in jobs:
+        name = slug(job.name)
+        first = owners.setdefault(name, job)
+        if first is not job:
+            where = first.span
+            bag.add(
+                Code.DUPLICATE_JOB_NAME,
+                job.span,
+                name=name,
+                hint=f"the other job is at {where.file}:{where.line}:{where.col}",
+            )
 
 
 def slug(name: str) -> str:
@@ -128,19 +127,8 @@ def compile_paths(
 
     bag = DiagnosticBag()
     artefacts: dict[Path, str] = {}
-    owners: dict[str, Job] = {}
-    for job in result.compiled_jobs():
+    for job in result.compiled_jobs():  # names differ: checked by _run (PROV009)
         name = slug(job.name)
-        if name in owners:
-            first = owners[name].span
-            bag.add(
-                Code.DUPLICATE_JOB_NAME,
-                job.span,
-                name=name,
-                hint=f"the other job is at {first.file}:{first.line}:{first.col}",
-            )
-            continue
-        owners[name] = job
         if "json" in targets:
             document = build_document(job)
             problems = validate(document)

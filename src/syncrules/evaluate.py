@@ -1,25 +1,30 @@
-"""The tree-walking interpreter: evaluate an IR expression against one source record.
+"""The reference interpreter: a tree walker over an IR expression, for one source record.
+
+Not a production path. `prov eval`, `prov test`, `prov run` and the generated evaluators all run
+the compiled code (``backends/python/compile_expr.py``); this walker exists so that the
+differential tests (``tests/behaviour/test_compiled_differential.py``,
+``tests/behaviour/test_function_implementations.py``) and the conformance vectors can compare the
+compiled code against a plain, obviously-correct reading of the same rules.
 
 Input: an IR ``Expr`` (``syncrules.ir.nodes``), the source attributes (name -> value; a missing
 name is NULL) and an ``EvalContext``. Output: the value, as the runtime models it (``None`` for
 NULL, ``str``, ``list[str]``, ``bool``, ``int``/``float``). Semantics live in
-``syncrules.runtime`` (the same code the generated evaluators ship); this module only walks the
-tree, decides what to evaluate and binds arguments. IIF, Switch, Coalesce and SelectUniqueValue are
-lazy: only the arguments they use are evaluated, so an untaken branch cannot fail. Run-time
-failures raise ``ExpressionError``; ``evaluate_mapping`` turns ``NoFlow`` into "does not flow".
+``syncrules.runtime`` (the same code the generated evaluators ship); everything about a function's
+shape (arity, laziness, whether it takes the context, whether it is cloud-sync only) comes from
+the function catalogue, as in the compiled code. This module only walks the tree, decides what to
+evaluate and binds arguments. IIF, Switch, Coalesce and SelectUniqueValue are lazy: only the
+arguments they use are evaluated, so an untaken branch cannot fail. Run-time failures raise
+``ExpressionError``; ``evaluate_mapping`` turns ``NoFlow`` into "does not flow".
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from syncrules.catalogue import functions as fncat
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
 from syncrules.runtime import (
-    CLOUD_SYNC_FUNCTIONS,
-    CONTEXT_FUNCTIONS,
     RUNTIME_FUNCTIONS,
     EvalContext,
     ExpressionError,
@@ -32,11 +37,9 @@ from syncrules.runtime import (
     switch_pairs,
     to_bool,
 )
+from syncrules.runtime.lazy import bad_arity, unknown
 
 __all__ = ["evaluate", "evaluate_mapping"]
-
-_BY_LOWER: dict[str, str] = {name.lower(): name for name in RUNTIME_FUNCTIONS}
-_CLOUD_SYNC_BY_LOWER: dict[str, str] = {name.lower(): name for name in CLOUD_SYNC_FUNCTIONS}
 
 
 def evaluate(expr: Expr, attributes: Mapping[str, Any], ctx: EvalContext) -> Any:
@@ -74,51 +77,29 @@ def evaluate_mapping(
         return False, None
 
 
-def resolve_function(name: str) -> str:
-    """The canonical runtime name of a function.
+def resolve_function(name: str) -> fncat.Function:
+    """The catalogue entry of an app-provisioning function, matched without regard to case.
 
     Raises:
-        ExpressionError: ``unknown-function`` (with a cloud-sync note when that applies).
+        ExpressionError: ``unknown-function`` (with a cloud-sync note when that applies), with
+            the message the compiled code gives (``runtime.lazy.unknown``).
     """
-    canonical = _BY_LOWER.get(name.lower())
-    if canonical is not None:
-        return canonical
-    cloud = _CLOUD_SYNC_BY_LOWER.get(name.lower())
-    if cloud is not None:
-        raise ExpressionError(
-            "unknown-function",
-            f"{cloud} is a cloud-sync only function; app provisioning has no {cloud}()",
-        )
-    raise ExpressionError("unknown-function", f"unknown function {name}()")
+    fn = fncat.get(name)
+    if fn is None or fn.engine != "app" or fn.name not in RUNTIME_FUNCTIONS:
+        unknown(fn.name if fn else name, fn is not None and fn.engine != "app")
+    assert fn is not None
+    return fn
 
 
-@functools.cache
-def _arity(name: str) -> tuple[int, int | None]:
-    """(minimum, maximum or None) user-visible arguments of a runtime function."""
-    params = list(inspect.signature(RUNTIME_FUNCTIONS[name]).parameters.values())
-    if name in CONTEXT_FUNCTIONS:
-        params = params[1:]
-    low = sum(
-        1
-        for p in params
-        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-        and p.default is inspect.Parameter.empty
-    )
-    variadic = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
-    return low, None if variadic else len(params)
+def _fit(fn: fncat.Function, slots: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The argument slots, when the catalogue's arity allows their number (empty slots count).
 
-
-def _fit(name: str, slots: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The argument slots, trailing empty slots beyond the maximum dropped, arity checked."""
-    low, high = _arity(name)
-    if high is not None:
-        while len(slots) > high and slots[-1] is None:
-            slots = slots[:-1]
+    Raises:
+        ExpressionError: ``invalid-argument``, as the compiled code (``runtime.lazy.bad_arity``).
+    """
+    low, high = fncat.arity(fn)
     if len(slots) < low or (high is not None and len(slots) > high):
-        expected = f"{low}" if low == high else f"{low} to {high}" if high else f"at least {low}"
-        raise ExpressionError(
-            "invalid-argument", f"{name}() takes {expected} arguments, got {len(slots)}"
-        )
+        bad_arity(fn.name, len(slots))
     return slots
 
 
@@ -153,13 +134,13 @@ class _Walker:
         return (self.eval(slot) for slot in slots)
 
     def call(self, call: Call) -> Any:
-        name = resolve_function(call.name)
-        special = _LAZY.get(name)
-        if special is not None:
-            return special(self, _fit(name, call.args))
-        args = tuple(self.eval(slot) for slot in _fit(name, call.args))
-        fn = RUNTIME_FUNCTIONS[name]
-        if name in CONTEXT_FUNCTIONS:
+        entry = resolve_function(call.name)
+        slots = _fit(entry, call.args)
+        if entry.lazy:
+            return _LAZY[entry.name](self, slots)
+        args = tuple(self.eval(slot) for slot in slots)
+        fn = RUNTIME_FUNCTIONS[entry.name]
+        if entry.needs_context:
             return fn(self.ctx, *args)
         return fn(*args)
 

@@ -1,4 +1,10 @@
-"""Evaluate one expression the way `prov eval` does: parse, check, then run the interpreter."""
+"""Evaluate one expression the way `prov eval` does: parse, check, compile, run.
+
+The expression runs through the same compiled code the generated evaluators ship
+(``backends/python/compile_expr.py``), so `prov eval` answers what `prov test` and `prov run`
+would compute. The tree walker in ``syncrules.evaluate`` is only the reference the differential
+tests compare that code against.
+"""
 
 from __future__ import annotations
 
@@ -67,8 +73,8 @@ def _context_job() -> Job:
 
 
 def run_eval(request: EvalRequest) -> EvalResult:
-    from syncrules.evaluate import evaluate_mapping
-    from syncrules.runtime import EvalContext, ExpressionError
+    from syncrules.backends.python.compile_expr import compile_callable
+    from syncrules.runtime import EvalContext, ExpressionError, NoFlow
 
     source = SourceFile("<expression>", request.expression)
     bag = DiagnosticBag()
@@ -93,18 +99,16 @@ def run_eval(request: EvalRequest) -> EvalResult:
         kwargs["now"] = request.now
     ctx = EvalContext(**kwargs)
     attributes = {k: v for k, v in request.attributes.items() if v is not None}
+    flows = True
     try:
-        flows, value = evaluate_mapping(expr, attributes, ctx)
+        value = compile_callable(expr)(attributes, ctx)
+    except NoFlow:
+        flows, value = False, None
     except ExpressionError as exc:
-        extra = DiagnosticBag()
-        extra.add(Code.EVALUATION_FAILED, expr.span, detail=exc.message)
-        result.diagnostics = result.diagnostics + extra.items
-        return result
-    except RecursionError:
-        extra = DiagnosticBag()
-        extra.add(Code.EVALUATION_FAILED, expr.span, detail="expression is nested too deeply")
-        result.diagnostics = result.diagnostics + extra.items
-        return result
+        return _failed(result, expr, exc.message)
+    except (RecursionError, MemoryError, SyntaxError):
+        # Python's compiler and the evaluation have a nesting limit (about 200 levels)
+        return _failed(result, expr, "expression is nested too deeply")
     if not flows:
         result.reason = "IgnoreFlowIfNullOrEmpty dropped the attribute"
     elif value is None:
@@ -112,4 +116,11 @@ def run_eval(request: EvalRequest) -> EvalResult:
         result.reason = "the result is NULL, which Entra does not provision"
     result.flows = flows
     result.value = value
+    return result
+
+
+def _failed(result: EvalResult, expr: Any, detail: str) -> EvalResult:
+    extra = DiagnosticBag()
+    extra.add(Code.EVALUATION_FAILED, expr.span, detail=detail)
+    result.diagnostics = result.diagnostics + extra.items
     return result

@@ -34,14 +34,6 @@ def explain_code(code_text: str) -> str | None:
     )
 
 
-def _decisions() -> dict[str, str]:
-    try:
-        from syncrules.runtime.functions import DECISIONS
-    except ImportError:  # pragma: no cover - the runtime always ships DECISIONS
-        return {}
-    return dict(DECISIONS)
-
-
 def explain_function(name: str) -> str | None:
     fn = fncat.get(name)
     if fn is None:
@@ -83,7 +75,7 @@ def explain_function(name: str) -> str | None:
         ]
     if fn.targets:
         lines += ["", "Only for targets: " + ", ".join(sorted(fn.targets))]
-    decision = _decisions().get(fn.name)
+    decision = fncat.decision(fn.name)
     notes = list(fn.notes)
     if decision:
         notes.append(decision)

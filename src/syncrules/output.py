@@ -5,12 +5,12 @@ Nothing else in the CLI writes to the terminal directly, so tests can rely on th
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
-from pathlib import Path
-
 import click
+
+# re-exported for callers that imported them from here before they moved to the leaf module
+from syncrules.filesystem import os_reason, write_atomic
+
+__all__ = ["UserError", "err", "os_reason", "out", "write_atomic"]
 
 
 def out(message: str = "", nl: bool = True) -> None:
@@ -28,38 +28,3 @@ class UserError(click.ClickException):
 
     def show(self, file: object = None) -> None:
         err(f"error: {self.format_message()}")
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file that replaces it in one step
-    (keeping an existing file's permissions): an interrupted write never leaves a half-written
-    file. Raises OSError."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        if target.exists():
-            os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def os_reason(path: Path, exc: OSError) -> str:
-    """Why an operation on ``path`` failed, in words: a file standing where a folder of the
-    path should be is named (the system would say "File exists" or "Not a directory")."""
-    for ancestor in path.parents:
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                return f"{ancestor} is a file, not a folder"
-            break
-    return exc.strerror or str(exc)

@@ -534,11 +534,16 @@ def _failure(call: Any) -> tuple[str, str]:
 
 
 def test_switch_with_a_key_without_value_fails_when_compiled() -> None:
-    """Bug 1: the compiler dropped a dangling last key (the checker accepts the odd slot
+    """Bug 1: the compiler dropped a dangling last key (the checker accepted the odd slot
     count), so the compiled code returned the default where the interpreter (and fn_Switch)
-    fail with invalid-argument."""
+    fail with invalid-argument. The checker now refuses it (PROV219); the code still fails
+    the record rather than guess, for a job built without the check."""
     text = 'Switch([title], "d", "a", "x", "b")'
-    job = _job(f"    jobTitle <- {text}")
+    path = _workdir() / "job.prov"
+    path.write_text(HEADER + f"map {{\n    jobTitle <- {text}\n}}\n", encoding="utf-8")
+    result = check_paths([path])
+    assert {d.code.value for d in result.diagnostics} == {"PROV219"}
+    [job] = result.jobs
     module = load_evaluator(job)
     [spec] = [m for m in module.JOB.mappings if m.target == "jobTitle"]
     expected = ("ExpressionError",

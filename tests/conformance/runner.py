@@ -1,4 +1,6 @@
-"""Run expression vectors (those from Microsoft's documentation and our own) through the parser and the interpreter.
+"""Run expression vectors (those from Microsoft's documentation and our own) through the parser,
+the compiled code (what `prov eval`, `prov test` and the generated evaluators run) and the
+reference interpreter, which must agree with it on every vector.
 
 A vector is a JSON object: ``expression``, ``inputs`` (flat name -> value; null = absent; lists are
 multi-valued), and one outcome: ``expected`` (or ``computed_expected`` when ``doc_suspect``),
@@ -10,6 +12,7 @@ evaluator must refuse the function). Optional: ``now`` (ISO 8601), ``context`` w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import datetime
@@ -18,10 +21,12 @@ from typing import Any
 
 import pytest
 
+from syncrules.backends.python.compile_expr import compile_callable
 from syncrules.diagnostics import DiagnosticBag
-from syncrules.evaluate import evaluate_mapping
+from syncrules.evaluate import evaluate_mapping as reference_mapping
 from syncrules.ir.expressions import parse_expression
-from syncrules.runtime import EvalContext, ExpressionError
+from syncrules.ir.nodes import Expr
+from syncrules.runtime import EvalContext, ExpressionError, NoFlow
 from syncrules.runtime.functions import SPECIAL_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +84,31 @@ def same(actual: Any, expected: Any) -> bool:
             and all(same(a, e) for a, e in zip(actual, expected, strict=True))
         )
     return type(actual) is type(expected) and actual == expected
+
+
+def _compiled_mapping(expr: Expr, attrs: dict[str, Any], ctx: EvalContext) -> tuple[bool, Any]:
+    try:
+        return True, compile_callable(expr)(attrs, ctx)
+    except NoFlow:
+        return False, None
+
+
+def evaluate_mapping(expr: Expr, attrs: dict[str, Any], ctx: EvalContext) -> tuple[bool, Any]:
+    """``(flows, value)`` from the compiled code, after checking that the reference interpreter
+    gives the same (or fails with the same reason). Raises ExpressionError as both do."""
+    outcomes = []
+    for run in (_compiled_mapping, reference_mapping):
+        try:
+            outcomes.append(("value", run(expr, attrs, dataclasses.replace(ctx))))
+        except ExpressionError as exc:
+            outcomes.append(("error", exc))
+    (kind, got), (ref_kind, ref) = outcomes
+    if kind == "error":
+        assert ref_kind == "error" and ref.reason == got.reason, (got, ref)
+        raise got
+    assert ref_kind == "value", ref
+    assert same(got[1], ref[1]) and got[0] == ref[0], f"compiled {got!r}, reference {ref!r}"
+    return got  # type: ignore[no-any-return]
 
 
 def check_constraints(value: str, rules: dict[str, int]) -> None:

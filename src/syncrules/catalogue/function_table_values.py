@@ -79,6 +79,8 @@ _register(
     ),
     Function(
         name="Coalesce",
+        result_from="every argument",
+        lazy=True,
         params=(param("source", "source", A, repeating=True),),
         returns=A,
         description="Returns the first source that is not NULL (a trailing default is a source).",
@@ -99,7 +101,8 @@ _register(
         description="Number of values of a multi-valued attribute.",
         example='Count([proxyAddresses]) -> 2 when proxyAddresses is ["SMTP:a@contoso.com", '
         '"smtp:b@contoso.com"] (illustrative: no documented example)',
-        null_rule="An absent (NULL) attribute counts 0 [inferred]; a single value counts 1.",
+        null_rule='An absent (NULL) attribute and "" count 0 [inferred]; any other single value '
+        "counts 1, a multi-valued attribute its number of values.",
         notes=(SOURCE_KEY,),
     ),
     Function(
@@ -181,6 +184,7 @@ _register(
         '-> "2015-01-23"',
         null_rule='NULL source yields NULL [inferred]; "" or a value not matching inputFormat is '
         "an evaluation error [inferred].",
+        needs_context=True,  # a time-only inputFormat takes the date from the context clock
         min_args=3,
         max_args=4,
         notes=(
@@ -193,6 +197,7 @@ _register(
     ),
     Function(
         name="IgnoreFlowIfNullOrEmpty",
+        result_from="every argument",
         params=(param("expression", "source", A),),
         returns=VType.NOFLOW,
         description="Drops the target attribute from the export when the value is NULL or empty.",
@@ -204,6 +209,8 @@ _register(
     ),
     Function(
         name="IIF",
+        result_from="the branches",
+        lazy=True,
         params=(
             param("condition", "one", VType.CONDITION),
             param("valueIfTrue", "four", A),
@@ -275,7 +282,8 @@ _register(
         returns=B,
         description='Flips a boolean string: "True" gives "False", anything else "True".',
         example='Not("True") -> "False"',
-        null_rule='Anything other than "True", NULL and "" included, yields "True" (documented).',
+        null_rule='NULL and "" yield True, as anything other than "True" does (documented); '
+        '"True" is recognised in any case, surrounding spaces ignored [inferred].',
     ),
     Function(
         name="Now",
@@ -303,6 +311,7 @@ _register(
     ),
     Function(
         name="Redact",
+        result_from="every argument",
         params=(param("attribute/value", "source", A),),
         returns=A,
         description='Passes the value through; provisioning logs show "[Redact]" instead.',
@@ -323,6 +332,7 @@ _register(
     ),
     Function(
         name="SelectUniqueValue",
+        lazy=True,
         params=(param("uniqueValueRule", "uniqueValueRule", S, repeating=True),),
         returns=S,
         description="The first rule value not yet present in the target directory (AD only).",
@@ -352,6 +362,8 @@ _register(
     ),
     Function(
         name="Switch",
+        result_from="the default and values",
+        lazy=True,
         params=(
             param("source", "source", S),
             param("defaultValue", "defaultValue", A, optional=True),

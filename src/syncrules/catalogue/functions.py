@@ -1,14 +1,22 @@
 """The function catalogue: the single source of truth for Entra expression functions.
 
-Used by the checker (arity, types, literal validation), the evaluator and the generated code
-(which runtime callable implements a function), the JSON backend (Graph internal parameter keys),
-``prov explain <Function>`` and the docs.
+Used by the checker (arity, types, literal validation), the compiled code (the generated
+evaluators and `prov eval`) and the reference interpreter (arity, laziness, which functions take
+the evaluation context, which are cloud-sync only), ``ir.values`` (which may yield several
+values), the JSON backend (Graph internal parameter keys), ``prov explain <Function>`` (NULL
+rules and the decisions taken where Microsoft's reference is silent) and the docs. The runtime
+(``syncrules.runtime``, copied into generated packages) cannot import it; a test checks that each
+runtime callable's signature agrees with its entry here.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class VType(enum.StrEnum):
@@ -46,6 +54,11 @@ class Function:
     null_rule: str  # what happens with NULL (absent) and "" inputs
     deterministic: bool = True
     needs_context: bool = False  # runtime callable takes the EvalContext first
+    lazy: bool = False  # evaluates only the arguments it uses (IIF, Switch, Coalesce, ...)
+    #: its value is one of its arguments' values, which ones: "every argument" (Coalesce),
+    #: "the branches" (IIF's valueIfTrue and valueIfFalse) or "the default and values" (Switch);
+    #: None: a value of its own (``returns`` says whether it may be several values)
+    result_from: str | None = None
     targets: frozenset[str] | None = None  # None = every target; else e.g. frozenset({"ad"})
     engine: str = "app"  # "app" (app provisioning) or "cloud-sync" (not supported here)
     min_args: int | None = None  # override when the param table cannot express it
@@ -82,6 +95,41 @@ def all_functions() -> dict[str, Function]:
     """Every catalogued function by canonical name (loads the table on first use)."""
     canonical_name("")  # fills FUNCTIONS and the case-insensitive index
     return FUNCTIONS
+
+
+def app_functions() -> dict[str, Function]:
+    """The functions of app provisioning (the cloud-sync ones excluded), by canonical name."""
+    return {name: fn for name, fn in all_functions().items() if fn.engine == "app"}
+
+
+def context_functions() -> frozenset[str]:
+    """The functions whose runtime callable takes the ``EvalContext`` first."""
+    return frozenset(name for name, fn in app_functions().items() if fn.needs_context)
+
+
+def lazy_functions() -> frozenset[str]:
+    """The functions that evaluate only the arguments they use (never eagerly compiled)."""
+    return frozenset(name for name, fn in app_functions().items() if fn.lazy)
+
+
+#: The ``result_from`` kinds, with the argument slots each one names.
+RESULT_SLOTS: dict[str, Callable[[Sequence[T]], Sequence[T]]] = {
+    "every argument": lambda args: args,
+    "the branches": lambda args: args[1:3],
+    "the default and values": lambda args: [*args[1:2], *args[3::2]],
+}
+
+
+def result_arguments(fn: Function, args: Sequence[T]) -> Sequence[T] | None:
+    """The argument slots whose value may be ``fn``'s value, or None when it has its own."""
+    return None if fn.result_from is None else RESULT_SLOTS[fn.result_from](args)
+
+
+def decision(name: str) -> str | None:
+    """What syncrules decided where Microsoft's reference is silent about ``name``, or None."""
+    from syncrules.catalogue.function_decisions import DECISIONS
+
+    return DECISIONS.get(name)
 
 
 def arity(fn: Function) -> tuple[int, int | None]:

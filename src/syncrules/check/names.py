@@ -10,6 +10,7 @@ from syncrules.check.context import CheckContext, did_you_mean
 from syncrules.diagnostics import Code, DiagnosticBag, Severity
 from syncrules.ir.nodes import AttrRef, Call, Expr, Job, Str
 from syncrules.ir.visitor import iter_nodes
+from syncrules.runtime.cycle import ACCOUNT_STATE
 from syncrules.source import Span
 
 _PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9 _-]*>")
@@ -113,6 +114,30 @@ def check_names(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
                 hint=did_you_mean(entry.path, ctx.sources),
             )
         check_functions(entry.expression, bag)
+    _check_expectations(job, ctx, bag)
+
+
+def _check_expectations(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:
+    """PROV114: a test expectation on an attribute the job never writes (a typo such as
+    ``userPrincipleName`` would otherwise fail, or pass, whatever the rules do)."""
+    written = [m.target for m in job.mappings]
+    written.append(ACCOUNT_STATE.get(job.target.value, ("accountEnabled", True))[0])
+    known = set(written)
+    for test in job.tests:
+        for expectation in test.expectations:
+            if expectation.attribute in known:
+                continue
+            hint = did_you_mean(expectation.attribute, sorted(known))
+            if hint is None and ctx.target(expectation.attribute) is not None:
+                hint = f"map it (`{expectation.attribute} <- ...`) or drop the expectation"
+            at = expectation.span
+            bag.add(
+                Code.UNMAPPED_EXPECTATION,
+                Span(at.file, at.line, at.col, at.line, at.col + len(expectation.attribute)),
+                test=test.name,
+                name=expectation.attribute,
+                hint=hint,
+            )
 
 
 def _check_extensions(job: Job, ctx: CheckContext, bag: DiagnosticBag) -> None:

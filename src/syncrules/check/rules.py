@@ -53,7 +53,7 @@ def _check_numbers(job: Job, bag: DiagnosticBag) -> None:
 def _check_test_text(job: Job, bag: DiagnosticBag) -> None:
     """Strings of test records and expected values are JSON text: a lone surrogate escape
     (``"\\ud800"``) there is not Unicode text, which `prov run` refuses."""
-    from syncrules.run.jsoncodec import LONE_SURROGATE, has_lone_surrogate
+    from syncrules.jsontext import LONE_SURROGATE, has_lone_surrogate
 
     for test in job.tests:
         records = [("a `given user` record", r) for r in test.given]

@@ -237,8 +237,24 @@ class _ExprChecker:
             source = call.args[0]
             if isinstance(source, Call) and source.name in _PREDICATES:
                 self.bag.add(Code.PREDICATE_SWITCH_SOURCE, source.span, name=source.name)
+            self.switch_pairs(call)
         if fn.name == "IIF" and call.args:
             self.nullable_condition(call.args[0])
+
+    def switch_pairs(self, call: Call) -> None:
+        """PROV219: an odd number of key/value slots (after one trailing empty slot, which
+        ``runtime.functions.switch_pairs`` tolerates too) leaves a key without a value."""
+        pairs = call.args[2:]
+        if len(pairs) % 2 and pairs[-1] is None:
+            pairs = pairs[:-1]
+        if len(call.args) >= 3 and len(pairs) % 2:
+            key = pairs[-1]
+            self.bag.add(
+                Code.SWITCH_KEY_WITHOUT_VALUE,
+                key.span if key is not None else call.name_span,
+                index=len(pairs) // 2 + 1,
+                hint="write the value after the key: Switch(source, default, key, value, ...)",
+            )
 
     def nullable_condition(self, condition: Expr | None) -> None:
         operands: list[Expr] = []

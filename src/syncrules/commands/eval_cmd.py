@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from syncrules.commands.textio import read_stdin_text, require_text
+from syncrules.jsontext import load_json_text
 from syncrules.output import err, out
-from syncrules.run.jsoncodec import load_json_text
 
 
 def _load_json_arg(value: str | None, option: str) -> Any:

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from syncrules.commands.textio import prepare_parent, require_text
-from syncrules.output import err, out, write_atomic
+from syncrules.filesystem import write_atomic
+from syncrules.output import err, out
 
 
 @click.command(name="import")

@@ -22,9 +22,9 @@ from typing import IO, Any
 import click
 
 from syncrules.commands.textio import prepare_parent, printable, require_text
+from syncrules.jsontext import TOO_DEEP
 from syncrules.output import err, out
 from syncrules.run.directory import DEFAULT_PATH
-from syncrules.run.jsoncodec import TOO_DEEP
 from syncrules.run.log import LogRecord
 
 _directory_option = click.option(

@@ -55,7 +55,8 @@ def test(
 
     \b
     Exit 0 when every test passes (and coverage meets --threshold), 1 when a test fails, the
-    rules have errors or coverage is below the threshold, 2 on a usage error.
+    rules have errors, -k selects no test or coverage is below the threshold, 2 on a usage
+    error. A failing expectation is reported at its own line.
     """
     from syncrules.diagnostics.render import render_text as render_diagnostics
     from syncrules.testing.report import render_json, render_junit, render_text
@@ -75,8 +76,11 @@ def test(
     else:
         err(render_text(report, verbose))
     code = 0 if report.ok else 1
-    if not report.results:
-        err("no tests found" + (f" matching {pattern!r}" if pattern else ""))
+    if not report.results and pattern:  # a -k that selects nothing is a mistake, not a pass
+        err(f"error: no test matches -k {pattern!r}")
+        code = 1
+    elif not report.results:
+        err("no tests found")
     if (
         threshold is not None
         and report.coverage is not None

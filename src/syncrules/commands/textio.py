@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from syncrules.output import UserError, os_reason
+from syncrules.filesystem import os_reason
+from syncrules.output import UserError
 
 
 def _is_surrogate(ch: str) -> bool:

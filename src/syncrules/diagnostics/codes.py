@@ -34,6 +34,7 @@ class Code(enum.StrEnum):
     UNKNOWN_SCIM_PATH = "PROV111"
     UNKNOWN_TYPE = "PROV112"
     UNKNOWN_EXPECTATION = "PROV113"
+    UNMAPPED_EXPECTATION = "PROV114"
     WRONG_ARITY = "PROV201"
     ARGUMENT_TYPE = "PROV202"
     INVALID_REGEX = "PROV203"
@@ -52,6 +53,7 @@ class Code(enum.StrEnum):
     INVALID_ENUM_ARGUMENT = "PROV216"
     MISPLACED_COMPARISON = "PROV217"
     SEVERAL_VALUES_FOR_ONE = "PROV218"
+    SWITCH_KEY_WITHOUT_VALUE = "PROV219"
     EVALUATION_FAILED = "PROV220"
     NO_MATCHING_PAIR = "PROV301"
     DUPLICATE_MATCHING_PRIORITY = "PROV302"
@@ -144,7 +146,8 @@ CODES: dict[Code, CodeInfo] = {
         "another job compiles to the same name '{name}'",
         "`prov compile` names its outputs after the job (<name>.json and the <name>/ package), so "
         "two jobs compiled together need names that differ after lower-casing and replacing "
-        "punctuation with '-'. Rename one of the jobs.",
+        "punctuation with '-'. `prov check` reports it over the same paths, so a check that "
+        "passes is a compile that writes. Rename one of the jobs.",
     ),
     Code.NOT_UNICODE_TEXT: CodeInfo(
         "not-unicode-text",
@@ -253,6 +256,17 @@ CODES: dict[Code, CodeInfo] = {
         "A test expects one of the actions create, update, enable, disable, delete, skip, none or "
         "fail, and gives records as JSON objects. `now` takes an ISO-8601 time such as "
         '"2024-05-01T09:00:00Z".',
+    ),
+    Code.UNMAPPED_EXPECTATION: CodeInfo(
+        "unmapped-expectation",
+        "error",
+        "test '{test}' expects '{name}', which the job does not map",
+        "A test's expectations name target attributes the job writes: the targets of its "
+        "mappings and matching pairs, and the account state the cycle sets (accountEnabled, or "
+        "accountDisabled for Active Directory). Any other name is never in the result, so "
+        "`== value` would always fail and `not set` or `does not flow` would always pass, "
+        "whatever the rules do; usually it is a typo (userPrincipleName for "
+        "userPrincipalName). Correct the name, or map the attribute.",
     ),
     Code.WRONG_ARITY: CodeInfo(
         "wrong-arity",
@@ -386,6 +400,16 @@ CODES: dict[Code, CodeInfo] = {
         "record with several cannot be written to one value and fails (in `prov run`, with "
         "the mapping named; in a `match`, it gives no matching key). Choose one value, for "
         'example Item([attr], 1), or join them: Join(",", [attr]).',
+    ),
+    Code.SWITCH_KEY_WITHOUT_VALUE: CodeInfo(
+        "switch-key-without-value",
+        "error",
+        "Switch key {index} has no value",
+        "After the source and the default, Switch takes key/value pairs, so the number of "
+        "slots after the default must be even (one trailing empty slot, as the portal writes "
+        "it, is allowed). Microsoft documents no meaning for a key without a value, and the "
+        "evaluators (`prov test`, `prov run`) fail every record on it. Add the value after the "
+        "key, or remove the key.",
     ),
     Code.EVALUATION_FAILED: CodeInfo(
         "evaluation-failed",

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from syncrules.diagnostics import Diagnostic, DiagnosticBag
+from syncrules.filesystem import write_atomic
 from syncrules.fmt.source import format_source
+from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import read_source
-from syncrules.output import write_atomic
 from syncrules.source import SourceFile, display_path
 
 
@@ -95,8 +96,6 @@ def write(result: FileResult) -> None:
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """The .prov files under ``paths`` (folders give their *.prov files, sorted), each once."""
-    from syncrules.api import expand_paths
-
     bag = DiagnosticBag()
     files: list[Path] = []
     seen: set[Path] = set()

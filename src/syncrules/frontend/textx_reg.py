@@ -1,15 +1,14 @@
-"""textX registration: `textx list-languages` knows `prov`, `textx generate` compiles `.prov` files.
+"""textX registration of the language: `textx list-languages` knows `prov`.
 
-textx generate rules/api-to-entra.prov --target json -o build
-textx generate rules/api-to-entra.prov --target python -o build
+The generators behind `textx generate` compile whole jobs, so they live above the compiler, in
+``syncrules.textx_generators``: the front end imports nothing from the stages after it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from textx import generator, language
+from textx import language
 
 from syncrules.frontend.grammar import prov_metamodel
 
@@ -18,30 +17,3 @@ from syncrules.frontend.grammar import prov_metamodel
 def prov_language() -> Any:
     """syncrules: Microsoft Entra API-driven provisioning rules (jobs, mappings, scoping, tests)"""
     return prov_metamodel()
-
-
-def _generate(model: Any, output_path: str | None, targets: tuple[str, ...]) -> None:
-    from syncrules.api import compile_paths
-    from syncrules.diagnostics.render import render_text
-
-    source = Path(model._tx_filename)
-    out_dir = Path(output_path) if output_path else source.parent / "build"
-    result = compile_paths([source], out_dir, targets)
-    if not result.ok:
-        raise SystemExit(render_text(result.diagnostics, result.sources))
-
-
-@generator("prov", "json")
-def json_generator(
-    metamodel: Any, model: Any, output_path: str | None, overwrite: bool, debug: bool, **_: Any
-) -> None:
-    """Compile to the Graph synchronizationSchema job configuration (<job>.json)"""
-    _generate(model, output_path, ("json",))
-
-
-@generator("prov", "python")
-def python_generator(
-    metamodel: Any, model: Any, output_path: str | None, overwrite: bool, debug: bool, **_: Any
-) -> None:
-    """Compile to a self-contained Python evaluator package"""
-    _generate(model, output_path, ("python",))

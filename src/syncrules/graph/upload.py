@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncrules.run.jsoncodec import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
+from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.runtime.scim import member
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ The text is in the canonical layout of `prov fmt`, so formatting a fresh import 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from syncrules.importer.tree import TreeError, expression_from_tree, tree_proble
 from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
-from syncrules.run.jsoncodec import json_kind, load_json_text
+from syncrules.jsontext import JsonFileError, json_kind, read_json_object_file
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -59,33 +58,12 @@ class Imported:
 
 
 def read_schema_file(path: Path) -> dict[str, Any]:
-    """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM).
-
-    JSON nested past the parser's limit and strings holding lone surrogate escapes (neither can
-    be written to a .prov file) are refused with ImportProblem, like invalid JSON.
-    """
+    """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM): ImportProblem with
+    the reason when it cannot be read (``syncrules.jsontext.read_json_object_file``)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportProblem(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportProblem(f"{path} is neither UTF-8 nor UTF-16 text") from None
-    try:
-        doc = load_json_text(text)
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except ValueError as exc:  # nested too deeply, or a lone surrogate
+        return read_json_object_file(path)
+    except JsonFileError as exc:
         raise ImportProblem(str(exc)) from None
-    if not isinstance(doc, dict):
-        raise ImportProblem(f"{path} does not hold a JSON object")
-    return doc
 
 
 #: The largest value of a Graph Int32 property (matching priority, deletion threshold).

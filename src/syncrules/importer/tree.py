@@ -40,7 +40,7 @@ def tree_problem(source: dict[str, Any]) -> str | None:
     """Why a source tree cannot be read (a part of the wrong JSON type, or function calls nested
     past MAX_CALL_DEPTH), naming the part by its path below the tree; None when it can. Walks
     the tree without recursion, so any depth of JSON is safe."""
-    from syncrules.run.jsoncodec import json_kind
+    from syncrules.jsontext import json_kind
 
     stack: list[tuple[Any, str, int]] = [(source, "", 0)]
     while stack:

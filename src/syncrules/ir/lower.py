@@ -31,6 +31,7 @@ from syncrules.ir.nodes import (
     TargetKind,
     TestCase,
 )
+from syncrules.jsontext import JsonFileError, read_json_object_file
 from syncrules.source import SourceFile, Span, display_path, span_of
 
 ACTIONS = ("create", "update", "delete")
@@ -390,10 +391,8 @@ class _JobBuilder:
         path = Path(src.path).parent / unescape(item.path.raw)
         self.preserve_path = display_path(path)
         try:
-            from syncrules.importer.decompile import ImportProblem, read_schema_file
-
-            doc = read_schema_file(path)
-        except ImportProblem as exc:
+            doc = read_json_object_file(path)
+        except JsonFileError as exc:
             self.bag.add(Code.UNREADABLE_FILE, span, detail=str(exc))
             return
         value = doc.get("schema")

@@ -7,20 +7,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from syncrules.catalogue import functions as fncat
 from syncrules.catalogue.functions import VType
 from syncrules.ir.nodes import AttrRef, Call, Expr
-
-#: Functions whose result is one of their arguments: which ones (the others cannot be it).
-_RESULT_ARGUMENTS: dict[str, Callable[[Sequence[Expr | None]], Sequence[Expr | None]]] = {
-    "IIF": lambda args: args[1:3],
-    "Switch": lambda args: [*args[1:2], *args[3::2]],
-    "Coalesce": lambda args: args,
-    "Redact": lambda args: args,
-    "IgnoreFlowIfNullOrEmpty": lambda args: args,
-}
 
 
 def several_values_source(expr: Expr | None, multivalued: Callable[[str], bool]) -> str | None:
@@ -30,14 +21,16 @@ def several_values_source(expr: Expr | None, multivalued: Callable[[str], bool])
     if isinstance(expr, AttrRef):
         return f"[{expr.name}]" if multivalued(expr.name) else None
     if isinstance(expr, Call):
-        pick = _RESULT_ARGUMENTS.get(expr.name)
-        if pick is not None:
-            for arg in pick(expr.args):
+        fn = fncat.get(expr.name)
+        if fn is None:
+            return None
+        passed = fncat.result_arguments(fn, expr.args)
+        if passed is not None:  # its value is one of these arguments' (catalogue: result_from)
+            for arg in passed:
                 found = several_values_source(arg, multivalued)
                 if found:
                     return found
             return None
-        fn = fncat.get(expr.name)
-        if fn is not None and fn.returns is VType.MULTI:
+        if fn.returns is VType.MULTI:
             return f"{expr.name}()"
     return None

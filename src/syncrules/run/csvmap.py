@@ -98,7 +98,7 @@ def compile_csv(job: Job) -> CsvProgram | None:
     """The job's ``source csv`` block compiled, or None when the job has none."""
     if not job.csv:
         return None
-    compiler = ExprCompiler(frozenset(_functions.CONTEXT_FUNCTIONS))
+    compiler = ExprCompiler()
     lines: list[str] = []
     columns: set[str] = set()
     for i, entry in enumerate(job.csv):

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from syncrules.output import os_reason
+from syncrules.filesystem import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case

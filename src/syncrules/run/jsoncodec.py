@@ -12,8 +12,8 @@ where the two differ.
   the parser's depth limit. ``load_document`` keeps those as markers instead, so one bad part
   of a BulkRequest fails alone (``unusable`` names the first).
 * JSON text from users elsewhere (schemas, fixtures, upload payloads, inline values):
-  ``load_json_text`` (the standard parser; too deep a nesting and lone surrogates refused with
-  a ValueError), and ``json_kind`` to name what a value is in messages.
+  ``load_json_text`` and ``json_kind``, defined in the leaf module ``syncrules.jsontext`` (so
+  that the checker, the importer and the tests need not import `prov run`) and re-exported here.
 * Writing: compact JSON, UTF-8 text as is; what orjson refuses (an integer past 64 bits, a lone
   surrogate) the standard encoder writes with non-ASCII text escaped, so the result is valid
   JSON that encodes as UTF-8 either way.
@@ -26,20 +26,35 @@ from typing import Any
 
 import orjson
 
-#: Why a value with a lone surrogate is refused (the message a failed operation carries).
-LONE_SURROGATE = (
-    "a string holds a lone UTF-16 surrogate escape (such as \\ud800), which is not Unicode "
-    "text and cannot be stored or logged"
+from syncrules.jsontext import (
+    LONE_SURROGATE,
+    TOO_DEEP,
+    has_lone_surrogate,
+    json_kind,
+    load_json_text,
 )
+from syncrules.jsontext import has_surrogate as _has_surrogate
+
+__all__ = [
+    "LONE_SURROGATE",
+    "TOO_DEEP",
+    "NotFinite",
+    "NotUnicodeText",
+    "UnusableJson",
+    "dumps",
+    "has_lone_surrogate",
+    "json_kind",
+    "load_document",
+    "load_json_text",
+    "loads",
+    "may_hold_long_integer",
+    "unusable",
+]
 
 # digits → "0", everything else → " ": then 20 digits in a row are a substring search (both
 # steps in C, faster than a regular expression)
 _DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 _TWENTY_DIGITS = b"0" * 20
-
-
-#: Why JSON nested past the parser's depth limit is refused.
-TOO_DEEP = "the JSON is nested too deeply to read"
 
 
 class UnusableJson(ValueError):
@@ -107,10 +122,6 @@ def unusable(value: Any) -> str | None:
     return None
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
 def may_hold_long_integer(data: bytes) -> bool:
     """Whether JSON text may hold an integer past 64 bits (20 digits in a row)."""
     return _TWENTY_DIGITS in data.translate(_DIGITS_ONLY)
@@ -145,53 +156,3 @@ def dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return json.dumps(value, separators=(",", ":"), default=str)
-
-
-def has_lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string (or key) with a lone surrogate (iterative)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _has_surrogate(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-# ---- JSON text from users (schemas, fixtures, payloads, inline values) -----------------------
-
-
-def json_kind(value: Any) -> str:
-    """What a parsed JSON value is, in words: "an object", "a list", "a string", "a number",
-    "a boolean" or "null" (for messages such as "not a JSON object (a number)")."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return f"a {type(value).__name__}"
-
-
-def load_json_text(text: str) -> Any:
-    """``json.loads`` that also refuses JSON nested past the parser's limit and lone surrogate
-    escapes (``"\\ud800"``): ValueError with the reason (json.JSONDecodeError for bad JSON)."""
-    try:
-        value = json.loads(text)
-        lone = has_lone_surrogate(value)
-    except RecursionError:
-        raise ValueError(TOO_DEEP) from None
-    if lone:
-        raise ValueError(LONE_SURROGATE)
-    return value

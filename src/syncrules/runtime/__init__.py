@@ -21,9 +21,6 @@ from .dates import parse_date, render
 from .dotnet_format import format_datetime, parse_exact, validate_format
 from .errors import REASONS, ExpressionError, NoFlow
 from .functions import (
-    CLOUD_SYNC_FUNCTIONS,
-    CONTEXT_FUNCTIONS,
-    DECISIONS,
     RUNTIME_FUNCTIONS,
     coalesce,
     fn_Append,
@@ -83,10 +80,7 @@ from .values import (
 )
 
 __all__ = [
-    "CLOUD_SYNC_FUNCTIONS",
     "COMPARISON_RULE",
-    "CONTEXT_FUNCTIONS",
-    "DECISIONS",
     "NULL_COMPARISON",
     "REASONS",
     "RUNTIME_FUNCTIONS",

@@ -2,13 +2,16 @@
 
 Contract: imports only the standard library, ``regex`` (through ``regexes``) and sibling runtime
 modules. Every ``fn_<Name>`` takes already-evaluated arguments positionally, an empty slot or a
-NULL value being ``None``; the functions named in ``CONTEXT_FUNCTIONS`` take the ``EvalContext``
-first. Results follow ``values`` (NULL = ``None``, multi-valued = ``list``, predicates = ``bool``,
-numbers = ``int``, DateTimes = ``M/d/yyyy h:mm:ss tt`` strings). Failures raise ``ExpressionError``;
+NULL value being ``None``; the functions the catalogue marks ``needs_context`` take the
+``EvalContext`` first. Results follow ``values`` (NULL = ``None``, multi-valued = ``list``,
+predicates = ``bool``, numbers = ``int``, DateTimes = ``M/d/yyyy h:mm:ss tt`` strings). Failures raise ``ExpressionError``;
 ``IgnoreFlowIfNullOrEmpty`` raises ``NoFlow``. The lazy forms an interpreter or generated code
 needs (IIF, Switch, Coalesce, SelectUniqueValue evaluate only what they use) are built on
-``switch_match``, ``coalesce`` and ``select_unique``. Where Microsoft's reference does not settle a
-behaviour, the choice made is recorded in ``DECISIONS``.
+``switch_match``, ``coalesce`` and ``select_unique``. Arity, laziness, which functions take the
+context and the NULL rules are declared in the function catalogue (``syncrules.catalogue``),
+which this package cannot import; ``tests/behaviour/test_function_implementations.py``
+checks that every ``fn_<Name>`` signature agrees with it, and where Microsoft's reference does
+not settle a behaviour, the choice made is recorded there (``catalogue/function_decisions.py``).
 """
 
 from __future__ import annotations
@@ -32,71 +35,6 @@ from .date_functions import (  # noqa: F401  (registered in RUNTIME_FUNCTIONS be
 from .diacritics import normalize_diacritics
 from .errors import ExpressionError, NoFlow
 from .values import is_null, is_null_or_empty, to_bool, to_int, to_str, values_of
-
-DECISIONS: dict[str, str] = {
-    "Append": 'A NULL source or suffix counts as "" (string concatenation); both NULL give NULL.',
-    "BitAnd": "A NULL operand gives NULL; numeric strings and &H hex text are accepted.",
-    "CBool": 'NULL and "" are False; "True"/"False" (any case) and numbers are accepted.',
-    "CDate": 'NULL gives NULL; "" and unparsable text raise invalid-date; no offset means UTC.',
-    "Count": 'NULL and "" count 0, any other single value 1, a multi-valued attribute its size.',
-    "CStr": "NULL stays NULL (absent stays absent).",
-    "DateAdd": "A NULL date gives NULL; the number is truncated toward zero (VB Fix).",
-    "DateDiff": "A NULL date gives NULL.",
-    "DateFromNum": "NULL gives NULL; the result is rendered M/d/yyyy h:mm:ss tt in UTC.",
-    "FormatDateTime": (
-        'A NULL source gives NULL, "" raises invalid-date; an omitted inputFormat parses like '
-        "CDate; a time-only inputFormat takes the date from the context clock."
-    ),
-    "IIF": "A NULL or \"\" condition is false (the 'condition check fails'): valueIfFalse.",
-    "InStr": 'A NULL value1 gives 0; a NULL or "" value2 gives start; start < 1 is an error.',
-    "IsString": "True for any single non-NULL value (numbers and booleans are strings in Entra).",
-    "Item": "A NULL attribute gives NULL; a single value is a one-value list; index 0 is an error.",
-    "Join": 'An omitted separator is ""; NULL and "" values are skipped.',
-    "Left": 'As documented: NULL gives "".',
-    "Mid": 'A NULL source gives "" (like Left and Word); start < 1 or length < 0 is an error.',
-    "NormalizeDiacritics": (
-        "Exactly the documented table, in composed and decomposed spelling; other characters "
-        "(đ, þ, ð, plain œ) are kept."
-    ),
-    "Not": '"True" (any case) or True gives False; anything else, NULL included, gives True.',
-    "NumFromDate": "NULL gives NULL; the FILETIME is returned as a string, as the docs print it.",
-    "PCase": "NULL gives NULL; the input is lower-cased before title-casing.",
-    "RandomString": (
-        "Characters beyond the minima come from letters and digits (and the special set when "
-        "MinimumSpecialCharacters > 0); the special set is ~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/."
-    ),
-    "RemoveDuplicates": "Case-sensitive; the first occurrence is kept, in order; NULL gives NULL.",
-    "Replace": (
-        'A NULL source gives NULL (modes 1-4); oldValue "" or neither oldValue nor '
-        'regexPattern returns the source unchanged; a NULL replacementValue replaces with ""; '
-        "with regexGroupName, replacementValue is spliced in literally; mode 5 returns NULL when "
-        "the pattern does not match."
-    ),
-    "SelectUniqueValue": (
-        "NULL and \"\" candidates are skipped; 'taken' is checked case-insensitively (directory "
-        "lookups are); when all are taken, unique-values-exhausted (the object is escrowed)."
-    ),
-    "Split": (
-        'No trimming; the delimiter is matched as a whole string; NULL gives NULL, "" gives '
-        '[""]; an omitted delimiter splits at each whitespace character (.NET Split()).'
-    ),
-    "StripSpaces": "Only U+0020 is removed; NULL gives NULL.",
-    "Switch": 'The source and the keys compare as strings, NULL as ""; no match and no default '
-    "gives NULL.",
-    "ToLower": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
-    "ToUpper": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
-    "Word": 'Runs of delimiters count as one break; NULL gives "".',
-}
-
-CONTEXT_FUNCTIONS: frozenset[str] = frozenset(
-    {"DefaultDomain", "FormatDateTime", "Guid", "Now", "RandomString", "Replace",
-     "SelectUniqueValue"}
-)  # fmt: skip
-
-# Functions of the cloud-sync (AD2AAD) dialect that app provisioning does not have.
-CLOUD_SYNC_FUNCTIONS: frozenset[str] = frozenset(
-    {"ConvertFromBase64", "CRef", "Contains", "DNComponent", "Error", "StringFromSID", "Trim"}
-)
 
 SPECIAL_CHARACTERS = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
 
@@ -163,9 +101,9 @@ def _compare_mode(value: Any) -> str:
     )
 
 
-def fn_Join(separator: Any, *sources: Any) -> str:
+def fn_Join(separator: Any, first: Any, *rest: Any) -> str:
     parts = []
-    for source in sources:
+    for source in (first, *rest):
         if source.__class__ is str:  # the common case, as values_of and _s would give it
             if source:
                 parts.append(source)
@@ -246,7 +184,7 @@ def fn_Split(source: Any, delimiter: Any = None) -> list[str] | None:
 def fn_Replace(
     ctx: EvalContext,
     source: Any,
-    oldValue: Any = None,
+    oldValue: Any,
     regexPattern: Any = None,
     regexGroupName: Any = None,
     replacementValue: Any = None,
@@ -331,8 +269,8 @@ def coalesce(values: Iterable[Any]) -> Any:
     return None
 
 
-def fn_Coalesce(*sources: Any) -> Any:
-    return coalesce(sources)
+def fn_Coalesce(source: Any, *sources: Any) -> Any:
+    return coalesce((source, *sources))
 
 
 def fn_IgnoreFlowIfNullOrEmpty(expression: Any) -> Any:
@@ -341,7 +279,7 @@ def fn_IgnoreFlowIfNullOrEmpty(expression: Any) -> Any:
     return expression
 
 
-def fn_IIF(condition: Any, valueIfTrue: Any, valueIfFalse: Any = None) -> Any:
+def fn_IIF(condition: Any, valueIfTrue: Any, valueIfFalse: Any) -> Any:
     return valueIfTrue if to_bool(condition) else valueIfFalse
 
 
@@ -395,8 +333,8 @@ def switch_pairs(pairs: tuple[Any, ...]) -> tuple[Any, ...]:
     return pairs
 
 
-def fn_Switch(source: Any, defaultValue: Any, *pairs: Any) -> Any:
-    pairs = switch_pairs(pairs)
+def fn_Switch(source: Any, defaultValue: Any, key: Any, value: Any, *more: Any) -> Any:
+    pairs = switch_pairs((key, value, *more))
     index = switch_match(source, pairs[0::2])
     return defaultValue if index is None else pairs[2 * index + 1]
 
@@ -489,22 +427,22 @@ def select_unique(ctx: EvalContext, candidates: Iterable[Any]) -> str:
     )
 
 
-def fn_SelectUniqueValue(ctx: EvalContext, *rules: Any) -> str:
-    return select_unique(ctx, rules)
+def fn_SelectUniqueValue(ctx: EvalContext, first: Any, second: Any, *rules: Any) -> str:
+    return select_unique(ctx, (first, second, *rules))
 
 
 # ---- outbound-only functions -----------------------------------------------------------------
 
 
-def fn_AppRoleAssignmentsComplex(*args: Any) -> Any:
+def fn_AppRoleAssignmentsComplex(source: Any) -> Any:
     raise _unsupported("AppRoleAssignmentsComplex")
 
 
-def fn_AssertiveAppRoleAssignmentsComplex(*args: Any) -> Any:
+def fn_AssertiveAppRoleAssignmentsComplex(source: Any) -> Any:
     raise _unsupported("AssertiveAppRoleAssignmentsComplex")
 
 
-def fn_SingleAppRoleAssignment(*args: Any) -> Any:
+def fn_SingleAppRoleAssignment(source: Any) -> Any:
     raise _unsupported("SingleAppRoleAssignment")
 
 

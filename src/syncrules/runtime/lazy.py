@@ -1,4 +1,6 @@
-"""Helpers for the lazily compiled functions (IIF, Switch) in generated code.
+"""Helpers for the lazily compiled functions (IIF, Switch) in generated code, and the failures of
+calls the checker refuses (unknown function, wrong number of slots), which the reference
+interpreter (``syncrules.evaluate``) raises through the same helpers.
 
 They must agree with ``functions.fn_IIF`` and ``functions.fn_Switch`` (the eager forms the
 interpreter's semantics are tested against); the behaviour tests run both.
@@ -35,11 +37,17 @@ def each(thunks: tuple[Callable[[], Any], ...]) -> Iterator[Any]:
         yield thunk()
 
 
-def unknown(name: str) -> Any:
-    """Generated code for a function the runtime does not have (the checker normally stops it)."""
+def unknown(name: str, cloud_sync: bool = False) -> Any:
+    """Code for a function app provisioning does not have (the checker normally stops it):
+    ``cloud_sync`` when it is a function of the cloud-sync dialect only."""
     from .errors import ExpressionError
 
-    raise ExpressionError("unknown-function", f"unknown function {name!r}")
+    if cloud_sync:
+        raise ExpressionError(
+            "unknown-function",
+            f"{name} is a cloud-sync only function; app provisioning has no {name}()",
+        )
+    raise ExpressionError("unknown-function", f"unknown function {name}()")
 
 
 def bad_arity(name: str, count: int) -> Any:

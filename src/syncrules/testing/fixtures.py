@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from syncrules.ir.nodes import Job
-from syncrules.run.jsoncodec import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
+from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.runtime.scim import member
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED, _Directory
 

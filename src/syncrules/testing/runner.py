@@ -237,6 +237,7 @@ def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
     for attribute, (_old, new) in outcome.changes.items():
         flowing.setdefault(attribute, new)
     for check in case.expectations:
+        before = len(result.failures)
         name = check.attribute
         present = name in flowing
         actual = flowing.get(name)
@@ -262,8 +263,17 @@ def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
             result.failures.append(
                 f"{name}: expected not to flow, but it is simply not set (its value is NULL)"
             )
+        _point_at(check, result.failures, before)
     if result.failures:
         result.status = "failed"
+
+
+def _point_at(check: Any, failures: list[str], start: int) -> None:
+    """Prefix the failures an expectation added with its own position (``file:line:col:``),
+    so a failing test points at the failing line, not only at its `test` line."""
+    at = check.span
+    for index in range(start, len(failures)):
+        failures[index] = f"{at.file}:{at.line}:{at.col}: {failures[index]}"
 
 
 def run_tests(

@@ -233,6 +233,15 @@ def test_behaviour_flags() -> None:
         "DefaultDomain",
         "SelectUniqueValue",
         "Replace",
+        "FormatDateTime",  # a time-only inputFormat takes the date from the context clock
+    }
+    assert {f.name for f in ALL if f.lazy} == {"IIF", "Switch", "Coalesce", "SelectUniqueValue"}
+    assert {f.name: f.result_from for f in ALL if f.result_from} == {
+        "Coalesce": "every argument",
+        "IgnoreFlowIfNullOrEmpty": "every argument",
+        "Redact": "every argument",
+        "IIF": "the branches",
+        "Switch": "the default and values",
     }
     assert {f.name: f.targets for f in ALL if f.targets is not None} == {
         "SelectUniqueValue": frozenset({"ad"}),

@@ -13,8 +13,6 @@ import pytest
 
 import syncrules.runtime as runtime
 from syncrules.runtime import (
-    CONTEXT_FUNCTIONS,
-    DECISIONS,
     RUNTIME_FUNCTIONS,
     EvalContext,
     ExpressionError,
@@ -38,12 +36,16 @@ def test_all_names_exist_and_cover_every_function() -> None:
 
 
 def test_context_functions_take_ctx_first() -> None:
+    from syncrules.catalogue.functions import context_functions
+
     for name, fn in RUNTIME_FUNCTIONS.items():
         first = next(iter(inspect.signature(fn).parameters), None)
-        assert (first == "ctx") == (name in CONTEXT_FUNCTIONS), name
+        assert (first == "ctx") == (name in context_functions()), name
 
 
 def test_decisions_name_real_functions() -> None:
+    from syncrules.catalogue.function_decisions import DECISIONS
+
     assert set(DECISIONS) <= set(RUNTIME_FUNCTIONS)
     for name in ("Append", "Mid", "Replace", "Split", "RemoveDuplicates"):
         assert DECISIONS[name].endswith(".")
@@ -58,8 +60,10 @@ def test_eager_forms() -> None:
     with pytest.raises(NoFlow):
         fn_IgnoreFlowIfNullOrEmpty("")
     with pytest.raises(ExpressionError) as caught:
-        fn_Switch("x", "d", "a")
+        fn_Switch("x", "d", "a", "A", "b")
     assert caught.value.reason == "invalid-argument"
+    with pytest.raises(TypeError):  # 3 slots: the catalogue's arity, in the signature
+        fn_Switch("x", "d", "a")  # type: ignore[call-arg]
 
 
 def test_select_unique_reports_what_was_tried() -> None:

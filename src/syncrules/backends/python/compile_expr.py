@@ -11,12 +11,14 @@ import functools
 from collections.abc import Mapping
 
 from syncrules.backends.python.filters import py_literal
+from syncrules.catalogue import functions as fncat
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
 from syncrules.runtime.lazy import switch_key
 from syncrules.runtime.values import parse_number
 
-#: Functions whose arguments are evaluated lazily by the compiled code itself.
-LAZY = ("IIF", "Switch", "Coalesce", "SelectUniqueValue")
+#: Functions whose arguments are evaluated lazily by the compiled code itself (the catalogue's
+#: ``lazy`` functions).
+LAZY = tuple(sorted(fncat.lazy_functions()))
 
 
 @functools.cache
@@ -28,7 +30,7 @@ def _string_functions() -> frozenset[str]:
         name
         for name, fn in RUNTIME_FUNCTIONS.items()
         if getattr(fn, "__annotations__", {}).get("return") in ("str", "str | None")
-        and name not in ("IIF", "Switch", "Coalesce")
+        and name not in ("IIF", "Switch", "Coalesce")  # their value is a chosen argument's
     )
 
 
@@ -53,14 +55,17 @@ class ExprCompiler:
 
     def __init__(
         self,
-        context_functions: frozenset[str],
+        context_functions: frozenset[str] | None = None,
         probes: list[tuple[str, str]] | None = None,
         attributes: Mapping[str, str] | None = None,
         texts: frozenset[str] = frozenset(),
     ) -> None:
         """``attributes`` maps source attribute names to the Python names holding their values
         (the fused evaluator's locals); without it an attribute reads ``a.get(name)``. ``texts``
-        names the attributes whose values are known to be ``str`` or NULL."""
+        names the attributes whose values are known to be ``str`` or NULL. The functions that
+        take the context come from the catalogue unless ``context_functions`` names them."""
+        if context_functions is None:
+            context_functions = fncat.context_functions()
         self.context_functions = context_functions
         self.probes = probes
         self.attributes = attributes
@@ -131,15 +136,17 @@ class ExprCompiler:
         return f"switch_key({self.compile(expr)})"
 
     def _call(self, call: Call) -> str:
-        from syncrules.catalogue import functions as fncat
-
         fn = fncat.get(call.name)
-        if fn is not None and fn.engine == "app":
-            low, high = fncat.arity(fn)
-            count = len(call.args)
-            if count < low or (high is not None and count > high):
-                self.used.add("bad_arity")
-                return f"bad_arity({py_literal(call.name)}, {count})"
+        if fn is None or fn.engine != "app" or call.name not in self.known:
+            # the checker normally stops these; the code fails as the reference interpreter does
+            self.used.add("unknown")
+            cloud_sync = fn is not None and fn.engine != "app"
+            return f"unknown({py_literal(fn.name if fn else call.name)}, {cloud_sync!r})"
+        low, high = fncat.arity(fn)
+        count = len(call.args)
+        if count < low or (high is not None and count > high):
+            self.used.add("bad_arity")
+            return f"bad_arity({py_literal(call.name)}, {count})"
         if call.name == "IIF" and len(call.args) == 3:
             self.used.add("truth")
             cond, yes, no = (self.compile(a) for a in call.args)
@@ -224,9 +231,6 @@ class ExprCompiler:
             return (f"({value}.{method}() if {value} is not None and {value}.isascii() "
                     f"else fn_{call.name}({value}))")
         name = f"fn_{call.name}"
-        if call.name not in self.known:
-            self.used.add("unknown")
-            return f"unknown({py_literal(call.name)})"
         self.used.add(name)
         texts = [self.compile(a) for a in call.args]
         if call.name in self.context_functions:
@@ -236,9 +240,7 @@ class ExprCompiler:
 
 def function_source(expr: Expr, name: str = "_f") -> tuple[str, set[str]]:
     """Source of ``def name(a, ctx): return <expr>`` and the runtime names it uses."""
-    from syncrules.runtime.functions import CONTEXT_FUNCTIONS
-
-    compiler = ExprCompiler(frozenset(CONTEXT_FUNCTIONS))
+    compiler = ExprCompiler()
     body = compiler.compile(expr)
     return f"def {name}(a, ctx):\n    return {body}\n", compiler.used
 

@@ -53,9 +53,9 @@ def _where(span: Any) -> str:
 
 
 def _context_functions() -> frozenset[str]:
-    from syncrules.runtime.functions import CONTEXT_FUNCTIONS
+    from syncrules.catalogue.functions import context_functions
 
-    return frozenset(CONTEXT_FUNCTIONS)
+    return context_functions()
 
 
 def coverage_items(job: Job) -> list[str]:

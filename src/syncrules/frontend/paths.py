@@ -1,0 +1,35 @@
+"""Which .prov files a list of command-line paths names: files as given, folders expanded.
+
+Shared by the compiler (``syncrules.api``) and the formatter (``syncrules.fmt``), so the formatter
+need not import the compiler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from syncrules.diagnostics import Code, DiagnosticBag
+from syncrules.source import Span, display_path
+
+__all__ = ["expand_paths"]
+
+
+def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[Path, bool]]:
+    """Files to load: (path, came_from_folder). Folders give their *.prov files, sorted; a folder
+    without any is reported (PROV002), whether or not other paths are given."""
+    out: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.prov") if p.is_file())
+            if not found:
+                bag.add(
+                    Code.UNREADABLE_FILE,
+                    Span.unknown(display_path(raw)),
+                    detail=f"no .prov files in {display_path(raw)}",
+                )
+            out.extend((p, True) for p in found)
+        else:
+            out.append((path, False))
+    return out
