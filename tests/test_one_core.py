@@ -23,7 +23,8 @@ match [userName] -> mail
 
 map {
     displayName       <- Join(" ", [name.givenName], [name.familyName])
-    userPrincipalName <- Join("", ToLower([name.givenName]), ".", ToLower([name.familyName]), "@contoso.com")
+    userPrincipalName <- Join("", ToLower([name.givenName]), ".", ToLower([name.familyName]),
+                              "@contoso.com")
     manager           <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
 }
 """

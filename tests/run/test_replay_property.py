@@ -46,7 +46,8 @@ scope {{
 
 map {{
     displayName       <- Join(" ", [name.givenName], [name.familyName])
-    userPrincipalName <- Join("", ToLower(Join(".", [name.givenName], [name.familyName])), "@", DefaultDomain())
+    userPrincipalName <- Join("", ToLower(Join(".", [name.givenName], [name.familyName])),
+                              "@", DefaultDomain())
     accountEnabled    <- [active]
     department        <- [{ENTERPRISE}:department]
     manager           <- [{ENTERPRISE}:manager]

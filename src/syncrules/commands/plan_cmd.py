@@ -49,10 +49,10 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
     file's own "context" wins over them.
     """
     from syncrules.backends.jobconfig.merge import render_changes
-    from syncrules.diagnostics.render import render_text
-    from syncrules.plan.diff import make_plan
     from syncrules.commands.eval_cmd import parse_now
     from syncrules.commands.textio import require_text
+    from syncrules.diagnostics.render import render_text
+    from syncrules.plan.diff import make_plan
     from syncrules.plan.sides import SideError, SideLoadDiagnostics, load_side
     from syncrules.testing.fixtures import FixtureContext
 

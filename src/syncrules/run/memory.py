@@ -14,6 +14,7 @@ fails with ``AzureActiveDirectoryConflict``, as a user holding it would make it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+
 from syncrules.run.directory import DEFAULT_INDEXED, TargetUser, fold, folded_values
 
 
