@@ -123,7 +123,7 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
             if isinstance(node, AttrRef):
                 used_sources.add(node.name)
         defn = targets.get(mapping.target)
-        info = {
+        info: dict[str, Any] = {
             "target": mapping.target,
             "flow": mapping.flow.value,
             "default": mapping.default,
