@@ -122,12 +122,18 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - IIF is lazy; comparisons are numeric when both sides are numbers, else ordinal text.
   - Regular expressions use the .NET dialect through the `regex` package with a time limit.
   - Dates are UTC and print as M/d/yyyy h:mm:ss tt.
-  - SCIM values are read leniently by the evaluators (prov eval, prov test): {"value": x} is x,
-    a list for a single-valued attribute gives its first value, "True"/"false" are booleans.
-    prov run validates each operation first, as the service validates a payload: an object
-    without "value", several values for a single-valued attribute the job reads, a Boolean that
-    is neither true nor false, NaN or Infinity fail that operation (InvalidSourceValue or
-    InvalidOperation); the others go on."""
+  - SCIM values are read leniently by the evaluators (prov eval, the generated packages):
+    {"value": x} is x, a list for a single-valued attribute gives its first value,
+    "True"/"false" are booleans. A cycle (prov run, and prov test, fixture snapshots and
+    prov plan, which run their records through the same cycle) validates each operation
+    first, as the service validates a payload: an object without "value", several values for
+    a single-valued attribute the job reads, a Boolean that is neither true nor false, NaN or
+    Infinity fail that operation (InvalidSourceValue or InvalidOperation); the others go on.
+  - prov test, fixture snapshots and prov plan decide records as prov run does: one cycle over
+    an in-memory directory (a test's `existing user` records and `taken` values), matching by
+    the source anchor first, then the matching attributes; UPN collisions fail
+    (AzureActiveDirectoryConflict); a manager is the target id of the user provisioned from
+    its externalId, and one never found is a warning and is not set."""
 
 
 def semantics() -> str:
