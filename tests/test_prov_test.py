@@ -192,3 +192,36 @@ def test_pytest_plugin_reports_a_broken_fixture_readably(tmp_path: Path) -> None
     assert done.returncode == 1
     assert "broken.json is not valid JSON" in done.stdout
     assert "Traceback" not in done.stdout
+
+
+def test_pytest_plugin_fixture_context_options(tmp_path: Path) -> None:
+    """Fixture snapshots take the context from the command line or the ini file, and a
+    fixture file's own "context" wins over both."""
+    repo = tmp_path / "repo"
+    (repo / "domain.fixtures").mkdir(parents=True)
+    (repo / "pytest.ini").write_text("[pytest]\nprov_tests = true\n", encoding="utf-8")
+    (repo / "domain.prov").write_text(
+        'job "Domain" {\n    target entra\n    actions create, update\n}\n\n'
+        "match [externalId] -> employeeId\n\n"
+        'map {\n    userPrincipalName <- Join("@", [userName], DefaultDomain())\n}\n',
+        encoding="utf-8",
+    )
+    users = [{"externalId": "1", "userName": "ada"}]
+    fixtures = repo / "domain.fixtures"
+    (fixtures / "plain.json").write_text(json.dumps(users), encoding="utf-8")
+    (fixtures / "own.json").write_text(
+        json.dumps({"context": {"defaultDomain": "fabrikam.com"}, "users": users}),
+        encoding="utf-8")
+    done = _pytest(["--snapshot-update", "--prov-default-domain", "contoso.com"], repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    snapshots = fixtures / "__snapshots__"
+    plain = next(snapshots.rglob("*plain*.json")).read_text(encoding="utf-8")
+    own = next(snapshots.rglob("*own*.json")).read_text(encoding="utf-8")
+    assert '"userPrincipalName": "ada@contoso.com"' in plain
+    assert '"userPrincipalName": "ada@fabrikam.com"' in own
+    # without the option the plain fixture fails DefaultDomain(): the snapshot no longer matches
+    done = _pytest([], repo)
+    assert done.returncode == 1 and "fixture[plain]" in done.stdout
+    done = _pytest(["--prov-seed", "x"], repo)
+    assert done.returncode == 4 and "--prov-seed / prov_seed: 'x' is not an integer" in (
+        done.stdout + done.stderr)

@@ -68,6 +68,11 @@ def _enabled(config: pytest.Config) -> bool:
     return bool(config.getoption("--prov") or config.getini("prov_tests"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config):
+        fixture_context(config)  # a bad --prov-now / --prov-seed is a usage error, up front
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix == ".prov" and _enabled(parent.config):
         return ProvFile.from_parent(parent, path=file_path)
