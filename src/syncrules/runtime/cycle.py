@@ -24,6 +24,8 @@ from .scoping import clause_holds
 from .text import ignore_case
 from .values import to_str
 
+#: A mapping's function: its value for the flat source attributes, typed as ``source_values``
+#: makes them (a single-valued text attribute is a ``str`` or absent).
 MappingFn = Callable[[Mapping[str, Any], EvalContext], Any]
 
 #: The target attribute that carries the account state, per target kind.

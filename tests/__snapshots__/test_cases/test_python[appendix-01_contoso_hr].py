@@ -36,8 +36,7 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_FormatDateTime, fn_Join, fn_Replace
-from ._runtime.lazy import switch_key
+from ._runtime.functions import fn_FormatDateTime, fn_Replace
 from ._runtime.scim import filtered, source, value
 
 __all__ = [
@@ -74,7 +73,7 @@ def _m3(a: Any, ctx: EvalContext) -> Any:
 
 def _e4(s4: Any, s3: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-    return fn_Join(' ', s4, s3)
+    return ' '.join(filter(None, (s4, s3)))
 
 
 def _m4(a: Any, ctx: EvalContext) -> Any:
@@ -99,7 +98,7 @@ def _m7(a: Any, ctx: EvalContext) -> Any:
 
 def _e8(s1: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
-    return ('DE' if (_t1 := switch_key(s1)) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
+    return ('DE' if (_t1 := (s1 or '')) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
 
 
 def _m8(a: Any, ctx: EvalContext) -> Any:

@@ -36,8 +36,8 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Join, fn_Left, fn_Not, select_unique
-from ._runtime.lazy import each, switch_key
+from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Left, fn_Not, select_unique
+from ._runtime.lazy import each
 from ._runtime.scim import source
 
 __all__ = [
@@ -84,7 +84,7 @@ def _m4(a: Any, ctx: EvalContext) -> Any:
 
 def _e5(s3: Any, s2: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-    return fn_Join(' ', s3, s2)
+    return ' '.join(filter(None, (s3, s2)))
 
 
 def _m5(a: Any, ctx: EvalContext) -> Any:
@@ -94,7 +94,7 @@ def _m5(a: Any, ctx: EvalContext) -> Any:
 
 def _e6(s3: Any, s2: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-    return select_unique(ctx, each((lambda: fn_Left(fn_Join('', fn_Left(s3, 1), s2), 20), lambda: fn_Left(fn_Join('', fn_Left(s3, 2), s2), 20), lambda: fn_Left(fn_Join('.', s3, s2), 20),)))
+    return select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
 
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
@@ -104,7 +104,7 @@ def _m6(a: Any, ctx: EvalContext) -> Any:
 
 def _e7(s5: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
-    return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := switch_key(s5)) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
+    return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:

@@ -36,8 +36,8 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Join, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
-from ._runtime.lazy import switch_key, truth
+from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
+from ._runtime.lazy import truth
 from ._runtime.scim import filtered, source, value
 from ._runtime.values import compare, is_null
 
@@ -110,7 +110,7 @@ def _m5(a: Any, ctx: EvalContext) -> Any:
 
 def _e6(s5: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
-    return fn_ToUpper(('Alpha' if (_t1 := switch_key(s5)) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
+    return fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
 
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
@@ -120,7 +120,7 @@ def _m6(a: Any, ctx: EvalContext) -> Any:
 
 def _e7(s0: Any, s6: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-    return (_t1 if not is_null(_t1 := s0) else fn_Join('@', s6, 'acme.com'))
+    return (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:

@@ -60,7 +60,7 @@ def _m0(a: Any, ctx: EvalContext) -> Any:
 
 def _e1(s4: Any, s3: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
-    return fn_PCase(fn_Join(' ', s4, s3), " '-")
+    return fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
 
 
 def _m1(a: Any, ctx: EvalContext) -> Any:
@@ -70,7 +70,7 @@ def _m1(a: Any, ctx: EvalContext) -> Any:
 
 def _e2(s9: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
-    return fn_StripSpaces(fn_NormalizeDiacritics(fn_ToLower(s9, None)))
+    return fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
 
 
 def _m2(a: Any, ctx: EvalContext) -> Any:

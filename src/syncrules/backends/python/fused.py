@@ -24,7 +24,9 @@ Each mapping expression is compiled once, into a module-level function ``_eN`` t
 source values it reads (the same locals ``evaluate`` holds) and the context: ``evaluate`` calls
 it (a plain attribute read or a constant is inlined), and the job model's ``_mN(a, ctx)`` calls
 it with the values of the flat attributes (the generic path: ``scope``, ``attributes_for_*``,
-``decide``). An instrumented build (``probes``: `prov test --coverage`) is this same code with
+``decide``). Both pass source values as ``source_values`` (``scim.flatten``) types them, so the
+function may rely on what the compiler knows of them (a single-valued text attribute is a
+``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same code with
 coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping where its
 value is computed, one per scoping clause outcome.
 
@@ -121,11 +123,7 @@ class _Builder:
             name for name, type_, multi in sources if type_ != "Boolean" and not multi
         }
         self.compiler = ExprCompiler(context_functions, probes, self.locals, frozenset(self.plain))
-        # the mapping functions take any values (the generic path passes flat attributes as
-        # given), so they are compiled without knowing which are text; self.compiler keeps
-        # that knowledge for what evaluate does around them (normalising, keys)
-        self.general = ExprCompiler(context_functions, probes, self.locals)
-        self.general.used = self.compiler.used
+
         self.context_functions = context_functions
 
     # ---- helpers --------------------------------------------------------------------------
@@ -148,7 +146,7 @@ class _Builder:
         """Compile a mapping's expression, once, into ``_e<index>`` (see the module
         docstring)."""
         reads = tuple(dict.fromkeys(n.name for n in iter_nodes(expr) if isinstance(n, AttrRef)))
-        compiler = self.general
+        compiler = self.compiler
         compiler.reset()
         if isinstance(expr, AttrRef) or constant_value(expr) is not None:
             # a plain read or a constant: no function; evaluate reads or writes the value
