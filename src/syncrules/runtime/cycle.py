@@ -251,8 +251,9 @@ def decide(
 
     ``attrs`` (the user's flat source attributes) and ``keys`` (its matching keys) may be passed
     when the caller already computed them to find ``existing``; they are not recomputed then.
-    A generated evaluator's own ``evaluate`` is this function specialised to its job (unless
-    the build is instrumented for coverage); both build outcomes with the functions below.
+    A generated evaluator's own ``evaluate`` is this function specialised to its job (an
+    instrumented build too: the same code with coverage probes); both build outcomes with the
+    functions below.
     """
     ctx = ctx or EvalContext()
     if attrs is None:

@@ -26,9 +26,9 @@ it (a plain attribute read or a constant is inlined), and the job model's ``_mN(
 it with the values of the flat attributes (the generic path: ``scope``, ``attributes_for_*``,
 ``decide``). Both pass source values as ``source_values`` (``scim.flatten``) types them, so the
 function may rely on what the compiler knows of them (a single-valued text attribute is a
-``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same code with
-coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping where its
-value is computed, one per scoping clause outcome.
+``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same
+code with coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping
+where its value is computed, one per scoping clause outcome.
 
 Every constant and name from the .prov files reaches the code through ``py_literal``, every
 comment through ``py_comment``; the code is returned as lines, indented for the function body.
