@@ -52,8 +52,9 @@ def test_broken_mapping_fails_readably(runner: CliRunner, tmp_path: Path) -> Non
     assert "FAILED" in err and "an employee is created with a display name" in err
     assert 'displayName: expected "Barbara Jensen", got "Jensen Barbara"' in err
     assert 'scoping: in scope by group "Employees"' in err
-    assert 'matching: employeeId = "701984": no existing user' in err
-    assert "processing: create" in err
+    # the steps of the run's log record for the same record (prov run's cycle)
+    assert "matching: No target user matched employeeId = '701984'" in err
+    assert "processing: no user matched; created" in err
 
 
 def test_json_and_junit(runner: CliRunner, tmp_path: Path) -> None:
@@ -106,7 +107,8 @@ def test_test_file_importing_a_job(tmp_path: Path) -> None:
     (target / "more-tests.prov").write_text(
         'import "contoso-hr.prov"\n\n'
         'test "separate file" {\n'
-        '    given user { "externalId": "3", "active": true,\n'
+        '    given user { "externalId": "3", "active": true, "userName": "cy@example.com",\n'
+        '        "name": { "givenName": "Cy", "familyName": "Young" },\n'
         '        "urn:ietf:params:scim:schemas:extension:contoso:1.0:User":'
         ' { "WorkerType": "Employee" } }\n'
         '    expect create group "Employees" { companyName == "Contoso" }\n'
@@ -233,3 +235,34 @@ def test_check_reports_duplicate_job_names_like_compile(runner: CliRunner) -> No
     assert checked.exit_code == compiled.exit_code == 1
     assert "error[PROV009]" in checked.stderr
     assert checked.stderr == compiled.stderr
+def test_pytest_plugin_fixture_context_options(tmp_path: Path) -> None:
+    """Fixture snapshots take the context from the command line or the ini file, and a
+    fixture file's own "context" wins over both."""
+    repo = tmp_path / "repo"
+    (repo / "domain.fixtures").mkdir(parents=True)
+    (repo / "pytest.ini").write_text("[pytest]\nprov_tests = true\n", encoding="utf-8")
+    (repo / "domain.prov").write_text(
+        'job "Domain" {\n    target entra\n    actions create, update\n}\n\n'
+        "match [externalId] -> employeeId\n\n"
+        'map {\n    userPrincipalName <- Join("@", [userName], DefaultDomain())\n}\n',
+        encoding="utf-8",
+    )
+    users = [{"externalId": "1", "userName": "ada"}]
+    fixtures = repo / "domain.fixtures"
+    (fixtures / "plain.json").write_text(json.dumps(users), encoding="utf-8")
+    (fixtures / "own.json").write_text(
+        json.dumps({"context": {"defaultDomain": "fabrikam.com"}, "users": users}),
+        encoding="utf-8")
+    done = _pytest(["--snapshot-update", "--prov-default-domain", "contoso.com"], repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    snapshots = fixtures / "__snapshots__"
+    plain = next(snapshots.rglob("*plain*.json")).read_text(encoding="utf-8")
+    own = next(snapshots.rglob("*own*.json")).read_text(encoding="utf-8")
+    assert '"userPrincipalName": "ada@contoso.com"' in plain
+    assert '"userPrincipalName": "ada@fabrikam.com"' in own
+    # without the option the plain fixture fails DefaultDomain(): the snapshot no longer matches
+    done = _pytest([], repo)
+    assert done.returncode == 1 and "fixture[plain]" in done.stdout
+    done = _pytest(["--prov-seed", "x"], repo)
+    assert done.returncode == 4 and "--prov-seed / prov_seed: 'x' is not an integer" in (
+        done.stdout + done.stderr)

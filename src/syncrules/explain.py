@@ -114,12 +114,13 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     spelling ("\\," stays "\\,", "\\\\," stays "\\\\,", though both are the string \\,).
   - What the target would refuse, prov run refuses: a create or update whose values break the
     target's rules fails that record alone at the export, naming the attribute and the rule.
-    Entra (Microsoft Graph's user resource): a create needs displayName and userPrincipalName;
+    Entra (Microsoft Graph's user resource): a create with an empty displayName or
+    userPrincipalName fails (an absent one is let through);
     maximum lengths (displayName 256, givenName 64, jobTitle 128, employeeId 16, ...) counted
     in UTF-16 code units; userPrincipalName alias@domain; mailNickname without spaces or
     @()\\[]";:<>,; usageLocation a two-letter code; DateTime values ISO 8601; Booleans true or
-    false. AD: a create needs displayName (the cn, at most 64, is set from it); sAMAccountName at
-    most 20 characters without "/\\[]:;|=,+*?<>@ or a final period; parentDistinguishedName a
+    false. AD: a create with an empty displayName fails (the cn, at most 64, is set from it);
+    sAMAccountName at most 20 characters without "/\\[]:;|=,+*?<>@ or a final period; parentDistinguishedName a
     DN; no empty strings (InvalidAttributeSyntax); Booleans TRUE or FALSE. Whether Entra supplies
     mailNickname and accountEnabled when no mapping does is not established, so they are not
     required. The rules are catalogue data (catalogue/data/target_*.json).
@@ -137,12 +138,18 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - IIF is lazy; comparisons are numeric when both sides are numbers, else ordinal text.
   - Regular expressions use the .NET dialect through the `regex` package with a time limit.
   - Dates are UTC and print as M/d/yyyy h:mm:ss tt.
-  - SCIM values are read leniently by the evaluators (prov eval, prov test): {"value": x} is x,
-    a list for a single-valued attribute gives its first value, "True"/"false" are booleans.
-    prov run validates each operation first, as the service validates a payload: an object
-    without "value", several values for a single-valued attribute the job reads, a Boolean that
-    is neither true nor false, NaN or Infinity fail that operation (InvalidSourceValue or
-    InvalidOperation); the others go on."""
+  - SCIM values are read leniently by the evaluators (prov eval, the generated packages):
+    {"value": x} is x, a list for a single-valued attribute gives its first value,
+    "True"/"false" are booleans. A cycle (prov run, and prov test, fixture snapshots and
+    prov plan, which run their records through the same cycle) validates each operation
+    first, as the service validates a payload: an object without "value", several values for
+    a single-valued attribute the job reads, a Boolean that is neither true nor false, NaN or
+    Infinity fail that operation (InvalidSourceValue or InvalidOperation); the others go on.
+  - prov test, fixture snapshots and prov plan decide records as prov run does: one cycle over
+    an in-memory directory (a test's `existing user` records and `taken` values), matching by
+    the source anchor first, then the matching attributes; UPN collisions fail
+    (AzureActiveDirectoryConflict); a manager is the target id of the user provisioned from
+    its externalId, and one never found is a warning and is not set."""
 
 
 def semantics() -> str:

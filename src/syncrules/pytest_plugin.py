@@ -4,6 +4,9 @@ Enabled by the ini option ``prov_tests = true`` (pytest.ini / pyproject.toml) or
 Each `test` block becomes a pytest item located at its .prov line; each fixture file
 `<job>.fixtures/*.json` becomes an item whose evaluated results are snapshot-tested with syrupy
 (stored under `<job>.fixtures/__snapshots__/`; `pytest --snapshot-update` accepts a change).
+Fixture records are evaluated with ``--prov-now``, ``--prov-seed`` and ``--prov-default-domain``
+(or the ini options ``prov_now``, ``prov_seed``, ``prov_default_domain``) unless the fixture file
+carries its own ``context``.
 """
 
 from __future__ import annotations
@@ -25,10 +28,49 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "prov_tests", "collect .prov rule tests and fixture snapshots", type="bool", default=False
     )
+    for name, what in (
+        ("now", "the clock for fixture records (ISO-8601; default 2025-01-01T00:00:00Z)"),
+        ("seed", "the seed for fixture records (default 0)"),
+        ("default-domain", "the default domain for fixture records (DefaultDomain())"),
+    ):
+        group.addoption(f"--prov-{name}", dest=f"prov_{name.replace('-', '_')}", help=what)
+        parser.addini(f"prov_{name.replace('-', '_')}", what)
+
+
+def fixture_context(config: pytest.Config) -> Any:
+    """The fixture context of the command line (over the ini options); a bad value is a usage
+    error."""
+    from syncrules.runtime.context import parse_instant
+    from syncrules.testing.fixtures import FixtureContext
+
+    def value(name: str) -> str | None:
+        given = config.getoption(name) or config.getini(name)
+        return str(given) if given else None
+
+    context = FixtureContext()
+    now, seed, domain = value("prov_now"), value("prov_seed"), value("prov_default_domain")
+    try:
+        if now is not None:
+            context = FixtureContext(parse_instant(now), context.seed, context.default_domain)
+    except ValueError:
+        raise pytest.UsageError(f"--prov-now / prov_now: {now!r} is not an ISO-8601 time") from None
+    if seed is not None:
+        if not seed.isdigit() or int(seed) > 2**31 - 1:
+            raise pytest.UsageError(
+                f"--prov-seed / prov_seed: {seed!r} is not an integer from 0 to 2147483647")
+        context = FixtureContext(context.now, int(seed), context.default_domain)
+    if domain is not None:
+        context = FixtureContext(context.now, context.seed, domain)
+    return context
 
 
 def _enabled(config: pytest.Config) -> bool:
     return bool(config.getoption("--prov") or config.getini("prov_tests"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config):
+        fixture_context(config)  # a bad --prov-now / --prov-seed is a usage error, up front
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -125,7 +167,7 @@ def _fixture_test(config: pytest.Config, job: Any, fixture: Path) -> Any:
         from syncrules.testing.snapshot import FixtureJson
 
         try:
-            text = fixture_snapshot(_module(config, job), fixture)
+            text = fixture_snapshot(job, _module(config, job), fixture, fixture_context(config))
         except ValueError as exc:  # unreadable or malformed fixture file: say so, no traceback
             raise ProvFailure(str(exc)) from None
         assert text == snapshot.use_extension(FixtureJson)

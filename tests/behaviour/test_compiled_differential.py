@@ -583,19 +583,21 @@ def test_several_values_for_a_single_valued_target_fail_in_the_fused_path(
     assert module.evaluate(one, None, context()) == module.decide(module.JOB, one, None, context())
 
 
-@pytest.mark.parametrize("text", ["Coalesce(, [title])", "Coalesce([displayName], [title])",
-                                  "Coalesce([title], [displayName])"])
+@pytest.mark.parametrize("text", [f"Coalesce(, [{M_ATTR}])", f"Coalesce([displayName], [{M_ATTR}])",
+                                  f"Coalesce([{M_ATTR}], [displayName])"])
 def test_coalesce_of_only_empty_lists_is_null_when_compiled(text: str) -> None:
     """Bug 3: the compiled Coalesce returned its last alternative unchecked, so an empty list
-    (an empty multi-valued attribute, which is NULL) came back as [] instead of NULL."""
-    flat: dict[str, Any] = {"title": []}
+    (an empty multi-valued attribute, which is NULL) came back as [] instead of NULL. (The
+    flat attributes are typed as ``source_values`` types them: a single-valued text attribute
+    is never a list, so the empty list is a multi-valued attribute's.)"""
+    flat: dict[str, Any] = {M_ATTR: []}
     expression = parse_expression(text)
     assert expression is not None
     interpreted = evaluate(expression, flat, context())
     assert interpreted in (None, "")
     assert strict(compile_callable(expression)(flat, context())) == strict(interpreted)
-    job = _job(f"    department <- {text}")
-    compare_job(job, [], [flat, {"title": [], "displayName": []}, {"title": ["x"]}])
+    job = _job(f"    businessPhones <- {text}")
+    compare_job(job, [], [flat, {M_ATTR: [], "displayName": None}, {M_ATTR: ["x"]}])
 
 
 @pytest.mark.parametrize("expression", [f"[{M_ATTR}]", f"Redact([{M_ATTR}])"])

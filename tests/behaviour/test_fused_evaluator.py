@@ -16,7 +16,8 @@ import pytest
 
 from syncrules.api import check_paths
 from syncrules.backends.python.load import load_evaluator
-from syncrules.ir.nodes import Job
+from syncrules.ir.nodes import AttrRef, Job
+from syncrules.ir.printer import compact
 from syncrules.runtime import scim
 from syncrules.runtime.scoping import clause_holds
 
@@ -219,10 +220,51 @@ def test_the_shipped_jobs_reach_every_kind_of_outcome() -> None:
     assert {"create", "update", "none", "skip", "fail"} <= actions, actions
 
 
-def test_instrumented_builds_keep_the_generic_path() -> None:
-    job = JOBS[0]
-    module = load_evaluator(job, instrument=True)
-    user = {"externalId": "1", "userName": "ada@contoso.com", "active": True}
-    outcome = module.evaluate(user, None, _context(module))
-    assert outcome == module.decide(module.JOB, user, None, _context(module))
-    assert "decide" in module.evaluate.__code__.co_names  # coverage probes need decide
+@pytest.mark.parametrize("job", JOBS, ids=[j.source_path for j in JOBS])
+def test_instrumented_builds_are_the_fused_evaluate_with_probes(job: Job) -> None:
+    """Coverage instruments the evaluate `prov run` executes (a build switch of the one
+    emitter): the instrumented evaluate is the fused one, gives the same outcomes, and its
+    probes record what the generic decide's record."""
+    import sys
+
+    plain, module = load_evaluator(job), load_evaluator(job, instrument=True)
+    assert "decide" not in module.evaluate.__code__.co_names
+    lazy = sys.modules[module.__name__.rsplit(".", 1)[0] + "._runtime.lazy"]
+    rng = random.Random(3)
+    fused_hits: set[str] = set()
+    generic_hits: set[str] = set()
+    try:
+        for user in _users(module, seed=5):
+            created = plain.evaluate(copy.deepcopy(user), None, _context(plain))
+            for existing in (None, _existing(rng, created.values)):
+                lazy.COVERAGE = fused_hits
+                fused = module.evaluate(copy.deepcopy(user), copy.deepcopy(existing),
+                                        _context(module))
+                lazy.COVERAGE = generic_hits
+                generic = module.decide(module.JOB, copy.deepcopy(user), copy.deepcopy(existing),
+                                        _context(module))
+                assert fused == generic
+                # the two builds have their own runtime copies (classes): compare the text
+                assert repr(fused) == repr(plain.evaluate(
+                    copy.deepcopy(user), copy.deepcopy(existing), _context(plain)))
+    finally:
+        lazy.COVERAGE = None
+    assert fused_hits == generic_hits
+    assert fused_hits <= set(module.COVERAGE_PROBES) and fused_hits
+
+
+def test_each_expression_is_compiled_once() -> None:
+    """A generated module carries each mapping's expression once (``_eN``): evaluate and the
+    job model's mapping functions both call it."""
+    from syncrules.backends.python.emit import emit_package
+    from syncrules.diagnostics import DiagnosticBag
+
+    job = next(j for j in JOBS if any("Join(" in compact(m.expression) for m in j.mappings))
+    text = emit_package(job, "pkg", DiagnosticBag())["evaluator.py"]
+    for mapping in job.mappings:
+        if isinstance(mapping.expression, AttrRef):
+            continue
+        comment = f"# {mapping.span.file}:{mapping.span.line}:{mapping.span.col}: "
+        assert text.count(comment) <= 2  # its function, and where evaluate calls it
+    assert text.count("fn_Join(") + text.count(".join(filter(None") == sum(
+        compact(m.expression).count("Join(") for m in job.mappings)

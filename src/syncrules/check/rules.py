@@ -57,8 +57,7 @@ def _check_test_text(job: Job, bag: DiagnosticBag) -> None:
 
     for test in job.tests:
         records = [("a `given user` record", r) for r in test.given]
-        if test.existing is not None:
-            records.append(("the `existing user` record", test.existing))
+        records.extend(("an `existing user` record", r) for r in test.existing)
         for what, record in records:
             if has_lone_surrogate(record):
                 bag.add(

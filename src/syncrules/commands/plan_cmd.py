@@ -23,7 +23,13 @@ from syncrules.output import err, out
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
+@click.option("--now", metavar="ISO-8601",
+              help="The clock for fixture records (Now()); default 2025-01-01T00:00:00Z.")
+@click.option("--seed", type=int, help="Seed for RandomString and Guid; default 0.")
+@click.option("--default-domain", metavar="DOMAIN",
+              help="The tenant's default domain (DefaultDomain()).")
+def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
+         seed: int | None, default_domain: str | None) -> None:
     """Compare two versions of a job: .prov files or folders, compiled JSON, or git REV:path.
 
     \b
@@ -37,16 +43,30 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
     Exit codes as `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes. A fixture
     entry that cannot be evaluated (not a JSON object) is an error named with its position (exit
     1); the plan of the other records is still shown.
+
+    \b
+    Each fixture file's records are one cycle of `prov run` against an empty in-memory directory
+    (matching, UPN collisions, references), with --now, --seed and --default-domain; a fixture
+    file's own "context" wins over them.
     """
     from syncrules.backends.jobconfig.merge import render_changes
+    from syncrules.commands.eval_cmd import parse_now
+    from syncrules.commands.textio import require_text
     from syncrules.diagnostics.render import render_text
     from syncrules.plan.diff import make_plan
     from syncrules.plan.sides import SideError, SideLoadDiagnostics, load_side
+    from syncrules.testing.fixtures import FixtureContext
 
+    context = FixtureContext()
+    moment = parse_now(now)
+    context = FixtureContext(
+        moment or context.now, context.seed if seed is None else seed,
+        require_text(default_domain, "--default-domain"),
+    )
     try:
         before = load_side(old)
         after = load_side(new)
-        result = make_plan(before, after, fixtures)
+        result = make_plan(before, after, fixtures, context)
     except SideLoadDiagnostics as exc:
         err(render_text(exc.diagnostics, exc.sources))
         err(f"error: {exc}")

@@ -54,6 +54,12 @@ def test(
     """Run rule tests (default PATHS: the current folder).
 
     \b
+    A test's `given` records are one cycle of `prov run` (matching by source anchor, then the
+    matching attributes; UPN collisions; manager references) against an in-memory directory
+    that starts with its `existing user` records (optional "_id" and "_anchor" as in
+    `prov directory import`) and `taken` values; `expect` judges the last record.
+
+    \b
     Exit 0 when every test passes (and coverage meets --threshold), 1 when a test fails, the
     rules have errors, -k selects no test or coverage is below the threshold, 2 on a usage
     error. A failing expectation is reported at its own line.

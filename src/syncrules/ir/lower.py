@@ -408,7 +408,7 @@ class _JobBuilder:
 
     def _item_Test(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
         given: list[object] = []
-        existing: object | None = None
+        existing: list[object] = []
         taken: list[str] = []
         now = seed = domain = None
         action = "create"
@@ -420,7 +420,7 @@ class _JobBuilder:
             if kind == "TestGiven":
                 given.append(_json_value(step.record))
             elif kind == "TestExisting":
-                existing = _json_value(step.record)
+                existing.append(_json_value(step.record))
             elif kind == "TestTaken":
                 taken.extend(unescape(v.raw) for v in step.values)
             elif kind == "TestNow":
@@ -473,7 +473,7 @@ class _JobBuilder:
             TestCase(
                 name=unescape(item.name.raw),
                 given=tuple(given),
-                existing=existing,
+                existing=tuple(existing),
                 taken=tuple(taken),
                 now=now,
                 seed=seed,

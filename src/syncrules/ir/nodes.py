@@ -186,7 +186,7 @@ class Expectation(Node):
 class TestCase(Node):
     name: str
     given: tuple[object, ...]
-    existing: object | None
+    existing: tuple[object, ...]  # `existing user` records: the target directory it starts with
     taken: tuple[str, ...]
     now: str | None
     seed: int | None

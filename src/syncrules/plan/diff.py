@@ -10,7 +10,12 @@ from typing import Any
 from syncrules.backends.jobconfig.merge import Change, merge_schema
 from syncrules.backends.python.load import load_evaluator
 from syncrules.plan.sides import Side
-from syncrules.testing.fixtures import entry_problem, evaluate_records, read_records
+from syncrules.testing.fixtures import (
+    FixtureContext,
+    entry_problem,
+    evaluate_records,
+    read_fixture,
+)
 
 
 @dataclass
@@ -55,20 +60,22 @@ def semantic(old: Side, new: Side) -> tuple[list[str], list[Change]]:
 
 
 def behavioural(
-    old: Side, new: Side, fixtures: list[Path], problems: list[str] | None = None
+    old: Side, new: Side, fixtures: list[Path], problems: list[str] | None = None,
+    context: FixtureContext | None = None,
 ) -> list[RecordChange]:
     """Records whose scope, action or values differ; entries that cannot be evaluated (not a
     JSON object, ...) go to ``problems`` with their position, and the others are compared."""
     old_module, new_module = load_evaluator(old.job), load_evaluator(new.job)
     out: list[RecordChange] = []
     for path in fixtures:
-        records = read_records(path)
+        records, own = read_fixture(path)
         for index, record in enumerate(records, 1):
             problem = entry_problem(record)
             if problem is not None and problems is not None:
                 problems.append(f"{path.name} record {index}: {problem}; not evaluated")
-        before = evaluate_records(old_module, records)
-        after = evaluate_records(new_module, records)
+        used = (context or FixtureContext()).over(own)
+        before = evaluate_records(old.job, old_module, records, used)
+        after = evaluate_records(new.job, new_module, records, used)
         for a, b in zip(before, after, strict=True):
             lines = _record_lines(a, b)
             if lines:
@@ -104,10 +111,12 @@ def fixture_paths(spec: Path | None, new: Side) -> list[Path]:
     return [spec]
 
 
-def make_plan(old: Side, new: Side, fixtures: Path | None) -> Plan:
+def make_plan(
+    old: Side, new: Side, fixtures: Path | None, context: FixtureContext | None = None
+) -> Plan:
     plan = Plan()
     plan.settings, plan.changes = semantic(old, new)
     paths = fixture_paths(fixtures, new)
     plan.fixtures_read = len(paths)
-    plan.records = behavioural(old, new, paths, plan.problems)
+    plan.records = behavioural(old, new, paths, plan.problems, context)
     return plan

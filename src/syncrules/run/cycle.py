@@ -30,6 +30,10 @@ written when it is known, at the latest when the cycle ends; all others as they 
 Plan mode (no ``--apply``) runs against a private copy of the directory (``Store.open_copy``),
 thrown away at the end: the directory is only read, and a second record for the same worker
 still matches the user the first one created.
+
+The same cycle runs `prov test`, fixture snapshots and `prov plan`'s records, over an in-memory
+directory (``run.replay``); ``observe``, when given, receives each operation's evaluator
+outcome (what a test judges besides the log record).
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ from syncrules.runtime.scim import lookup
 UNIQUE_ATTRIBUTES = ("userPrincipalName",)
 ACCOUNT_STATE = {"entra": "accountEnabled", "ad": "accountDisabled"}
 Emit = Callable[[LogRecord], None]
+#: Receives ``(operation index, evaluator Outcome)`` for every operation that was evaluated.
+Observe = Callable[[int, Any], None]
 
 
 @dataclass
@@ -94,7 +100,7 @@ class Cycle(Settling):
 
     def __init__(
         self, job: Job, evaluator: ModuleType, state: WorkingState, options: RunOptions,
-        emit: Emit, *, job_id: str,
+        emit: Emit, *, job_id: str, observe: Observe | None = None,
     ) -> None:
         self.job = job
         self.model = evaluator.JOB
@@ -103,6 +109,7 @@ class Cycle(Settling):
         self.state = state
         self.options = options
         self.emit_record = emit
+        self.observe = observe
         self.info = RunInfo(
             job_name=job.name, job_id=job_id, cycle=state.cycle,
             activity=options.now.strftime("%Y-%m-%dT%H:%M:%SZ"), target=job.target.value,
@@ -189,6 +196,8 @@ class Cycle(Settling):
         self._found = (None, None, None)
         outcome = self.evaluate(user, None, self.ctx, find=self._find)
         _, problem, existing = self._found
+        if self.observe is not None:
+            self.observe(op.index, outcome)
         self._scope_step(result, outcome.scope)
         if problem and outcome.scope.in_scope:
             result.fail("matching", "MultipleMatches", problem)
@@ -383,11 +392,15 @@ class Cycle(Settling):
         if not isinstance(upn, str) or not upn:
             return False
         others = [i for i in self.state.find("userPrincipalName", upn) if i != own]
-        if not others:
+        if others:
+            holder = f"another user ({others[0]})"
+        elif self.state.reserved(upn):
+            holder = "a user outside the directory (taken)"
+        else:
             return False
         result.fail(
             "export", "AzureActiveDirectoryConflict",
-            f"userPrincipalName '{upn}' is already used by another user ({others[0]}); "
+            f"userPrincipalName '{upn}' is already used by {holder}; "
             "Entra does not check uniqueness, so the export fails",
         )
         self._settle(result)

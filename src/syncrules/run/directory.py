@@ -27,6 +27,10 @@ private writable copy for a plan.
 
 Import/export: a JSON array of users, each its attributes plus ``"_id"`` and ``"_anchor"``,
 sorted by anchor then id, keys sorted: byte-identical for the same state.
+
+``Directory`` is what a cycle (``run.state.WorkingState``) needs of a directory; ``Store`` is
+the SQLite one, ``run.memory.MemoryStore`` the in-memory one `prov test`, fixture snapshots and
+`prov plan` run their records against, through the same cycle.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from syncrules.filesystem import os_reason
 from syncrules.run import jsoncodec
@@ -86,6 +90,34 @@ class TargetUser:
     attributes: dict[str, Any]
     created_cycle: int | None = None
     updated_cycle: int | None = None
+
+
+class Directory(Protocol):
+    """What a cycle reads and writes: ``Store`` (SQLite) and ``run.memory.MemoryStore``.
+
+    ``find`` takes a value already folded (``fold``); ids come back sorted. ``reserved`` says
+    whether a (folded) value counts as used by a user outside the directory (a test's
+    ``taken`` values; ``reserves`` is False when there are none); writes come in batches
+    (``write_batch``)."""
+
+    reserves: bool
+
+    @property
+    def indexed(self) -> frozenset[str]: ...
+    def ensure_indexed(self, attributes: Iterable[str]) -> None: ...
+    def get(self, user_id: str) -> TargetUser | None: ...
+    def find(self, attribute: str, folded: str) -> list[str]: ...
+    def find_anchor(self, anchor: str) -> list[str]: ...
+    def reserved(self, folded: str) -> bool: ...
+    def write_batch(
+        self, changes: list[tuple[TargetUser | None, TargetUser | None]]
+    ) -> None: ...
+    def last_cycle(self) -> int: ...
+    def set_cycle(self, cycle: int) -> None: ...
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class DirectoryError(Exception):
@@ -157,6 +189,8 @@ _FIND_ANCHOR = "SELECT id FROM users WHERE anchor = ? ORDER BY id"
 
 class Store:
     """One SQLite directory. ``writable=False`` opens the file read-only (plans)."""
+
+    reserves = False  # no value is used outside a SQLite directory
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, writable: bool) -> None:
         self.conn = conn
@@ -393,6 +427,10 @@ class Store:
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM users").fetchone()[0])
 
+    def reserved(self, folded: str) -> bool:
+        """Values used outside the directory: none in a SQLite directory."""
+        return False
+
     # ---- writes -----------------------------------------------------------------------------
 
     def insert(self, user: TargetUser) -> None:
@@ -587,14 +625,21 @@ def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:
 
 def parse_import(text: str, source: str) -> list[TargetUser] | str:
     """Users from an import file's text, or a message saying what is wrong with it."""
-    import uuid
-
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
     if not isinstance(data, list):
         return f"{source}: expected a JSON array of users"
+    return import_users(data, source)
+
+
+def import_users(data: list[Any], source: str) -> list[TargetUser] | str:
+    """Users from import entries (attributes plus optional ``_id`` and ``_anchor``; see the
+    module docstring), or a message saying what is wrong with them. A test's ``existing user``
+    records are read this way too."""
+    import uuid
+
     users: list[TargetUser] = []
     seen: set[str] = set()
     for position, item in enumerate(data):

@@ -3,7 +3,8 @@ deletes/disables.
 
 Layers, bottom to top:
 
-1. ``Store`` (SQLite).
+1. The directory: ``Store`` (SQLite) or ``run.memory.MemoryStore`` (`prov test`, fixtures,
+   `prov plan`), both ``run.directory.Directory``.
 2. The overlay: whole user rows written by this run, ``None`` for a deleted user, with their own
    value index. With ``write_through`` (what `prov run` uses: the store is the directory with
    ``--apply``, a private copy of it for a plan) it is a write-behind buffer: ``flush()``
@@ -27,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncrules.run.directory import Store, TargetUser, fold, folded_values
+from syncrules.run.directory import Directory, TargetUser, fold, folded_values
 
 DELETED = None
 
@@ -96,7 +97,7 @@ class HeldChange:
 class WorkingState:
     """Reads and writes for one cycle (see the module docstring)."""
 
-    def __init__(self, store: Store, *, write_through: bool, cycle: int) -> None:
+    def __init__(self, store: Directory, *, write_through: bool, cycle: int) -> None:
         self.store = store
         self.write_through = write_through
         self.cycle = cycle
@@ -135,10 +136,17 @@ class WorkingState:
         return held.merge(ids, anchor, held.anchors) if held.users else ids
 
     def taken(self, attribute: str, value: str, exclude: str | None) -> bool:
-        """Whether another user than ``exclude`` already has ``value`` in ``attribute``."""
+        """Whether another user than ``exclude`` already has ``value`` in ``attribute`` (or
+        the directory holds it as used elsewhere: ``reserved``)."""
+        if self.reserved(value):
+            return True
         if attribute not in self.indexed:
             return False
         return any(i != exclude for i in self.find(attribute, value))
+
+    def reserved(self, value: Any) -> bool:
+        """Whether ``value`` is used outside the directory (a test's ``taken`` values)."""
+        return self.store.reserves and self.store.reserved(fold(value))
 
     # ---- ordinary writes --------------------------------------------------------------------
 

@@ -65,8 +65,10 @@ def violations(kind: str, values: dict[str, Any], creating: bool,
     attributes, required = _rules(kind)
     if creating:
         for name in required:
-            value = values.get(name)
-            if value is None or value == "" or value == []:
+            value = values.get(name, None)
+            # An empty value is refused. An absent one (not mapped, or NULL: it does not flow)
+            # is let through: whether the service fills it in is not established [inferred].
+            if name in values and (value == "" or value == []):
                 code = AD_CODE if kind == "ad" else (UPN_CODE if name == "userPrincipalName"
                                                       else ENTRA_CODE)
                 what = "cn is set from it" if kind == "ad" else "Microsoft Graph requires it"

@@ -24,6 +24,8 @@ from .scoping import clause_holds
 from .text import ignore_case
 from .values import to_str
 
+#: A mapping's function: its value for the flat source attributes, typed as ``source_values``
+#: makes them (a single-valued text attribute is a ``str`` or absent).
 MappingFn = Callable[[Mapping[str, Any], EvalContext], Any]
 
 #: The target attribute that carries the account state, per target kind.
@@ -249,8 +251,9 @@ def decide(
 
     ``attrs`` (the user's flat source attributes) and ``keys`` (its matching keys) may be passed
     when the caller already computed them to find ``existing``; they are not recomputed then.
-    A generated evaluator's own ``evaluate`` is this function specialised to its job (unless
-    the build is instrumented for coverage); both build outcomes with the functions below.
+    A generated evaluator's own ``evaluate`` is this function specialised to its job (an
+    instrumented build too: the same code with coverage probes); both build outcomes with the
+    functions below.
     """
     ctx = ctx or EvalContext()
     if attrs is None:

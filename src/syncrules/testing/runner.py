@@ -1,9 +1,12 @@
 """Run the `test` blocks of .prov files through the generated evaluators.
 
-A test's `given` records are processed in order against an in-memory target directory that starts
-with the `existing` user (if any): a record matches a user by the job's matching attributes, as in
-a provisioning cycle, so a second record for the same worker updates what the first created. The
-`expect` line judges the outcome of the LAST given record. Every test runs with a fixed clock
+A test's `given` records are one provisioning cycle: they go through the same cycle code as
+`prov run` (``run.replay``: link to the source anchor first, then the matching keys, the UPN
+conflict check, references with escrow, the deletion threshold) against an in-memory directory
+that starts with the `existing user` records (in `prov directory import` form: attributes plus
+optional ``_id`` and ``_anchor``) and the `taken` values, so a second record for the same worker
+updates what the first created. The `expect` line judges the LAST given record: its action as
+the run's log record has it, and the values it provisions. Every test runs with a fixed clock
 (`now`, default 2025-01-01T00:00:00Z) and seed (`seed`, default 0), so results are reproducible.
 """
 
@@ -23,7 +26,6 @@ from syncrules.api import CheckResult, check_paths
 from syncrules.backends.python.load import load_evaluator
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job, TestCase
-from syncrules.runtime.text import ignore_case
 
 DEFAULT_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 0
@@ -105,41 +107,6 @@ def collect(paths: Sequence[str | Path]) -> tuple[CheckResult, list[tuple[Job, T
     return result, cases
 
 
-class _Directory:
-    """Target users of one test, matched by the job's matching attributes."""
-
-    def __init__(self, existing: object | None) -> None:
-        self.users: list[dict[str, Any]] = []
-        if isinstance(existing, dict):
-            self.users.append(dict(existing))
-
-    def find(self, keys: list[tuple[str, Any]]) -> dict[str, Any] | None:
-        for attribute, value in keys:
-            wanted = ignore_case(str(value))
-            for user in self.users:
-                if attribute in user and ignore_case(str(user[attribute])) == wanted:
-                    return user
-        return None
-
-    def taken(self, ctx: Any, extra: frozenset[str]) -> Any:
-        def is_taken(value: str) -> bool:
-            folded = ignore_case(value)
-            if folded in extra:
-                return True
-            return any(ignore_case(str(u.get(ctx.target, ""))) == folded for u in self.users)
-
-        return is_taken
-
-    def apply(self, outcome: Any, existing: dict[str, Any] | None) -> None:
-        if outcome.action == "create":
-            self.users.append(dict(outcome.values))
-        elif outcome.action == "delete" and existing is not None:
-            self.users.remove(existing)
-        elif outcome.action in ("update", "enable", "disable") and existing is not None:
-            for attribute, (_old, new) in outcome.changes.items():
-                existing[attribute] = new
-
-
 def _parse_now(text: str | None) -> datetime:
     from syncrules.runtime.context import parse_instant
 
@@ -171,6 +138,14 @@ def _show(value: Any) -> str:
 
 
 def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
+    """Replay the test's `given` records through the `prov run` cycle (``run.replay``) against
+    an in-memory directory seeded with its `existing user` records and `taken` values, and
+    judge the last record by its log record and outcome."""
+    from syncrules.run.cycle import RunOptions
+    from syncrules.run.directory import import_users
+    from syncrules.run.memory import MemoryStore
+    from syncrules.run.replay import replay
+
     started = time.perf_counter()
     result = TestResult(
         case.name, case.span.file, case.span.line, case.span.col, job.name, "passed"
@@ -181,37 +156,42 @@ def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
         result.status = "error"
         result.failures.append(f"`now {case.now}` is not an ISO-8601 time")
         return result
-    directory = _Directory(case.existing)
-    extra = frozenset(ignore_case(v) for v in case.taken)
-    outcome = None
+    if not case.given:
+        result.status = "error"
+        result.failures.append("the test has no `given user` record")
+        return result
     for index, record in enumerate(case.given, 1):
         if not isinstance(record, dict):
             result.status = "error"
             result.failures.append(f"given record {index} is not a JSON object")
             return result
-        ctx = module.EvalContext(
-            now=now,
-            seed=case.seed if case.seed is not None else DEFAULT_SEED,
-            default_domain=case.domain,
-        )
-        ctx.taken = directory.taken(ctx, extra)
-        keys = module.matching_keys(record, ctx)
-        existing = directory.find(keys)
-        outcome = module.evaluate(record, existing, ctx)
-        label = f"record {index}" if len(case.given) > 1 else "record"
-        result.steps.append(f"{label}: scoping: {outcome.scope.reason}")
-        shown_keys = ", ".join(f"{k} = {_show(v)}" for k, v in outcome.keys) or "(none)"
-        matched = "matched an existing user" if existing is not None else "no existing user"
-        result.steps.append(f"{label}: matching: {shown_keys}: {matched}")
-        result.steps.append(f"{label}: processing: {outcome.action}: {outcome.reason}")
-        directory.apply(outcome, existing)
-    if outcome is None:
+    users = import_users(list(case.existing), "existing user")
+    if isinstance(users, str):
         result.status = "error"
-        result.failures.append("the test has no `given user` record")
+        result.failures.append(users.replace("existing user: [", "existing user [", 1))
         return result
-    _judge(job, case, outcome, result)
+    directory = MemoryStore(users, reserved=case.taken)
+    options = RunOptions(now=now, seed=case.seed if case.seed is not None else DEFAULT_SEED,
+                         default_domain=case.domain, apply=True)
+    many = len(case.given) > 1
+    replayed = replay(job, module, case.given, options, directory,
+                      location=lambda i: f"given record {i}" if many else "given record")
+    for item in replayed:
+        label = f"record {item.index}" if many else "record"
+        result.steps.extend(f"{label}: {line}" for line in explain_steps(item.result))
+    _judge(job, case, replayed[-1], result)
     result.duration = time.perf_counter() - started
     return result
+
+
+def explain_steps(result: Any) -> list[str]:
+    """A log record's steps as a test failure explains them: ``kind: description``, with the
+    status when it is a warning or a failure."""
+    lines = []
+    for kind, status, description, _ in result.steps:
+        mark = f" [{status}]" if status in ("warning", "failure") else ""
+        lines.append(f"{kind}: {description}{mark}")
+    return lines
 
 
 def _dropped(job: Job, outcome: Any, name: str) -> bool:
@@ -224,18 +204,20 @@ def _dropped(job: Job, outcome: Any, name: str) -> bool:
     return False
 
 
-def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
-    if outcome.action != case.action:
-        result.failures.append(f"action: expected {case.action}, got {outcome.action}")
-        if outcome.error:
-            result.failures.append(f"error: {outcome.error}")
-    if case.group is not None and outcome.scope.group != case.group:
+def _judge(job: Job, case: TestCase, replayed: Any, result: TestResult) -> None:
+    record, outcome = replayed.result, replayed.outcome
+    if record.action != case.action:
+        result.failures.append(f"action: expected {case.action}, got {record.action}")
+        if record.error_code is not None and record.status == "failure":
+            result.failures.append(f"error: {record.error_code}: {record.error_reason}")
+    scope_group = outcome.scope.group if outcome is not None else None
+    if case.group is not None and scope_group != case.group:
         result.failures.append(
-            f"scope group: expected {_show(case.group)}, got {_show(outcome.scope.group)}"
+            f"scope group: expected {_show(case.group)}, got {_show(scope_group)}"
         )
-    flowing = dict(outcome.values)
-    for attribute, (_old, new) in outcome.changes.items():
-        flowing.setdefault(attribute, new)
+    references = [m.target for m in evaluator_references(job)]
+    flowing = replayed.flowing(references)
+    no_flow = outcome.no_flow if outcome is not None else []
     for check in case.expectations:
         before = len(result.failures)
         name = check.attribute
@@ -243,7 +225,7 @@ def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
         actual = flowing.get(name)
         if check.kind == "equals":
             if not present:
-                why = "does not flow" if name in outcome.no_flow else "is not set"
+                why = "does not flow" if name in no_flow else "is not set"
                 result.failures.append(f"{name}: expected {_show(check.value)}, but it {why}")
             elif not _same(check.value, actual):
                 result.failures.append(
@@ -252,14 +234,14 @@ def _judge(job: Job, case: TestCase, outcome: Any, result: TestResult) -> None:
         elif check.kind == "not_set":
             if present:
                 result.failures.append(f"{name}: expected not set, got {_show(actual)}")
-            elif _dropped(job, outcome, name):
+            elif outcome is not None and _dropped(job, outcome, name):
                 result.failures.append(
                     f"{name}: expected not set (NULL), but it does not flow "
                     "(IgnoreFlowIfNullOrEmpty or an `on create` mapping on update)"
                 )
         elif present:
             result.failures.append(f"{name}: expected not to flow, got {_show(actual)}")
-        elif not _dropped(job, outcome, name):
+        elif outcome is None or not _dropped(job, outcome, name):
             result.failures.append(
                 f"{name}: expected not to flow, but it is simply not set (its value is NULL)"
             )
@@ -274,6 +256,14 @@ def _point_at(check: Any, failures: list[str], start: int) -> None:
     at = check.span
     for index in range(start, len(failures)):
         failures[index] = f"{at.file}:{at.line}:{at.col}: {failures[index]}"
+def evaluator_references(job: Job) -> list[Any]:
+    """The job's mappings to reference attributes (``manager``): their values are resolved by
+    the cycle, so a test sees the target id they resolve to."""
+    from syncrules.catalogue.attributes import target_attributes
+
+    targets = target_attributes(job.target.value)
+    return [m for m in job.mappings
+            if (d := targets.get(m.target)) is not None and d.type == "Reference"]
 
 
 def run_tests(

@@ -36,8 +36,7 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_FormatDateTime, fn_Join, fn_Replace
-from ._runtime.lazy import switch_key
+from ._runtime.functions import fn_FormatDateTime, fn_Replace
 from ._runtime.scim import filtered, source, value
 
 __all__ = [
@@ -72,9 +71,14 @@ def _m3(a: Any, ctx: EvalContext) -> Any:
     return a.get('name.familyName')
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
+def _e4(s4: Any, s3: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-    return fn_Join(' ', a.get('name.givenName'), a.get('name.familyName'))
+    return ' '.join(filter(None, (s4, s3)))
+
+
+def _m4(a: Any, ctx: EvalContext) -> Any:
+    """_e4 over the flat source attributes (the generic path)."""
+    return _e4(a.get('name.givenName'), a.get('name.familyName'), ctx)
 
 
 def _m5(a: Any, ctx: EvalContext) -> Any:
@@ -92,24 +96,44 @@ def _m7(a: Any, ctx: EvalContext) -> Any:
     return 'Contoso'
 
 
-def _m8(a: Any, ctx: EvalContext) -> Any:
+def _e8(s1: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
-    return ('DE' if (_t1 := switch_key(a.get('addresses[type eq "work"].country'))) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
+    return ('DE' if (_t1 := (s1 or '')) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
+
+
+def _m8(a: Any, ctx: EvalContext) -> Any:
+    """_e8 over the flat source attributes (the generic path)."""
+    return _e8(a.get('addresses[type eq "work"].country'), ctx)
+
+
+def _e9(s11: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
+    return ''.join(filter(None, (fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), '@contoso.com')))
 
 
 def _m9(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
-    return ''.join(filter(None, (fn_Replace(ctx, a.get('userName'), None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), '@contoso.com')))
+    """_e9 over the flat source attributes (the generic path)."""
+    return _e9(a.get('userName'), ctx)
+
+
+def _e10(s11: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )
+    return fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None)
 
 
 def _m10(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )
-    return fn_Replace(ctx, a.get('userName'), None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None)
+    """_e10 over the flat source attributes (the generic path)."""
+    return _e10(a.get('userName'), ctx)
+
+
+def _e11(s7: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
+    return fn_FormatDateTime(ctx, s7, None, 'yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ssZ')
 
 
 def _m11(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
-    return fn_FormatDateTime(ctx, a.get('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'), None, 'yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ssZ')
+    """_e11 over the flat source attributes (the generic path)."""
+    return _e11(a.get('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'), ctx)
 
 
 def _m12(a: Any, ctx: EvalContext) -> Any:
@@ -466,7 +490,7 @@ def evaluate(
         values['surname'] = s3
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
     try:
-        v = ' '.join(filter(None, (s4, s3)))
+        v = _e4(s4, s3, ctx)
     except NoFlow:
         no_flow.append('displayName')
     except ExpressionError as exc:
@@ -486,7 +510,7 @@ def evaluate(
     values['companyName'] = 'Contoso'
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
     try:
-        v = ('DE' if (_t1 := (s1 or '')) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
+        v = _e8(s1, ctx)
     except NoFlow:
         no_flow.append('usageLocation')
     except ExpressionError as exc:
@@ -498,7 +522,7 @@ def evaluate(
     if create:
         ctx.target = 'userPrincipalName'
         try:
-            v = ''.join(filter(None, (fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), '@contoso.com')))
+            v = _e9(s11, ctx)
         except NoFlow:
             no_flow.append('userPrincipalName')
         except ExpressionError as exc:
@@ -510,7 +534,7 @@ def evaluate(
     if create:
         ctx.target = 'mailNickname'
         try:
-            v = fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None)
+            v = _e10(s11, ctx)
         except NoFlow:
             no_flow.append('mailNickname')
         except ExpressionError as exc:
@@ -521,7 +545,7 @@ def evaluate(
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
     ctx.target = 'employeeHireDate'
     try:
-        v = fn_FormatDateTime(ctx, s7, None, 'yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ssZ')
+        v = _e11(s7, ctx)
     except NoFlow:
         no_flow.append('employeeHireDate')
     except ExpressionError as exc:

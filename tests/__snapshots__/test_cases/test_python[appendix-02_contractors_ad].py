@@ -36,8 +36,8 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Join, fn_Left, fn_Not, select_unique
-from ._runtime.lazy import each, switch_key
+from ._runtime.functions import fn_IgnoreFlowIfNullOrEmpty, fn_Left, fn_Not, select_unique
+from ._runtime.lazy import each
 from ._runtime.scim import source
 
 __all__ = [
@@ -62,9 +62,14 @@ def _m1(a: Any, ctx: EvalContext) -> Any:
     return a.get('userName')
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
+def _e2(s0: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
-    return fn_Not(a.get('active'))
+    return fn_Not(s0)
+
+
+def _m2(a: Any, ctx: EvalContext) -> Any:
+    """_e2 over the flat source attributes (the generic path)."""
+    return _e2(a.get('active'), ctx)
 
 
 def _m3(a: Any, ctx: EvalContext) -> Any:
@@ -77,24 +82,44 @@ def _m4(a: Any, ctx: EvalContext) -> Any:
     return a.get('name.familyName')
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
+def _e5(s3: Any, s2: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-    return fn_Join(' ', a.get('name.givenName'), a.get('name.familyName'))
+    return ' '.join(filter(None, (s3, s2)))
+
+
+def _m5(a: Any, ctx: EvalContext) -> Any:
+    """_e5 over the flat source attributes (the generic path)."""
+    return _e5(a.get('name.givenName'), a.get('name.familyName'), ctx)
+
+
+def _e6(s3: Any, s2: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
+    return select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
 
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-    return select_unique(ctx, each((lambda: fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 1), a.get('name.familyName')), 20), lambda: fn_Left(fn_Join('', fn_Left(a.get('name.givenName'), 2), a.get('name.familyName')), 20), lambda: fn_Left(fn_Join('.', a.get('name.givenName'), a.get('name.familyName')), 20),)))
+    """_e6 over the flat source attributes (the generic path)."""
+    return _e6(a.get('name.givenName'), a.get('name.familyName'), ctx)
+
+
+def _e7(s5: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
+    return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
-    return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := switch_key(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'))) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
+    """_e7 over the flat source attributes (the generic path)."""
+    return _e7(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'), ctx)
+
+
+def _e8(s4: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
+    return fn_IgnoreFlowIfNullOrEmpty(s4)
 
 
 def _m8(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
-    return fn_IgnoreFlowIfNullOrEmpty(a.get('title'))
+    """_e8 over the flat source attributes (the generic path)."""
+    return _e8(a.get('title'), ctx)
 
 
 def _m9(a: Any, ctx: EvalContext) -> Any:
@@ -359,7 +384,7 @@ def evaluate(
         values['userPrincipalName'] = s7
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
     try:
-        v = fn_Not(s0)
+        v = _e2(s0, ctx)
     except NoFlow:
         no_flow.append('accountDisabled')
     except ExpressionError as exc:
@@ -375,7 +400,7 @@ def evaluate(
         values['sn'] = s2
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
     try:
-        v = ' '.join(filter(None, (s3, s2)))
+        v = _e5(s3, s2, ctx)
     except NoFlow:
         no_flow.append('displayName')
     except ExpressionError as exc:
@@ -387,7 +412,7 @@ def evaluate(
     if create:
         ctx.target = 'sAMAccountName'
         try:
-            v = select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
+            v = _e6(s3, s2, ctx)
         except NoFlow:
             no_flow.append('sAMAccountName')
         except ExpressionError as exc:
@@ -397,7 +422,7 @@ def evaluate(
                 values['sAMAccountName'] = v
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
     try:
-        v = ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
+        v = _e7(s5, ctx)
     except NoFlow:
         no_flow.append('parentDistinguishedName')
     except ExpressionError as exc:
@@ -407,7 +432,7 @@ def evaluate(
             values['parentDistinguishedName'] = v
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
     try:
-        v = fn_IgnoreFlowIfNullOrEmpty(s4)
+        v = _e8(s4, ctx)
     except NoFlow:
         no_flow.append('title')
     except ExpressionError as exc:

@@ -36,8 +36,8 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Join, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
-from ._runtime.lazy import switch_key, truth
+from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
+from ._runtime.lazy import truth
 from ._runtime.scim import filtered, source, value
 from ._runtime.values import compare, is_null
 
@@ -58,49 +58,94 @@ def _m0(a: Any, ctx: EvalContext) -> Any:
     return a.get('externalId')
 
 
-def _m1(a: Any, ctx: EvalContext) -> Any:
+def _e1(s4: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
-    return ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade')) else '0'), 10)) else 'Staff')
+    return ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
+
+
+def _m1(a: Any, ctx: EvalContext) -> Any:
+    """_e1 over the flat source attributes (the generic path)."""
+    return _e1(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
+
+
+def _e2(s3: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
+    return (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
 
 
 def _m2(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
-    return (a.get('title') if truth(fn_IsPresent(a.get('title'))) else 'Unknown')
+    """_e2 over the flat source attributes (the generic path)."""
+    return _e2(a.get('title'), ctx)
+
+
+def _e3(s2: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
+    return fn_Mid(s2, 1, '1')
 
 
 def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
-    return fn_Mid(a.get('name.givenName'), 1, '1')
+    """_e3 over the flat source attributes (the generic path)."""
+    return _e3(a.get('name.givenName'), ctx)
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
+def _e4(ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
     return fn_BitAnd(15, 276)
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
+def _m4(a: Any, ctx: EvalContext) -> Any:
+    """_e4 over the flat source attributes (the generic path)."""
+    return _e4(ctx)
+
+
+def _e5(s5: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
-    return fn_Replace(ctx, a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), None, '\\+(?<x>\\d*)', None, '${x}', None, None)
+    return fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
+
+
+def _m5(a: Any, ctx: EvalContext) -> Any:
+    """_e5 over the flat source attributes (the generic path)."""
+    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
+
+
+def _e6(s5: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
+    return fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
 
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
-    return fn_ToUpper(('Alpha' if (_t1 := switch_key(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'))) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
+    """_e6 over the flat source attributes (the generic path)."""
+    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
+
+
+def _e7(s0: Any, s6: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
+    return (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-    return (_t1 if not is_null(_t1 := a.get('emails[type eq "work"].value')) else fn_Join('@', a.get('userName'), 'acme.com'))
+    """_e7 over the flat source attributes (the generic path)."""
+    return _e7(a.get('emails[type eq "work"].value'), a.get('userName'), ctx)
+
+
+def _e8(s4: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
+    return fn_CStr(s4)
 
 
 def _m8(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
-    return fn_CStr(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'))
+    """_e8 over the flat source attributes (the generic path)."""
+    return _e8(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
+
+
+def _e9(ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
+    return fn_NumFromDate('2030-01-01 00:00:00Z')
 
 
 def _m9(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
-    return fn_NumFromDate('2030-01-01 00:00:00Z')
+    """_e9 over the flat source attributes (the generic path)."""
+    return _e9(ctx)
 
 
 JOB = JobModel(
@@ -346,7 +391,7 @@ def evaluate(
         values['employeeID'] = s1
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
     try:
-        v = ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
+        v = _e1(s4, ctx)
     except NoFlow:
         no_flow.append('description')
     except ExpressionError as exc:
@@ -356,7 +401,7 @@ def evaluate(
             values['description'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
     try:
-        v = (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
+        v = _e2(s3, ctx)
     except NoFlow:
         no_flow.append('title')
     except ExpressionError as exc:
@@ -366,7 +411,7 @@ def evaluate(
             values['title'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
     try:
-        v = fn_Mid(s2, 1, '1')
+        v = _e3(s2, ctx)
     except NoFlow:
         no_flow.append('initials')
     except ExpressionError as exc:
@@ -376,7 +421,7 @@ def evaluate(
             values['initials'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
     try:
-        v = fn_BitAnd(15, 276)
+        v = _e4(ctx)
     except NoFlow:
         no_flow.append('countryCode')
     except ExpressionError as exc:
@@ -387,7 +432,7 @@ def evaluate(
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
     ctx.target = 'info'
     try:
-        v = fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
+        v = _e5(s5, ctx)
     except NoFlow:
         no_flow.append('info')
     except ExpressionError as exc:
@@ -397,7 +442,7 @@ def evaluate(
             values['info'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
     try:
-        v = fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
+        v = _e6(s5, ctx)
     except NoFlow:
         no_flow.append('division')
     except ExpressionError as exc:
@@ -407,7 +452,7 @@ def evaluate(
             values['division'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
     try:
-        v = (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
+        v = _e7(s0, s6, ctx)
     except NoFlow:
         no_flow.append('mail')
     except ExpressionError as exc:
@@ -417,7 +462,7 @@ def evaluate(
             values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
     try:
-        v = fn_CStr(s4)
+        v = _e8(s4, ctx)
     except NoFlow:
         no_flow.append('employeeNumber')
     except ExpressionError as exc:
@@ -427,7 +472,7 @@ def evaluate(
             values['employeeNumber'] = v
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
     try:
-        v = fn_NumFromDate('2030-01-01 00:00:00Z')
+        v = _e9(ctx)
     except NoFlow:
         no_flow.append('accountExpires')
     except ExpressionError as exc:

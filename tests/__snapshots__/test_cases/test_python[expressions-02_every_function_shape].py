@@ -58,104 +58,204 @@ def _m0(a: Any, ctx: EvalContext) -> Any:
     return a.get('externalId')
 
 
-def _m1(a: Any, ctx: EvalContext) -> Any:
+def _e1(s4: Any, s3: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
-    return fn_PCase(fn_Join(' ', a.get('name.givenName'), a.get('name.familyName')), " '-")
+    return fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
+
+
+def _m1(a: Any, ctx: EvalContext) -> Any:
+    """_e1 over the flat source attributes (the generic path)."""
+    return _e1(a.get('name.givenName'), a.get('name.familyName'), ctx)
+
+
+def _e2(s9: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
+    return fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
 
 
 def _m2(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
-    return fn_StripSpaces(fn_NormalizeDiacritics(fn_ToLower(a.get('userName'), None)))
+    """_e2 over the flat source attributes (the generic path)."""
+    return _e2(a.get('userName'), ctx)
+
+
+def _e3(s6: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
+    return fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
 
 
 def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
-    return fn_FormatDateTime(ctx, a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
+    """_e3 over the flat source attributes (the generic path)."""
+    return _e3(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
+def _e4(ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
     return fn_Word('a,b,c', 2, ',')
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
+def _m4(a: Any, ctx: EvalContext) -> Any:
+    """_e4 over the flat source attributes (the generic path)."""
+    return _e4(ctx)
+
+
+def _e5(s7: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
-    return fn_Item(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), 1)
+    return fn_Item(s7, 1)
+
+
+def _m5(a: Any, ctx: EvalContext) -> Any:
+    """_e5 over the flat source attributes (the generic path)."""
+    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
+
+
+def _e6(s7: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
+    return fn_CStr(fn_Count(s7))
 
 
 def _m6(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-    return fn_CStr(fn_Count(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags')))
+    """_e6 over the flat source attributes (the generic path)."""
+    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
+
+
+def _e7(s9: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
+    return fn_Left(fn_ConvertToBase64(s9), 8)
 
 
 def _m7(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
-    return fn_Left(fn_ConvertToBase64(a.get('userName')), 8)
+    """_e7 over the flat source attributes (the generic path)."""
+    return _e7(a.get('userName'), ctx)
+
+
+def _e8(s2: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
+    return fn_ConvertToUTF8Hex(s2)
 
 
 def _m8(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
-    return fn_ConvertToUTF8Hex(a.get('externalId'))
+    """_e8 over the flat source attributes (the generic path)."""
+    return _e8(a.get('externalId'), ctx)
+
+
+def _e9(s9: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
+    return ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
 
 
 def _m9(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
-    return ('has-at' if truth(compare('>', fn_InStr(a.get('userName'), '@', 1, 'vbTextCompare'), 0)) else 'no-at')
+    """_e9 over the flat source attributes (the generic path)."""
+    return _e9(a.get('userName'), ctx)
+
+
+def _e10(s6: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
+    return fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
 
 
 def _m10(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-    return fn_CStr(fn_DateDiff('d', fn_CDate(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')), fn_Now(ctx)))
+    """_e10 over the flat source attributes (the generic path)."""
+    return _e10(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
+
+
+def _e11(s6: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
+    return fn_DateAdd('m', 6, fn_CDate(s6))
 
 
 def _m11(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-    return fn_DateAdd('m', 6, fn_CDate(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')))
+    """_e11 over the flat source attributes (the generic path)."""
+    return _e11(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
+
+
+def _e12(s5: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
+    return fn_Append(s5, ' (HR)')
 
 
 def _m12(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
-    return fn_Append(a.get('title'), ' (HR)')
+    """_e12 over the flat source attributes (the generic path)."""
+    return _e12(a.get('title'), ctx)
+
+
+def _e13(s1: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
+    return fn_CStr(fn_Len(s1))
 
 
 def _m13(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
-    return fn_CStr(fn_Len(a.get('displayName')))
+    """_e13 over the flat source attributes (the generic path)."""
+    return _e13(a.get('displayName'), ctx)
+
+
+def _e14(s7: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
+    return fn_Join(',', fn_RemoveDuplicates(s7))
 
 
 def _m14(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-    return fn_Join(',', fn_RemoveDuplicates(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags')))
+    """_e14 over the flat source attributes (the generic path)."""
+    return _e14(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
+
+
+def _e15(s0: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
+    return ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
 
 
 def _m15(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
-    return ('on' if truth(fn_CBool(compare('=', a.get('active'), 'True'))) else 'off')
+    """_e15 over the flat source attributes (the generic path)."""
+    return _e15(a.get('active'), ctx)
 
 
-def _m16(a: Any, ctx: EvalContext) -> Any:
+def _e16(ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
     return fn_Guid(ctx)
 
 
-def _m17(a: Any, ctx: EvalContext) -> Any:
+def _m16(a: Any, ctx: EvalContext) -> Any:
+    """_e16 over the flat source attributes (the generic path)."""
+    return _e16(ctx)
+
+
+def _e17(ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
     return fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
 
 
-def _m18(a: Any, ctx: EvalContext) -> Any:
+def _m17(a: Any, ctx: EvalContext) -> Any:
+    """_e17 over the flat source attributes (the generic path)."""
+    return _e17(ctx)
+
+
+def _e18(s9: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
-    return ''.join(filter(None, (fn_Replace(ctx, a.get('userName'), None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
+    return ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
+
+
+def _m18(a: Any, ctx: EvalContext) -> Any:
+    """_e18 over the flat source attributes (the generic path)."""
+    return _e18(a.get('userName'), ctx)
+
+
+def _e19(s5: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
+    return fn_Not(fn_IsNullOrEmpty(s5))
 
 
 def _m19(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
-    return fn_Not(fn_IsNullOrEmpty(a.get('title')))
+    """_e19 over the flat source attributes (the generic path)."""
+    return _e19(a.get('title'), ctx)
+
+
+def _e20(s8: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
+    return ('None' if truth(fn_IsNull(s8)) else 'Set')
 
 
 def _m20(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
-    return ('None' if truth(fn_IsNull(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'))) else 'Set')
+    """_e20 over the flat source attributes (the generic path)."""
+    return _e20(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'), ctx)
 
 
 JOB = JobModel(
@@ -541,7 +641,7 @@ def evaluate(
         values['employeeId'] = s2
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
     try:
-        v = fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
+        v = _e1(s4, s3, ctx)
     except NoFlow:
         no_flow.append('displayName')
     except ExpressionError as exc:
@@ -552,7 +652,7 @@ def evaluate(
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
     if create:
         try:
-            v = fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
+            v = _e2(s9, ctx)
         except NoFlow:
             no_flow.append('mailNickname')
         except ExpressionError as exc:
@@ -563,7 +663,7 @@ def evaluate(
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
     ctx.target = 'employeeHireDate'
     try:
-        v = fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
+        v = _e3(s6, ctx)
     except NoFlow:
         no_flow.append('employeeHireDate')
     except ExpressionError as exc:
@@ -573,7 +673,7 @@ def evaluate(
             values['employeeHireDate'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
     try:
-        v = fn_Word('a,b,c', 2, ',')
+        v = _e4(ctx)
     except NoFlow:
         no_flow.append('employeeType')
     except ExpressionError as exc:
@@ -583,7 +683,7 @@ def evaluate(
             values['employeeType'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
     try:
-        v = fn_Item(s7, 1)
+        v = _e5(s7, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute1')
     except ExpressionError as exc:
@@ -593,7 +693,7 @@ def evaluate(
             values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
     try:
-        v = fn_CStr(fn_Count(s7))
+        v = _e6(s7, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute2')
     except ExpressionError as exc:
@@ -603,7 +703,7 @@ def evaluate(
             values['extensionAttribute2'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
     try:
-        v = fn_Left(fn_ConvertToBase64(s9), 8)
+        v = _e7(s9, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute3')
     except ExpressionError as exc:
@@ -613,7 +713,7 @@ def evaluate(
             values['extensionAttribute3'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
     try:
-        v = fn_ConvertToUTF8Hex(s2)
+        v = _e8(s2, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute4')
     except ExpressionError as exc:
@@ -623,7 +723,7 @@ def evaluate(
             values['extensionAttribute4'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
     try:
-        v = ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
+        v = _e9(s9, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute5')
     except ExpressionError as exc:
@@ -634,7 +734,7 @@ def evaluate(
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
     ctx.target = 'extensionAttribute6'
     try:
-        v = fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
+        v = _e10(s6, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute6')
     except ExpressionError as exc:
@@ -644,7 +744,7 @@ def evaluate(
             values['extensionAttribute6'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
     try:
-        v = fn_DateAdd('m', 6, fn_CDate(s6))
+        v = _e11(s6, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute7')
     except ExpressionError as exc:
@@ -654,7 +754,7 @@ def evaluate(
             values['extensionAttribute7'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
     try:
-        v = fn_Append(s5, ' (HR)')
+        v = _e12(s5, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute8')
     except ExpressionError as exc:
@@ -664,7 +764,7 @@ def evaluate(
             values['extensionAttribute8'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
     try:
-        v = fn_CStr(fn_Len(s1))
+        v = _e13(s1, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute9')
     except ExpressionError as exc:
@@ -674,7 +774,7 @@ def evaluate(
             values['extensionAttribute9'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
     try:
-        v = fn_Join(',', fn_RemoveDuplicates(s7))
+        v = _e14(s7, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute10')
     except ExpressionError as exc:
@@ -684,7 +784,7 @@ def evaluate(
             values['extensionAttribute10'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
     try:
-        v = ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
+        v = _e15(s0, ctx)
     except NoFlow:
         no_flow.append('extensionAttribute11')
     except ExpressionError as exc:
@@ -696,7 +796,7 @@ def evaluate(
     if create:
         ctx.target = 'extensionAttribute12'
         try:
-            v = fn_Guid(ctx)
+            v = _e16(ctx)
         except NoFlow:
             no_flow.append('extensionAttribute12')
         except ExpressionError as exc:
@@ -708,7 +808,7 @@ def evaluate(
     if create:
         ctx.target = 'passwordProfile.password'
         try:
-            v = fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
+            v = _e17(ctx)
         except NoFlow:
             no_flow.append('passwordProfile.password')
         except ExpressionError as exc:
@@ -720,7 +820,7 @@ def evaluate(
     if create:
         ctx.target = 'userPrincipalName'
         try:
-            v = ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
+            v = _e18(s9, ctx)
         except NoFlow:
             no_flow.append('userPrincipalName')
         except ExpressionError as exc:
@@ -730,7 +830,7 @@ def evaluate(
                 values['userPrincipalName'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
     try:
-        v = fn_Not(fn_IsNullOrEmpty(s5))
+        v = _e19(s5, ctx)
     except NoFlow:
         no_flow.append('jobTitle')
     except ExpressionError as exc:
@@ -740,7 +840,7 @@ def evaluate(
             values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
     try:
-        v = ('None' if truth(fn_IsNull(s8)) else 'Set')
+        v = _e20(s8, ctx)
     except NoFlow:
         no_flow.append('department')
     except ExpressionError as exc:

@@ -35,7 +35,7 @@ from ._runtime.cycle import (
     updated,
 )
 from ._runtime.errors import ExpressionError, NoFlow
-from ._runtime.functions import fn_Join, fn_Replace
+from ._runtime.functions import fn_Replace
 from ._runtime.scim import source
 
 __all__ = [
@@ -60,19 +60,34 @@ def _m1(a: Any, ctx: EvalContext) -> Any:
     return '%DomainFQDN%'
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
+def _e2(s2: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
-    return fn_Join('@', a.get('userName'), '%DomainNetBios%')
+    return '@'.join(filter(None, (s2, '%DomainNetBios%')))
+
+
+def _m2(a: Any, ctx: EvalContext) -> Any:
+    """_e2 over the flat source attributes (the generic path)."""
+    return _e2(a.get('userName'), ctx)
+
+
+def _e3(s1: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
+    return fn_Replace(ctx, s1, None, '\\,', None, ';', None, None)
 
 
 def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
-    return fn_Replace(ctx, a.get('title'), None, '\\,', None, ';', None, None)
+    """_e3 over the flat source attributes (the generic path)."""
+    return _e3(a.get('title'), ctx)
+
+
+def _e4(s1: Any, ctx: EvalContext) -> Any:
+    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
+    return fn_Replace(ctx, s1, None, '\\d+', None, '#', None, None)
 
 
 def _m4(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
-    return fn_Replace(ctx, a.get('title'), None, '\\d+', None, '#', None, None)
+    """_e4 over the flat source attributes (the generic path)."""
+    return _e4(a.get('title'), ctx)
 
 
 JOB = JobModel(
@@ -235,7 +250,7 @@ def evaluate(
     values['companyName'] = '%DomainFQDN%'
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
     try:
-        v = '@'.join(filter(None, (s2, '%DomainNetBios%')))
+        v = _e2(s2, ctx)
     except NoFlow:
         no_flow.append('department')
     except ExpressionError as exc:
@@ -246,7 +261,7 @@ def evaluate(
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
     ctx.target = 'jobTitle'
     try:
-        v = fn_Replace(ctx, s1, None, '\\,', None, ';', None, None)
+        v = _e3(s1, ctx)
     except NoFlow:
         no_flow.append('jobTitle')
     except ExpressionError as exc:
@@ -257,7 +272,7 @@ def evaluate(
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
     ctx.target = 'officeLocation'
     try:
-        v = fn_Replace(ctx, s1, None, '\\d+', None, '#', None, None)
+        v = _e4(s1, ctx)
     except NoFlow:
         no_flow.append('officeLocation')
     except ExpressionError as exc:

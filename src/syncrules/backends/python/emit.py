@@ -14,7 +14,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from syncrules import __version__
-from syncrules.backends.python.compile_expr import ExprCompiler
 from syncrules.backends.python.filters import FILTERS
 from syncrules.backends.python.fused import FusedMapping, fused_body
 from syncrules.catalogue.attributes import AttributeDef, source_attributes, target_attributes
@@ -103,8 +102,9 @@ def _imports(used: set[str], fused: dict[str, set[str]]) -> list[tuple[str, list
 
 
 def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
+    """The template context of ``evaluator.py``. ``instrument`` is the build switch of
+    `prov test --coverage`: the same code, with coverage probes (``fused``)."""
     probes: list[tuple[str, str]] | None = [] if instrument else None
-    compiler = ExprCompiler(_context_functions(), probes)
     sources = dict(source_attributes())
     for ext in job.extensions:
         for attr in ext.attributes:
@@ -119,14 +119,12 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         job.mappings, key=lambda m: (m.matching_priority == 0, m.matching_priority)
     )
     for mapping in ordered:
-        compiler.reset()
         for node in iter_nodes(mapping.expression):
             if isinstance(node, AttrRef):
                 used_sources.add(node.name)
         defn = targets.get(mapping.target)
-        info = {
+        info: dict[str, Any] = {
             "target": mapping.target,
-            "code": compiler.compile(mapping.expression),
             "flow": mapping.flow.value,
             "default": mapping.default,
             "priority": mapping.matching_priority,
@@ -157,16 +155,13 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         source_rows.append(
             (name, defn.type if defn else "String", defn.multivalued if defn else False)
         )
-    # instrumented builds (coverage) run the generic decide, which records every probe
-    fused = None
-    if probes is None:
-        fused = fused_body(source_rows, fused_mappings, groups, tuple(job.actions),
-                           _context_functions())
-    imports = _imports(compiler.used | (fused.used if fused else set()),
-                       fused.imports if fused else {})
+    fused = fused_body(source_rows, fused_mappings, groups, tuple(job.actions),
+                       _context_functions(), probes)
+    for info, function in zip(mappings, fused.functions, strict=True):
+        info["function"] = function
+    imports = _imports(fused.used, fused.imports)
     cycle_names = sorted(
-        {*_CYCLE_NAMES, *(fused.imports.get("cycle", ()) if fused else ())},
-        key=lambda n: n.split(" ")[0],
+        {*_CYCLE_NAMES, *fused.imports.get("cycle", ())}, key=lambda n: n.split(" ")[0]
     )
     return {
         "version": __version__,
@@ -182,8 +177,8 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         "groups": groups,
         "imports": imports,
         "cycle_names": cycle_names,
-        "fused": fused.lines if fused else None,
-        "fused_constants": fused.constants if fused else [],
+        "fused": fused.lines,
+        "fused_constants": fused.constants,
         "probes": (
             sorted({p for p, _ in probes} | set(coverage_items(job)))
             if probes is not None
@@ -197,7 +192,8 @@ def emit_package(
 ) -> dict[str, str]:
     """Files of the package, relative to the package folder; empty on an internal error.
 
-    ``instrument`` adds coverage probes (used by `prov test --coverage`, never written out).
+    ``instrument`` adds coverage probes to the same code (used by `prov test --coverage`,
+    never written out).
     """
     env = environment()
     ctx = module_context(job, instrument)

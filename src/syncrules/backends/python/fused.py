@@ -18,8 +18,17 @@ its job what the generic ``runtime.cycle.decide(JOB, ...)`` does, specialised at
 
 Side effects match ``decide``'s where they can be observed: mappings run in the same order
 (matching mappings again for the values unless their expression is a plain attribute read),
-``ctx.target`` is set before every mapping that reads the context. Coverage probes are not
-recorded here: instrumented builds have no fused path.
+``ctx.target`` is set before every mapping that reads the context.
+
+Each mapping expression is compiled once, into a module-level function ``_eN`` taking the
+source values it reads (the same locals ``evaluate`` holds) and the context: ``evaluate`` calls
+it (a plain attribute read or a constant is inlined), and the job model's ``_mN(a, ctx)`` calls
+it with the values of the flat attributes (the generic path: ``scope``, ``attributes_for_*``,
+``decide``). Both pass source values as ``source_values`` (``scim.flatten``) types them, so the
+function may rely on what the compiler knows of them (a single-valued text attribute is a
+``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same
+code with coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping
+where its value is computed, one per scoping clause outcome.
 
 Every constant and name from the .prov files reaches the code through ``py_literal``, every
 comment through ``py_comment``; the code is returned as lines, indented for the function body.
@@ -71,6 +80,18 @@ class FusedMapping:
     info: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ExprFunction:
+    """One mapping's expression as a module-level function: ``def <name>(<params>, ctx)``
+    returning ``code``; ``reads`` holds the source attribute each parameter takes. A plain
+    attribute read or a constant has no function (``name`` empty; ``code`` reads ``a``)."""
+
+    name: str
+    params: tuple[str, ...]
+    reads: tuple[str, ...]
+    code: str
+
+
 @dataclass
 class Fused:
     """The body lines of ``evaluate``, the runtime names the lines use themselves (by runtime
@@ -80,6 +101,7 @@ class Fused:
     imports: dict[str, set[str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     constants: list[str] = field(default_factory=list)  # module-level lines ``evaluate`` uses
+    functions: list[ExprFunction] = field(default_factory=list)  # one per mapping, model order
 
 
 class _Builder:
@@ -87,8 +109,11 @@ class _Builder:
         self,
         sources: list[tuple[str, str, bool]],
         context_functions: frozenset[str],
+        probes: list[tuple[str, str]] | None = None,
     ) -> None:
         self.lines: list[str] = []
+        self.probes = probes
+        self.functions: dict[int, ExprFunction] = {}
         self.constants: list[str] = []
         self.imports: dict[str, set[str]] = {}
         self.sources = sources
@@ -97,7 +122,8 @@ class _Builder:
         self.plain = {
             name for name, type_, multi in sources if type_ != "Boolean" and not multi
         }
-        self.compiler = ExprCompiler(context_functions, None, self.locals, frozenset(self.plain))
+        self.compiler = ExprCompiler(context_functions, probes, self.locals, frozenset(self.plain))
+
         self.context_functions = context_functions
 
     # ---- helpers --------------------------------------------------------------------------
@@ -109,8 +135,35 @@ class _Builder:
         self.imports.setdefault(module, set()).update(names)
 
     def code(self, expr: Expr) -> str:
-        self.compiler.reset()
-        return self.compiler.compile(expr)
+        """The call of the expression's function (``function``), or the value itself for a
+        plain attribute read or a constant."""
+        if isinstance(expr, AttrRef) or constant_value(expr) is not None:
+            return self.compiler.compile(expr)
+        function = self.functions[id(expr)]
+        return f"{function.name}({''.join(p + ', ' for p in function.params)}ctx)"
+
+    def function(self, index: int, expr: Expr) -> ExprFunction:
+        """Compile a mapping's expression, once, into ``_e<index>`` (see the module
+        docstring)."""
+        reads = tuple(dict.fromkeys(n.name for n in iter_nodes(expr) if isinstance(n, AttrRef)))
+        compiler = self.compiler
+        compiler.reset()
+        if isinstance(expr, AttrRef) or constant_value(expr) is not None:
+            # a plain read or a constant: no function; evaluate reads or writes the value
+            made = ExprFunction("", (), reads, ExprCompiler(self.context_functions).compile(expr))
+        else:
+            made = ExprFunction(f"_e{index}", tuple(self.locals[r] for r in reads), reads,
+                                compiler.compile(expr))
+        self.functions[id(expr)] = made
+        return made
+
+    def mapping_probe(self, info: dict[str, Any], depth: int) -> None:
+        """Where an instrumented build counts a mapping as run (``decide``'s
+        ``target_values`` counts the same)."""
+        if self.probes is not None:
+            self.use("lazy", "hit")
+            probe = f"{info['where']}: mapping {info['target']}"
+            self.emit(f"hit({py_literal(probe)}, None)", depth)
 
     def uses_ctx(self, expr: Expr) -> bool:
         return any(
@@ -203,7 +256,17 @@ class _Builder:
 
     # ---- 2. scope -------------------------------------------------------------------------
 
-    def clause(self, attribute: str, operator: str, operand: str | None) -> str:
+    def clause(self, attribute: str, operator: str, operand: str | None,
+               where: str = "") -> str:
+        test = self._clause(attribute, operator, operand)
+        if self.probes is None:
+            return test
+        # instrumented: record the clause's outcome, as decide_scope does
+        self.use("lazy", "hit")
+        held, failed = py_literal(f"{where}: clause held"), py_literal(f"{where}: clause failed")
+        return f"(hit({held}, True) if {test} else hit({failed}, False))"
+
+    def _clause(self, attribute: str, operator: str, operand: str | None) -> str:
         var = self.locals[attribute]
         template = _CLAUSES.get(operator)
         if attribute in self.plain and template is not None and (
@@ -237,7 +300,7 @@ class _Builder:
             self.emit(f"# group {py_comment(repr(group['name']))}", depth)
             for i, c in enumerate(group["clauses"]):
                 spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-                test = self.clause(c["attribute"], c["operator"], c["operand"])
+                test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"])
                 self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:", depth)
                 self.emit(
                     f"failed.append(({py_literal(group['name'])}, {py_literal(spec.describe())}))",
@@ -261,7 +324,7 @@ class _Builder:
         self.emit(f"# group {py_comment(repr(name))}")
         for i, c in enumerate(group["clauses"]):
             spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-            test = self.clause(c["attribute"], c["operator"], c["operand"])
+            test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"])
             decision = out_of_scope([(name, spec.describe())])
             self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:")
             self.emit(f"scope = {self.constant(f'_SCOPE_OUT_{i}', decision)}", 2)
@@ -367,6 +430,7 @@ class _Builder:
         if create_only:
             self.emit("if create:")
             depth = 2
+        self.mapping_probe(info, depth)
         default = info["default"]
         default_code = None
         if default is not None:
@@ -439,8 +503,10 @@ def fused_body(
     groups: list[dict[str, Any]],
     actions: tuple[str, ...],
     context_functions: frozenset[str],
+    probes: list[tuple[str, str]] | None = None,
 ) -> Fused:
-    """The body of ``evaluate`` for a job (see the module docstring).
+    """The body of ``evaluate`` for a job and its mappings' functions (see the module
+    docstring).
 
     Args:
         sources: ``(name, type, multivalued)`` of every source attribute the job reads, sorted.
@@ -448,12 +514,15 @@ def fused_body(
         groups: the scoping groups as the template context has them.
         actions: the job's actions.
         context_functions: runtime functions that take the EvalContext.
+        probes: a list to fill with coverage probes (an instrumented build), or None.
     """
-    builder = _Builder(sources, context_functions)
+    builder = _Builder(sources, context_functions, probes)
+    functions = [builder.function(i, m.expression) for i, m in enumerate(mappings)]
     builder.read_sources()
     builder.scope(groups)
     matching = [m for m in mappings if m.info["priority"]]
     reuse = builder.keys(matching)
     builder.decision(actions)
     builder.values(mappings, reuse)
-    return Fused(builder.lines, builder.imports, builder.compiler.used, builder.constants)
+    return Fused(builder.lines, builder.imports, builder.compiler.used, builder.constants,
+                 functions)
