@@ -195,9 +195,16 @@ def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
             default_domain=case.domain,
         )
         ctx.taken = directory.taken(ctx, extra)
-        keys = module.matching_keys(record, ctx)
-        existing = directory.find(keys)
-        outcome = module.evaluate(record, existing, ctx)
+        found: list[Any] = []
+
+        def find(keys: list[tuple[str, Any]], found: list[Any] = found) -> tuple[Any, None]:
+            found.append(directory.find(keys))
+            return found[-1], None
+
+        # looked up through evaluate, as prov run does: a record whose scoping or matching
+        # keys cannot be decided (a regex timeout) fails alone instead of raising
+        outcome = module.evaluate(record, None, ctx, find=find)
+        existing = found[0] if found else None
         label = f"record {index}" if len(case.given) > 1 else "record"
         result.steps.append(f"{label}: scoping: {outcome.scope.reason}")
         shown_keys = ", ".join(f"{k} = {_show(v)}" for k, v in outcome.keys) or "(none)"

@@ -28,6 +28,7 @@ from ._runtime.cycle import (
     ScopeDecision,
     decide,
     decide_scope,
+    errored,
     failure,
     leaving,
     matching_keys as _matching_keys,
@@ -280,149 +281,152 @@ def evaluate(
     This is ``decide(JOB, ...)`` specialised to the job: the same Outcome, in one pass.
     """
     ctx = context if context is not None else EvalContext()
-    # ---- source attributes: the exact-case key first, else the general lookup
-    a: dict[str, Any] = {}
-    s0 = user.get('active')
-    if s0.__class__ is bool:
-        a['active'] = s0
-    elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-        a['active'] = s0
-    s1 = user.get('externalId')
-    if s1.__class__ is str:
-        a['externalId'] = s1
-    elif (s1 := source(user, 'externalId', 'String', False)) is not None:
-        a['externalId'] = s1
-    p0 = user.get('name')
-    if p0.__class__ is not dict:
-        p0 = {}  # every member absent: the lookup decides
-    s2 = p0.get('familyName')
-    if s2.__class__ is str:
-        a['name.familyName'] = s2
-    elif (s2 := source(user, 'name.familyName', 'String', False)) is not None:
-        a['name.familyName'] = s2
-    s3 = p0.get('givenName')
-    if s3.__class__ is str:
-        a['name.givenName'] = s3
-    elif (s3 := source(user, 'name.givenName', 'String', False)) is not None:
-        a['name.givenName'] = s3
-    s4 = user.get('title')
-    if s4.__class__ is str:
-        a['title'] = s4
-    elif (s4 := source(user, 'title', 'String', False)) is not None:
-        a['title'] = s4
-    p1 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
-    if p1.__class__ is not dict:
-        p1 = {}  # every member absent: the lookup decides
-    s5 = p1.get('division')
-    if s5.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
-    elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
-    s6 = p1.get('organization')
-    if s6.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
-    elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
-    s7 = user.get('userName')
-    if s7.__class__ is str:
-        a['userName'] = s7
-    elif (s7 := source(user, 'userName', 'String', False)) is not None:
-        a['userName'] = s7
-
-    # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = IN_SCOPE_UNFILTERED
-
-    # ---- matching keys, in priority order
-    keys: list[tuple[str, Any]] = []
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-    if s1:
-        keys.append(('employeeID', s1))
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-    if s7:
-        keys.append(('userPrincipalName', s7))
-
-    if find is not None:
-        existing, was_provisioned = find(keys)
-    if not scope.in_scope:
-        return leaving(JOB, scope, keys, a, existing, was_provisioned)
-    if not keys:
-        return unmatchable(scope, keys, a)
-    create = existing is None
-
-    # ---- target values: a create takes every mapping and the defaults,
-    # an update the Always mappings only
-    values: dict[str, Any] = {}
-    no_flow: list[str] = []
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-    if s1 is not None:
-        values['employeeID'] = s1
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-    if s7 is not None:
-        values['userPrincipalName'] = s7
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
     try:
-        v = fn_Not(s0)
-    except NoFlow:
-        no_flow.append('accountDisabled')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])')
-    else:
-        if v is not None:
-            values['accountDisabled'] = v if v.__class__ is bool else normalise(v, 'Boolean', False)
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
-    if s3 is not None:
-        values['givenName'] = s3
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
-    if s2 is not None:
-        values['sn'] = s2
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-    try:
-        v = ' '.join(filter(None, (s3, s2)))
-    except NoFlow:
-        no_flow.append('displayName')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
-    else:
-        if v is not None:
-            values['displayName'] = v
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-    if create:
-        ctx.target = 'sAMAccountName'
+        # ---- source attributes: the exact-case key first, else the general lookup
+        a: dict[str, Any] = {}
+        s0 = user.get('active')
+        if s0.__class__ is bool:
+            a['active'] = s0
+        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
+            a['active'] = s0
+        s1 = user.get('externalId')
+        if s1.__class__ is str:
+            a['externalId'] = s1
+        elif (s1 := source(user, 'externalId', 'String', False)) is not None:
+            a['externalId'] = s1
+        p0 = user.get('name')
+        if p0.__class__ is not dict:
+            p0 = {}  # every member absent: the lookup decides
+        s2 = p0.get('familyName')
+        if s2.__class__ is str:
+            a['name.familyName'] = s2
+        elif (s2 := source(user, 'name.familyName', 'String', False)) is not None:
+            a['name.familyName'] = s2
+        s3 = p0.get('givenName')
+        if s3.__class__ is str:
+            a['name.givenName'] = s3
+        elif (s3 := source(user, 'name.givenName', 'String', False)) is not None:
+            a['name.givenName'] = s3
+        s4 = user.get('title')
+        if s4.__class__ is str:
+            a['title'] = s4
+        elif (s4 := source(user, 'title', 'String', False)) is not None:
+            a['title'] = s4
+        p1 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
+        if p1.__class__ is not dict:
+            p1 = {}  # every member absent: the lookup decides
+        s5 = p1.get('division')
+        if s5.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
+        elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
+        s6 = p1.get('organization')
+        if s6.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
+        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
+        s7 = user.get('userName')
+        if s7.__class__ is str:
+            a['userName'] = s7
+        elif (s7 := source(user, 'userName', 'String', False)) is not None:
+            a['userName'] = s7
+
+        # ---- scope: the first group whose clauses all hold; groups are OR-ed
+        scope = IN_SCOPE_UNFILTERED
+
+        # ---- matching keys, in priority order
+        keys: list[tuple[str, Any]] = []
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
+        if s1:
+            keys.append(('employeeID', s1))
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
+        if s7:
+            keys.append(('userPrincipalName', s7))
+
+        if find is not None:
+            existing, was_provisioned = find(keys)
+        if not scope.in_scope:
+            return leaving(JOB, scope, keys, a, existing, was_provisioned)
+        if not keys:
+            return unmatchable(scope, keys, a)
+        create = existing is None
+
+        # ---- target values: a create takes every mapping and the defaults,
+        # an update the Always mappings only
+        values: dict[str, Any] = {}
+        no_flow: list[str] = []
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
+        if s1 is not None:
+            values['employeeID'] = s1
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
+        if s7 is not None:
+            values['userPrincipalName'] = s7
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
         try:
-            v = select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
+            v = fn_Not(s0)
         except NoFlow:
-            no_flow.append('sAMAccountName')
+            no_flow.append('accountDisabled')
         except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))')
+            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])')
         else:
             if v is not None:
-                values['sAMAccountName'] = v
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
-    try:
-        v = ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
-    except NoFlow:
-        no_flow.append('parentDistinguishedName')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")')
-    else:
-        if v is not None:
-            values['parentDistinguishedName'] = v
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
-    try:
-        v = fn_IgnoreFlowIfNullOrEmpty(s4)
-    except NoFlow:
-        no_flow.append('title')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])')
-    else:
-        if v is not None:
-            values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
-    if s6 is not None:
-        values['company'] = s6
-    elif create:
-        values['company'] = 'Contoso'
-    if create:  # what runtime.cycle.created builds, without the call
-        changes = {k: (None, x) for k, x in values.items()}
-        return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
-    return updated(JOB, scope, keys, values, no_flow, existing, a)
+                values['accountDisabled'] = v if v.__class__ is bool else normalise(v, 'Boolean', False)
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
+        if s3 is not None:
+            values['givenName'] = s3
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
+        if s2 is not None:
+            values['sn'] = s2
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
+        try:
+            v = ' '.join(filter(None, (s3, s2)))
+        except NoFlow:
+            no_flow.append('displayName')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
+        else:
+            if v is not None:
+                values['displayName'] = v
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
+        if create:
+            ctx.target = 'sAMAccountName'
+            try:
+                v = select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
+            except NoFlow:
+                no_flow.append('sAMAccountName')
+            except ExpressionError as exc:
+                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))')
+            else:
+                if v is not None:
+                    values['sAMAccountName'] = v
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
+        try:
+            v = ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
+        except NoFlow:
+            no_flow.append('parentDistinguishedName')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")')
+        else:
+            if v is not None:
+                values['parentDistinguishedName'] = v
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
+        try:
+            v = fn_IgnoreFlowIfNullOrEmpty(s4)
+        except NoFlow:
+            no_flow.append('title')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])')
+        else:
+            if v is not None:
+                values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
+        # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
+        if s6 is not None:
+            values['company'] = s6
+        elif create:
+            values['company'] = 'Contoso'
+        if create:  # what runtime.cycle.created builds, without the call
+            changes = {k: (None, x) for k, x in values.items()}
+            return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
+        return updated(JOB, scope, keys, values, no_flow, existing, a)
+    except ExpressionError as exc:  # a scoping clause or matching key that ran out of time
+        return errored(exc, source_values(JOB, user))

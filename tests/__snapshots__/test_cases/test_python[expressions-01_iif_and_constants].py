@@ -28,6 +28,7 @@ from ._runtime.cycle import (
     ScopeDecision,
     decide,
     decide_scope,
+    errored,
     failure,
     leaving,
     matching_keys as _matching_keys,
@@ -280,164 +281,167 @@ def evaluate(
     This is ``decide(JOB, ...)`` specialised to the job: the same Outcome, in one pass.
     """
     ctx = context if context is not None else EvalContext()
-    # ---- source attributes: the exact-case key first, else the general lookup
-    a: dict[str, Any] = {}
-    s0 = filtered(user, 'emails', 'type', 'work', 'value')
-    if s0.__class__ is str:
-        a['emails[type eq "work"].value'] = s0
-    elif s0 is not None and (s0 := value(s0, 'String', False)) is not None:
-        a['emails[type eq "work"].value'] = s0
-    s1 = user.get('externalId')
-    if s1.__class__ is str:
-        a['externalId'] = s1
-    elif (s1 := source(user, 'externalId', 'String', False)) is not None:
-        a['externalId'] = s1
-    p0 = user.get('name')
-    if p0.__class__ is not dict:
-        p0 = {}  # every member absent: the lookup decides
-    s2 = p0.get('givenName')
-    if s2.__class__ is str:
-        a['name.givenName'] = s2
-    elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
-        a['name.givenName'] = s2
-    s3 = user.get('title')
-    if s3.__class__ is str:
-        a['title'] = s3
-    elif (s3 := source(user, 'title', 'String', False)) is not None:
-        a['title'] = s3
-    p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
-    if p1.__class__ is not dict:
-        p1 = {}  # every member absent: the lookup decides
-    s4 = p1.get('Grade')
-    if s4.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
-    elif (s4 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade', 'Integer', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
-    s5 = p1.get('Status')
-    if s5.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
-    elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
-    s6 = user.get('userName')
-    if s6.__class__ is str:
-        a['userName'] = s6
-    elif (s6 := source(user, 'userName', 'String', False)) is not None:
-        a['userName'] = s6
+    try:
+        # ---- source attributes: the exact-case key first, else the general lookup
+        a: dict[str, Any] = {}
+        s0 = filtered(user, 'emails', 'type', 'work', 'value')
+        if s0.__class__ is str:
+            a['emails[type eq "work"].value'] = s0
+        elif s0 is not None and (s0 := value(s0, 'String', False)) is not None:
+            a['emails[type eq "work"].value'] = s0
+        s1 = user.get('externalId')
+        if s1.__class__ is str:
+            a['externalId'] = s1
+        elif (s1 := source(user, 'externalId', 'String', False)) is not None:
+            a['externalId'] = s1
+        p0 = user.get('name')
+        if p0.__class__ is not dict:
+            p0 = {}  # every member absent: the lookup decides
+        s2 = p0.get('givenName')
+        if s2.__class__ is str:
+            a['name.givenName'] = s2
+        elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
+            a['name.givenName'] = s2
+        s3 = user.get('title')
+        if s3.__class__ is str:
+            a['title'] = s3
+        elif (s3 := source(user, 'title', 'String', False)) is not None:
+            a['title'] = s3
+        p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
+        if p1.__class__ is not dict:
+            p1 = {}  # every member absent: the lookup decides
+        s4 = p1.get('Grade')
+        if s4.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
+        elif (s4 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade', 'Integer', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
+        s5 = p1.get('Status')
+        if s5.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
+        elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
+        s6 = user.get('userName')
+        if s6.__class__ is str:
+            a['userName'] = s6
+        elif (s6 := source(user, 'userName', 'String', False)) is not None:
+            a['userName'] = s6
 
-    # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = IN_SCOPE_UNFILTERED
+        # ---- scope: the first group whose clauses all hold; groups are OR-ed
+        scope = IN_SCOPE_UNFILTERED
 
-    # ---- matching keys, in priority order
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-    keys: list[tuple[str, Any]] = [('employeeID', s1)] if s1 else []
+        # ---- matching keys, in priority order
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
+        keys: list[tuple[str, Any]] = [('employeeID', s1)] if s1 else []
 
-    if find is not None:
-        existing, was_provisioned = find(keys)
-    if not scope.in_scope:
-        return leaving(JOB, scope, keys, a, existing, was_provisioned)
-    if not keys:
-        return unmatchable(scope, keys, a)
-    create = existing is None
+        if find is not None:
+            existing, was_provisioned = find(keys)
+        if not scope.in_scope:
+            return leaving(JOB, scope, keys, a, existing, was_provisioned)
+        if not keys:
+            return unmatchable(scope, keys, a)
+        create = existing is None
 
-    # ---- target values: a create takes every mapping and the defaults,
-    # an update the Always mappings only
-    values: dict[str, Any] = {}
-    no_flow: list[str] = []
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-    if s1 is not None:
-        values['employeeID'] = s1
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
-    try:
-        v = ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
-    except NoFlow:
-        no_flow.append('description')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")')
-    else:
-        if v is not None:
-            values['description'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
-    try:
-        v = (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
-    except NoFlow:
-        no_flow.append('title')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")')
-    else:
-        if v is not None:
-            values['title'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
-    try:
-        v = fn_Mid(s2, 1, '1')
-    except NoFlow:
-        no_flow.append('initials')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")')
-    else:
-        if v is not None:
-            values['initials'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
-    try:
-        v = fn_BitAnd(15, 276)
-    except NoFlow:
-        no_flow.append('countryCode')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)')
-    else:
-        if v is not None:
-            values['countryCode'] = v if v.__class__ is int else normalise(v, 'Integer', False)
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
-    ctx.target = 'info'
-    try:
-        v = fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
-    except NoFlow:
-        no_flow.append('info')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )')
-    else:
-        if v is not None:
-            values['info'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
-    try:
-        v = fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
-    except NoFlow:
-        no_flow.append('division')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))')
-    else:
-        if v is not None:
-            values['division'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-    try:
-        v = (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
-    except NoFlow:
-        no_flow.append('mail')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))')
-    else:
-        if v is not None:
-            values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
-    try:
-        v = fn_CStr(s4)
-    except NoFlow:
-        no_flow.append('employeeNumber')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])')
-    else:
-        if v is not None:
-            values['employeeNumber'] = v
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
-    try:
-        v = fn_NumFromDate('2030-01-01 00:00:00Z')
-    except NoFlow:
-        no_flow.append('accountExpires')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")')
-    else:
-        if v is not None:
-            values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
-    if create:  # what runtime.cycle.created builds, without the call
-        changes = {k: (None, x) for k, x in values.items()}
-        return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
-    return updated(JOB, scope, keys, values, no_flow, existing, a)
+        # ---- target values: a create takes every mapping and the defaults,
+        # an update the Always mappings only
+        values: dict[str, Any] = {}
+        no_flow: list[str] = []
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
+        if s1 is not None:
+            values['employeeID'] = s1
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
+        try:
+            v = ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
+        except NoFlow:
+            no_flow.append('description')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")')
+        else:
+            if v is not None:
+                values['description'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
+        try:
+            v = (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
+        except NoFlow:
+            no_flow.append('title')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")')
+        else:
+            if v is not None:
+                values['title'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
+        try:
+            v = fn_Mid(s2, 1, '1')
+        except NoFlow:
+            no_flow.append('initials')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")')
+        else:
+            if v is not None:
+                values['initials'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
+        try:
+            v = fn_BitAnd(15, 276)
+        except NoFlow:
+            no_flow.append('countryCode')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)')
+        else:
+            if v is not None:
+                values['countryCode'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
+        ctx.target = 'info'
+        try:
+            v = fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
+        except NoFlow:
+            no_flow.append('info')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )')
+        else:
+            if v is not None:
+                values['info'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
+        try:
+            v = fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
+        except NoFlow:
+            no_flow.append('division')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))')
+        else:
+            if v is not None:
+                values['division'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
+        try:
+            v = (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
+        except NoFlow:
+            no_flow.append('mail')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))')
+        else:
+            if v is not None:
+                values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
+        try:
+            v = fn_CStr(s4)
+        except NoFlow:
+            no_flow.append('employeeNumber')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])')
+        else:
+            if v is not None:
+                values['employeeNumber'] = v
+        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
+        try:
+            v = fn_NumFromDate('2030-01-01 00:00:00Z')
+        except NoFlow:
+            no_flow.append('accountExpires')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")')
+        else:
+            if v is not None:
+                values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+        if create:  # what runtime.cycle.created builds, without the call
+            changes = {k: (None, x) for k, x in values.items()}
+            return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
+        return updated(JOB, scope, keys, values, no_flow, existing, a)
+    except ExpressionError as exc:  # a scoping clause or matching key that ran out of time
+        return errored(exc, source_values(JOB, user))

@@ -28,6 +28,7 @@ from ._runtime.cycle import (
     ScopeDecision,
     decide,
     decide_scope,
+    errored,
     failure,
     leaving,
     matching_keys as _matching_keys,
@@ -459,298 +460,301 @@ def evaluate(
     This is ``decide(JOB, ...)`` specialised to the job: the same Outcome, in one pass.
     """
     ctx = context if context is not None else EvalContext()
-    # ---- source attributes: the exact-case key first, else the general lookup
-    a: dict[str, Any] = {}
-    s0 = user.get('active')
-    if s0.__class__ is bool:
-        a['active'] = s0
-    elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-        a['active'] = s0
-    s1 = user.get('displayName')
-    if s1.__class__ is str:
-        a['displayName'] = s1
-    elif (s1 := source(user, 'displayName', 'String', False)) is not None:
-        a['displayName'] = s1
-    s2 = user.get('externalId')
-    if s2.__class__ is str:
-        a['externalId'] = s2
-    elif (s2 := source(user, 'externalId', 'String', False)) is not None:
-        a['externalId'] = s2
-    p0 = user.get('name')
-    if p0.__class__ is not dict:
-        p0 = {}  # every member absent: the lookup decides
-    s3 = p0.get('familyName')
-    if s3.__class__ is str:
-        a['name.familyName'] = s3
-    elif (s3 := source(user, 'name.familyName', 'String', False)) is not None:
-        a['name.familyName'] = s3
-    s4 = p0.get('givenName')
-    if s4.__class__ is str:
-        a['name.givenName'] = s4
-    elif (s4 := source(user, 'name.givenName', 'String', False)) is not None:
-        a['name.givenName'] = s4
-    s5 = user.get('title')
-    if s5.__class__ is str:
-        a['title'] = s5
-    elif (s5 := source(user, 'title', 'String', False)) is not None:
-        a['title'] = s5
-    p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
-    if p1.__class__ is not dict:
-        p1 = {}  # every member absent: the lookup decides
-    s6 = p1.get('Start')
-    if s6.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
-    elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
-    s7 = source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags', 'String', True)
-    if s7 is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'] = s7
-    p2 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
-    if p2.__class__ is not dict:
-        p2 = {}  # every member absent: the lookup decides
-    s8 = p2.get('department')
-    if s8.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
-    elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
-    s9 = user.get('userName')
-    if s9.__class__ is str:
-        a['userName'] = s9
-    elif (s9 := source(user, 'userName', 'String', False)) is not None:
-        a['userName'] = s9
-
-    # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = IN_SCOPE_UNFILTERED
-
-    # ---- matching keys, in priority order
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-    keys: list[tuple[str, Any]] = [('employeeId', s2)] if s2 else []
-
-    if find is not None:
-        existing, was_provisioned = find(keys)
-    if not scope.in_scope:
-        return leaving(JOB, scope, keys, a, existing, was_provisioned)
-    if not keys:
-        return unmatchable(scope, keys, a)
-    create = existing is None
-
-    # ---- target values: a create takes every mapping and the defaults,
-    # an update the Always mappings only
-    values: dict[str, Any] = {}
-    no_flow: list[str] = []
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-    if s2 is not None:
-        values['employeeId'] = s2
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
     try:
-        v = fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
-    except NoFlow:
-        no_flow.append('displayName')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")')
-    else:
-        if v is not None:
-            values['displayName'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
-    if create:
+        # ---- source attributes: the exact-case key first, else the general lookup
+        a: dict[str, Any] = {}
+        s0 = user.get('active')
+        if s0.__class__ is bool:
+            a['active'] = s0
+        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
+            a['active'] = s0
+        s1 = user.get('displayName')
+        if s1.__class__ is str:
+            a['displayName'] = s1
+        elif (s1 := source(user, 'displayName', 'String', False)) is not None:
+            a['displayName'] = s1
+        s2 = user.get('externalId')
+        if s2.__class__ is str:
+            a['externalId'] = s2
+        elif (s2 := source(user, 'externalId', 'String', False)) is not None:
+            a['externalId'] = s2
+        p0 = user.get('name')
+        if p0.__class__ is not dict:
+            p0 = {}  # every member absent: the lookup decides
+        s3 = p0.get('familyName')
+        if s3.__class__ is str:
+            a['name.familyName'] = s3
+        elif (s3 := source(user, 'name.familyName', 'String', False)) is not None:
+            a['name.familyName'] = s3
+        s4 = p0.get('givenName')
+        if s4.__class__ is str:
+            a['name.givenName'] = s4
+        elif (s4 := source(user, 'name.givenName', 'String', False)) is not None:
+            a['name.givenName'] = s4
+        s5 = user.get('title')
+        if s5.__class__ is str:
+            a['title'] = s5
+        elif (s5 := source(user, 'title', 'String', False)) is not None:
+            a['title'] = s5
+        p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
+        if p1.__class__ is not dict:
+            p1 = {}  # every member absent: the lookup decides
+        s6 = p1.get('Start')
+        if s6.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
+        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
+        s7 = source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags', 'String', True)
+        if s7 is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'] = s7
+        p2 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
+        if p2.__class__ is not dict:
+            p2 = {}  # every member absent: the lookup decides
+        s8 = p2.get('department')
+        if s8.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
+        elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
+        s9 = user.get('userName')
+        if s9.__class__ is str:
+            a['userName'] = s9
+        elif (s9 := source(user, 'userName', 'String', False)) is not None:
+            a['userName'] = s9
+
+        # ---- scope: the first group whose clauses all hold; groups are OR-ed
+        scope = IN_SCOPE_UNFILTERED
+
+        # ---- matching keys, in priority order
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
+        keys: list[tuple[str, Any]] = [('employeeId', s2)] if s2 else []
+
+        if find is not None:
+            existing, was_provisioned = find(keys)
+        if not scope.in_scope:
+            return leaving(JOB, scope, keys, a, existing, was_provisioned)
+        if not keys:
+            return unmatchable(scope, keys, a)
+        create = existing is None
+
+        # ---- target values: a create takes every mapping and the defaults,
+        # an update the Always mappings only
+        values: dict[str, Any] = {}
+        no_flow: list[str] = []
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
+        if s2 is not None:
+            values['employeeId'] = s2
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
         try:
-            v = fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
+            v = fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
         except NoFlow:
-            no_flow.append('mailNickname')
+            no_flow.append('displayName')
         except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))')
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")')
         else:
             if v is not None:
-                values['mailNickname'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
-    ctx.target = 'employeeHireDate'
-    try:
-        v = fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
-    except NoFlow:
-        no_flow.append('employeeHireDate')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")')
-    else:
-        if v is not None:
-            values['employeeHireDate'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
-    try:
-        v = fn_Word('a,b,c', 2, ',')
-    except NoFlow:
-        no_flow.append('employeeType')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")')
-    else:
-        if v is not None:
-            values['employeeType'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
-    try:
-        v = fn_Item(s7, 1)
-    except NoFlow:
-        no_flow.append('extensionAttribute1')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)')
-    else:
-        if v is not None:
-            values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-    try:
-        v = fn_CStr(fn_Count(s7))
-    except NoFlow:
-        no_flow.append('extensionAttribute2')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-    else:
-        if v is not None:
-            values['extensionAttribute2'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
-    try:
-        v = fn_Left(fn_ConvertToBase64(s9), 8)
-    except NoFlow:
-        no_flow.append('extensionAttribute3')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)')
-    else:
-        if v is not None:
-            values['extensionAttribute3'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
-    try:
-        v = fn_ConvertToUTF8Hex(s2)
-    except NoFlow:
-        no_flow.append('extensionAttribute4')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])')
-    else:
-        if v is not None:
-            values['extensionAttribute4'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
-    try:
-        v = ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
-    except NoFlow:
-        no_flow.append('extensionAttribute5')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")')
-    else:
-        if v is not None:
-            values['extensionAttribute5'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-    ctx.target = 'extensionAttribute6'
-    try:
-        v = fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
-    except NoFlow:
-        no_flow.append('extensionAttribute6')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))')
-    else:
-        if v is not None:
-            values['extensionAttribute6'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-    try:
-        v = fn_DateAdd('m', 6, fn_CDate(s6))
-    except NoFlow:
-        no_flow.append('extensionAttribute7')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))')
-    else:
-        if v is not None:
-            values['extensionAttribute7'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
-    try:
-        v = fn_Append(s5, ' (HR)')
-    except NoFlow:
-        no_flow.append('extensionAttribute8')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")')
-    else:
-        if v is not None:
-            values['extensionAttribute8'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
-    try:
-        v = fn_CStr(fn_Len(s1))
-    except NoFlow:
-        no_flow.append('extensionAttribute9')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))')
-    else:
-        if v is not None:
-            values['extensionAttribute9'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-    try:
-        v = fn_Join(',', fn_RemoveDuplicates(s7))
-    except NoFlow:
-        no_flow.append('extensionAttribute10')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-    else:
-        if v is not None:
-            values['extensionAttribute10'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
-    try:
-        v = ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
-    except NoFlow:
-        no_flow.append('extensionAttribute11')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")')
-    else:
-        if v is not None:
-            values['extensionAttribute11'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
-    if create:
-        ctx.target = 'extensionAttribute12'
+                values['displayName'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
+        if create:
+            try:
+                v = fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
+            except NoFlow:
+                no_flow.append('mailNickname')
+            except ExpressionError as exc:
+                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))')
+            else:
+                if v is not None:
+                    values['mailNickname'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
+        ctx.target = 'employeeHireDate'
         try:
-            v = fn_Guid(ctx)
+            v = fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
         except NoFlow:
-            no_flow.append('extensionAttribute12')
+            no_flow.append('employeeHireDate')
         except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()')
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")')
         else:
             if v is not None:
-                values['extensionAttribute12'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
-    if create:
-        ctx.target = 'passwordProfile.password'
+                values['employeeHireDate'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
         try:
-            v = fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
+            v = fn_Word('a,b,c', 2, ',')
         except NoFlow:
-            no_flow.append('passwordProfile.password')
+            no_flow.append('employeeType')
         except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))')
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")')
         else:
             if v is not None:
-                values['passwordProfile.password'] = v if v.__class__ is str else normalise(v, 'String', False)
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
-    if create:
-        ctx.target = 'userPrincipalName'
+                values['employeeType'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
         try:
-            v = ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
+            v = fn_Item(s7, 1)
         except NoFlow:
-            no_flow.append('userPrincipalName')
+            no_flow.append('extensionAttribute1')
         except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())')
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)')
         else:
             if v is not None:
-                values['userPrincipalName'] = v
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
-    try:
-        v = fn_Not(fn_IsNullOrEmpty(s5))
-    except NoFlow:
-        no_flow.append('jobTitle')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))')
-    else:
-        if v is not None:
-            values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
-    try:
-        v = ('None' if truth(fn_IsNull(s8)) else 'Set')
-    except NoFlow:
-        no_flow.append('department')
-    except ExpressionError as exc:
-        return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")')
-    else:
-        if v is not None:
-            values['department'] = v
-    if create:  # what runtime.cycle.created builds, without the call
-        changes = {k: (None, x) for k, x in values.items()}
-        return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
-    return updated(JOB, scope, keys, values, no_flow, existing, a)
+                values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
+        try:
+            v = fn_CStr(fn_Count(s7))
+        except NoFlow:
+            no_flow.append('extensionAttribute2')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
+        else:
+            if v is not None:
+                values['extensionAttribute2'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
+        try:
+            v = fn_Left(fn_ConvertToBase64(s9), 8)
+        except NoFlow:
+            no_flow.append('extensionAttribute3')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)')
+        else:
+            if v is not None:
+                values['extensionAttribute3'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
+        try:
+            v = fn_ConvertToUTF8Hex(s2)
+        except NoFlow:
+            no_flow.append('extensionAttribute4')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])')
+        else:
+            if v is not None:
+                values['extensionAttribute4'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
+        try:
+            v = ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
+        except NoFlow:
+            no_flow.append('extensionAttribute5')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")')
+        else:
+            if v is not None:
+                values['extensionAttribute5'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
+        ctx.target = 'extensionAttribute6'
+        try:
+            v = fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
+        except NoFlow:
+            no_flow.append('extensionAttribute6')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))')
+        else:
+            if v is not None:
+                values['extensionAttribute6'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
+        try:
+            v = fn_DateAdd('m', 6, fn_CDate(s6))
+        except NoFlow:
+            no_flow.append('extensionAttribute7')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))')
+        else:
+            if v is not None:
+                values['extensionAttribute7'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
+        try:
+            v = fn_Append(s5, ' (HR)')
+        except NoFlow:
+            no_flow.append('extensionAttribute8')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")')
+        else:
+            if v is not None:
+                values['extensionAttribute8'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
+        try:
+            v = fn_CStr(fn_Len(s1))
+        except NoFlow:
+            no_flow.append('extensionAttribute9')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))')
+        else:
+            if v is not None:
+                values['extensionAttribute9'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
+        try:
+            v = fn_Join(',', fn_RemoveDuplicates(s7))
+        except NoFlow:
+            no_flow.append('extensionAttribute10')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
+        else:
+            if v is not None:
+                values['extensionAttribute10'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
+        try:
+            v = ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
+        except NoFlow:
+            no_flow.append('extensionAttribute11')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")')
+        else:
+            if v is not None:
+                values['extensionAttribute11'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
+        if create:
+            ctx.target = 'extensionAttribute12'
+            try:
+                v = fn_Guid(ctx)
+            except NoFlow:
+                no_flow.append('extensionAttribute12')
+            except ExpressionError as exc:
+                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()')
+            else:
+                if v is not None:
+                    values['extensionAttribute12'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
+        if create:
+            ctx.target = 'passwordProfile.password'
+            try:
+                v = fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
+            except NoFlow:
+                no_flow.append('passwordProfile.password')
+            except ExpressionError as exc:
+                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))')
+            else:
+                if v is not None:
+                    values['passwordProfile.password'] = v if v.__class__ is str else normalise(v, 'String', False)
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
+        if create:
+            ctx.target = 'userPrincipalName'
+            try:
+                v = ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
+            except NoFlow:
+                no_flow.append('userPrincipalName')
+            except ExpressionError as exc:
+                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())')
+            else:
+                if v is not None:
+                    values['userPrincipalName'] = v
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
+        try:
+            v = fn_Not(fn_IsNullOrEmpty(s5))
+        except NoFlow:
+            no_flow.append('jobTitle')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))')
+        else:
+            if v is not None:
+                values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
+        # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
+        try:
+            v = ('None' if truth(fn_IsNull(s8)) else 'Set')
+        except NoFlow:
+            no_flow.append('department')
+        except ExpressionError as exc:
+            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")')
+        else:
+            if v is not None:
+                values['department'] = v
+        if create:  # what runtime.cycle.created builds, without the call
+            changes = {k: (None, x) for k, x in values.items()}
+            return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
+        return updated(JOB, scope, keys, values, no_flow, existing, a)
+    except ExpressionError as exc:  # a scoping clause or matching key that ran out of time
+        return errored(exc, source_values(JOB, user))

@@ -28,6 +28,7 @@ from ._runtime.cycle import (
     ScopeDecision,
     decide,
     decide_scope,
+    errored,
     leaving,
     matching_keys as _matching_keys,
     source_values,
@@ -35,6 +36,7 @@ from ._runtime.cycle import (
     unmatchable,
     updated,
 )
+from ._runtime.errors import ExpressionError
 from ._runtime.scim import source
 
 __all__ = [
@@ -175,67 +177,70 @@ def evaluate(
     This is ``decide(JOB, ...)`` specialised to the job: the same Outcome, in one pass.
     """
     ctx = context if context is not None else EvalContext()
-    # ---- source attributes: the exact-case key first, else the general lookup
-    a: dict[str, Any] = {}
-    s0 = user.get('externalId')
-    if s0.__class__ is str:
-        a['externalId'] = s0
-    elif (s0 := source(user, 'externalId', 'String', False)) is not None:
-        a['externalId'] = s0
-    p0 = user.get('name')
-    if p0.__class__ is not dict:
-        p0 = {}  # every member absent: the lookup decides
-    s1 = p0.get('familyName')
-    if s1.__class__ is str:
-        a['name.familyName'] = s1
-    elif (s1 := source(user, 'name.familyName', 'String', False)) is not None:
-        a['name.familyName'] = s1
-    s2 = p0.get('givenName')
-    if s2.__class__ is str:
-        a['name.givenName'] = s2
-    elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
-        a['name.givenName'] = s2
-    p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
-    if p1.__class__ is not dict:
-        p1 = {}  # every member absent: the lookup decides
-    s3 = p1.get('CostCenterCode')
-    if s3.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
-    elif (s3 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
+    try:
+        # ---- source attributes: the exact-case key first, else the general lookup
+        a: dict[str, Any] = {}
+        s0 = user.get('externalId')
+        if s0.__class__ is str:
+            a['externalId'] = s0
+        elif (s0 := source(user, 'externalId', 'String', False)) is not None:
+            a['externalId'] = s0
+        p0 = user.get('name')
+        if p0.__class__ is not dict:
+            p0 = {}  # every member absent: the lookup decides
+        s1 = p0.get('familyName')
+        if s1.__class__ is str:
+            a['name.familyName'] = s1
+        elif (s1 := source(user, 'name.familyName', 'String', False)) is not None:
+            a['name.familyName'] = s1
+        s2 = p0.get('givenName')
+        if s2.__class__ is str:
+            a['name.givenName'] = s2
+        elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
+            a['name.givenName'] = s2
+        p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
+        if p1.__class__ is not dict:
+            p1 = {}  # every member absent: the lookup decides
+        s3 = p1.get('CostCenterCode')
+        if s3.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
+        elif (s3 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
 
-    # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = IN_SCOPE_UNFILTERED
+        # ---- scope: the first group whose clauses all hold; groups are OR-ed
+        scope = IN_SCOPE_UNFILTERED
 
-    # ---- matching keys, in priority order
-    # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
-    keys: list[tuple[str, Any]] = [('employeeId', s0)] if s0 else []
+        # ---- matching keys, in priority order
+        # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
+        keys: list[tuple[str, Any]] = [('employeeId', s0)] if s0 else []
 
-    if find is not None:
-        existing, was_provisioned = find(keys)
-    if not scope.in_scope:
-        return leaving(JOB, scope, keys, a, existing, was_provisioned)
-    if not keys:
-        return unmatchable(scope, keys, a)
-    create = existing is None
+        if find is not None:
+            existing, was_provisioned = find(keys)
+        if not scope.in_scope:
+            return leaving(JOB, scope, keys, a, existing, was_provisioned)
+        if not keys:
+            return unmatchable(scope, keys, a)
+        create = existing is None
 
-    # ---- target values: a create takes every mapping and the defaults,
-    # an update the Always mappings only
-    values: dict[str, Any] = {}
-    no_flow: list[str] = []
-    # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
-    if s0 is not None:
-        values['employeeId'] = s0
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:7:5: givenName <- [name.givenName]
-    if s2 is not None:
-        values['givenName'] = s2
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:8:5: surname <- [name.familyName]
-    if s1 is not None:
-        values['surname'] = s1
-    # tests/cases/valid/imports/01_shared_extension/input.prov:11:5: extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]
-    if s3 is not None:
-        values['extensionAttribute1'] = s3
-    if create:  # what runtime.cycle.created builds, without the call
-        changes = {k: (None, x) for k, x in values.items()}
-        return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
-    return updated(JOB, scope, keys, values, no_flow, existing, a)
+        # ---- target values: a create takes every mapping and the defaults,
+        # an update the Always mappings only
+        values: dict[str, Any] = {}
+        no_flow: list[str] = []
+        # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
+        if s0 is not None:
+            values['employeeId'] = s0
+        # tests/cases/valid/imports/01_shared_extension/shared.prov:7:5: givenName <- [name.givenName]
+        if s2 is not None:
+            values['givenName'] = s2
+        # tests/cases/valid/imports/01_shared_extension/shared.prov:8:5: surname <- [name.familyName]
+        if s1 is not None:
+            values['surname'] = s1
+        # tests/cases/valid/imports/01_shared_extension/input.prov:11:5: extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]
+        if s3 is not None:
+            values['extensionAttribute1'] = s3
+        if create:  # what runtime.cycle.created builds, without the call
+            changes = {k: (None, x) for k, x in values.items()}
+            return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
+        return updated(JOB, scope, keys, values, no_flow, existing, a)
+    except ExpressionError as exc:  # a scoping clause or matching key that ran out of time
+        return errored(exc, source_values(JOB, user))

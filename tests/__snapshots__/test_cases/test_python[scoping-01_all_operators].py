@@ -27,6 +27,7 @@ from ._runtime.cycle import (
     ScopeDecision,
     decide,
     decide_scope,
+    errored,
     leaving,
     matching_keys as _matching_keys,
     out_of_scope,
@@ -35,6 +36,7 @@ from ._runtime.cycle import (
     unmatchable,
     updated,
 )
+from ._runtime.errors import ExpressionError
 from ._runtime.scim import source
 from ._runtime.scoping import clause_holds
 
@@ -180,135 +182,138 @@ def evaluate(
     This is ``decide(JOB, ...)`` specialised to the job: the same Outcome, in one pass.
     """
     ctx = context if context is not None else EvalContext()
-    # ---- source attributes: the exact-case key first, else the general lookup
-    a: dict[str, Any] = {}
-    s0 = user.get('active')
-    if s0.__class__ is bool:
-        a['active'] = s0
-    elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-        a['active'] = s0
-    s1 = user.get('displayName')
-    if s1.__class__ is str:
-        a['displayName'] = s1
-    elif (s1 := source(user, 'displayName', 'String', False)) is not None:
-        a['displayName'] = s1
-    s2 = user.get('externalId')
-    if s2.__class__ is str:
-        a['externalId'] = s2
-    elif (s2 := source(user, 'externalId', 'String', False)) is not None:
-        a['externalId'] = s2
-    s3 = user.get('locale')
-    if s3.__class__ is str:
-        a['locale'] = s3
-    elif (s3 := source(user, 'locale', 'String', False)) is not None:
-        a['locale'] = s3
-    s4 = user.get('nickName')
-    if s4.__class__ is str:
-        a['nickName'] = s4
-    elif (s4 := source(user, 'nickName', 'String', False)) is not None:
-        a['nickName'] = s4
-    s5 = user.get('title')
-    if s5.__class__ is str:
-        a['title'] = s5
-    elif (s5 := source(user, 'title', 'String', False)) is not None:
-        a['title'] = s5
-    p0 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
-    if p0.__class__ is not dict:
-        p0 = {}  # every member absent: the lookup decides
-    s6 = p0.get('Flags')
-    if s6.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
-    elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags', 'Integer', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
-    s7 = p0.get('Level')
-    if s7.__class__ is str:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
-    elif (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level', 'Integer', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
-    s8 = p0.get('Remote')
-    if s8.__class__ is bool:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
-    elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote', 'Boolean', False)) is not None:
-        a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
-    s9 = user.get('userName')
-    if s9.__class__ is str:
-        a['userName'] = s9
-    elif (s9 := source(user, 'userName', 'String', False)) is not None:
-        a['userName'] = s9
-    s10 = user.get('userType')
-    if s10.__class__ is str:
-        a['userType'] = s10
-    elif (s10 := source(user, 'userType', 'String', False)) is not None:
-        a['userType'] = s10
+    try:
+        # ---- source attributes: the exact-case key first, else the general lookup
+        a: dict[str, Any] = {}
+        s0 = user.get('active')
+        if s0.__class__ is bool:
+            a['active'] = s0
+        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
+            a['active'] = s0
+        s1 = user.get('displayName')
+        if s1.__class__ is str:
+            a['displayName'] = s1
+        elif (s1 := source(user, 'displayName', 'String', False)) is not None:
+            a['displayName'] = s1
+        s2 = user.get('externalId')
+        if s2.__class__ is str:
+            a['externalId'] = s2
+        elif (s2 := source(user, 'externalId', 'String', False)) is not None:
+            a['externalId'] = s2
+        s3 = user.get('locale')
+        if s3.__class__ is str:
+            a['locale'] = s3
+        elif (s3 := source(user, 'locale', 'String', False)) is not None:
+            a['locale'] = s3
+        s4 = user.get('nickName')
+        if s4.__class__ is str:
+            a['nickName'] = s4
+        elif (s4 := source(user, 'nickName', 'String', False)) is not None:
+            a['nickName'] = s4
+        s5 = user.get('title')
+        if s5.__class__ is str:
+            a['title'] = s5
+        elif (s5 := source(user, 'title', 'String', False)) is not None:
+            a['title'] = s5
+        p0 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
+        if p0.__class__ is not dict:
+            p0 = {}  # every member absent: the lookup decides
+        s6 = p0.get('Flags')
+        if s6.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
+        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags', 'Integer', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
+        s7 = p0.get('Level')
+        if s7.__class__ is str:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
+        elif (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level', 'Integer', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
+        s8 = p0.get('Remote')
+        if s8.__class__ is bool:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
+        elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote', 'Boolean', False)) is not None:
+            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
+        s9 = user.get('userName')
+        if s9.__class__ is str:
+            a['userName'] = s9
+        elif (s9 := source(user, 'userName', 'String', False)) is not None:
+            a['userName'] = s9
+        s10 = user.get('userType')
+        if s10.__class__ is str:
+            a['userType'] = s10
+        elif (s10 := source(user, 'userType', 'String', False)) is not None:
+            a['userType'] = s10
 
-    # ---- scope: the first group whose clauses all hold; groups are OR-ed
-    scope = None
-    failed: list[tuple[str, str]] = []
-    # group 'Text'
-    if not (s10 == 'Employee'):
-        failed.append(('Text', '[userType] EQUALS "Employee"'))
-    elif not (s5 and s5 != 'Intern'):
-        failed.append(('Text', '[title] NOT EQUALS "Intern"'))
-    elif not (s9 and s9.endswith('@acme.com')):
-        failed.append(('Text', '[userName] ENDS_WITH "@acme.com"'))
-    elif not (s1 and ' ' in s1):
-        failed.append(('Text', '[displayName] Includes " "'))
-    elif not clause_holds('REGEX MATCH', s2, '^[0-9]{6}$', ctx.regex_timeout):
-        failed.append(('Text', '[externalId] REGEX MATCH "^[0-9]{6}$"'))
-    elif not clause_holds('NOT REGEX MATCH', s4, '^svc-', ctx.regex_timeout):
-        failed.append(('Text', '[nickName] NOT REGEX MATCH "^svc-"'))
-    else:
-        scope = ScopeDecision(True, 'Text', tuple(failed), 'in scope by group "Text"')
-    if scope is None:
-        # group 'Presence and booleans'
-        if not s5:
-            failed.append(('Presence and booleans', '[title] IS NOT NULL'))
-        elif s3:
-            failed.append(('Presence and booleans', '[locale] IS NULL'))
-        elif not clause_holds('IS TRUE', s8, None, ctx.regex_timeout):
-            failed.append(('Presence and booleans', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote] IS TRUE'))
-        elif not clause_holds('IS FALSE', s0, None, ctx.regex_timeout):
-            failed.append(('Presence and booleans', '[active] IS FALSE'))
+        # ---- scope: the first group whose clauses all hold; groups are OR-ed
+        scope = None
+        failed: list[tuple[str, str]] = []
+        # group 'Text'
+        if not (s10 == 'Employee'):
+            failed.append(('Text', '[userType] EQUALS "Employee"'))
+        elif not (s5 and s5 != 'Intern'):
+            failed.append(('Text', '[title] NOT EQUALS "Intern"'))
+        elif not (s9 and s9.endswith('@acme.com')):
+            failed.append(('Text', '[userName] ENDS_WITH "@acme.com"'))
+        elif not (s1 and ' ' in s1):
+            failed.append(('Text', '[displayName] Includes " "'))
+        elif not clause_holds('REGEX MATCH', s2, '^[0-9]{6}$', ctx.regex_timeout, 'tests/cases/valid/scoping/01_all_operators/input.prov:20:9: scoping clause [externalId] REGEX MATCH "^[0-9]{6}$"'):
+            failed.append(('Text', '[externalId] REGEX MATCH "^[0-9]{6}$"'))
+        elif not clause_holds('NOT REGEX MATCH', s4, '^svc-', ctx.regex_timeout, 'tests/cases/valid/scoping/01_all_operators/input.prov:21:9: scoping clause [nickName] NOT REGEX MATCH "^svc-"'):
+            failed.append(('Text', '[nickName] NOT REGEX MATCH "^svc-"'))
         else:
-            scope = ScopeDecision(True, 'Presence and booleans', tuple(failed), 'in scope by group "Presence and booleans"')
-    if scope is None:
-        # group 'Numbers and flags'
-        if not clause_holds('Greater_Than', s7, '3', ctx.regex_timeout):
-            failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level] Greater_Than "3"'))
-        elif not clause_holds('Greater_Than_OR_EQUALS', s7, '4', ctx.regex_timeout):
-            failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level] Greater_Than_OR_EQUALS "4"'))
-        elif not clause_holds('&', s6, '2', ctx.regex_timeout):
-            failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags] & "2"'))
-        elif not clause_holds('!&', s6, '8', ctx.regex_timeout):
-            failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags] !& "8"'))
-        else:
-            scope = ScopeDecision(True, 'Numbers and flags', tuple(failed), 'in scope by group "Numbers and flags"')
-    if scope is None:
-        scope = out_of_scope(failed)
+            scope = ScopeDecision(True, 'Text', tuple(failed), 'in scope by group "Text"')
+        if scope is None:
+            # group 'Presence and booleans'
+            if not s5:
+                failed.append(('Presence and booleans', '[title] IS NOT NULL'))
+            elif s3:
+                failed.append(('Presence and booleans', '[locale] IS NULL'))
+            elif not clause_holds('IS TRUE', s8, None, ctx.regex_timeout):
+                failed.append(('Presence and booleans', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote] IS TRUE'))
+            elif not clause_holds('IS FALSE', s0, None, ctx.regex_timeout):
+                failed.append(('Presence and booleans', '[active] IS FALSE'))
+            else:
+                scope = ScopeDecision(True, 'Presence and booleans', tuple(failed), 'in scope by group "Presence and booleans"')
+        if scope is None:
+            # group 'Numbers and flags'
+            if not clause_holds('Greater_Than', s7, '3', ctx.regex_timeout):
+                failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level] Greater_Than "3"'))
+            elif not clause_holds('Greater_Than_OR_EQUALS', s7, '4', ctx.regex_timeout):
+                failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level] Greater_Than_OR_EQUALS "4"'))
+            elif not clause_holds('&', s6, '2', ctx.regex_timeout):
+                failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags] & "2"'))
+            elif not clause_holds('!&', s6, '8', ctx.regex_timeout):
+                failed.append(('Numbers and flags', '[urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags] !& "8"'))
+            else:
+                scope = ScopeDecision(True, 'Numbers and flags', tuple(failed), 'in scope by group "Numbers and flags"')
+        if scope is None:
+            scope = out_of_scope(failed)
 
-    # ---- matching keys, in priority order
-    # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
-    keys: list[tuple[str, Any]] = [('employeeId', s2)] if s2 else []
+        # ---- matching keys, in priority order
+        # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
+        keys: list[tuple[str, Any]] = [('employeeId', s2)] if s2 else []
 
-    if find is not None:
-        existing, was_provisioned = find(keys)
-    if not scope.in_scope:
-        return leaving(JOB, scope, keys, a, existing, was_provisioned)
-    if not keys:
-        return unmatchable(scope, keys, a)
-    create = existing is None
+        if find is not None:
+            existing, was_provisioned = find(keys)
+        if not scope.in_scope:
+            return leaving(JOB, scope, keys, a, existing, was_provisioned)
+        if not keys:
+            return unmatchable(scope, keys, a)
+        create = existing is None
 
-    # ---- target values: a create takes every mapping and the defaults,
-    # an update the Always mappings only
-    values: dict[str, Any] = {}
-    no_flow: list[str] = []
-    # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
-    if s2 is not None:
-        values['employeeId'] = s2
-    # tests/cases/valid/scoping/01_all_operators/input.prov:38:5: displayName <- [displayName]
-    if s1 is not None:
-        values['displayName'] = s1
-    if create:  # what runtime.cycle.created builds, without the call
-        changes = {k: (None, x) for k, x in values.items()}
-        return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
-    return updated(JOB, scope, keys, values, no_flow, existing, a)
+        # ---- target values: a create takes every mapping and the defaults,
+        # an update the Always mappings only
+        values: dict[str, Any] = {}
+        no_flow: list[str] = []
+        # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
+        if s2 is not None:
+            values['employeeId'] = s2
+        # tests/cases/valid/scoping/01_all_operators/input.prov:38:5: displayName <- [displayName]
+        if s1 is not None:
+            values['displayName'] = s1
+        if create:  # what runtime.cycle.created builds, without the call
+            changes = {k: (None, x) for k, x in values.items()}
+            return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
+        return updated(JOB, scope, keys, values, no_flow, existing, a)
+    except ExpressionError as exc:  # a scoping clause or matching key that ran out of time
+        return errored(exc, source_values(JOB, user))

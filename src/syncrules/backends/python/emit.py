@@ -81,6 +81,7 @@ _CYCLE_NAMES = (
     "ScopeDecision",
     "decide",
     "decide_scope",
+    "errored",
     "matching_keys as _matching_keys",
     "source_values",
     "target_values",
@@ -93,6 +94,7 @@ _MODULES = ("errors", "functions", "lazy", "scim", "scoping", "values")
 def _imports(used: set[str], fused: dict[str, set[str]]) -> list[tuple[str, list[str]]]:
     """``(runtime module, sorted names)`` for the mapping functions' and fused path's names."""
     by_module: dict[str, set[str]] = {m: set(fused.get(m, ())) for m in _MODULES}
+    by_module["errors"].add("ExpressionError")  # evaluate() turns a late one into a failure
     by_module["functions"].update(n for n in used if n.startswith("fn_") or n == "select_unique")
     by_module["lazy"].update(
         n for n in used

@@ -203,7 +203,7 @@ class _Builder:
 
     # ---- 2. scope -------------------------------------------------------------------------
 
-    def clause(self, attribute: str, operator: str, operand: str | None) -> str:
+    def clause(self, attribute: str, operator: str, operand: str | None, where: str) -> str:
         var = self.locals[attribute]
         template = _CLAUSES.get(operator)
         if attribute in self.plain and template is not None and (
@@ -211,9 +211,10 @@ class _Builder:
         ):
             return template.format(v=var, x=py_literal(operand or ""))
         self.use("scoping", "clause_holds")
+        located = "" if "REGEX" not in operator else f", {py_literal(where)}"
         return (
             f"clause_holds({py_literal(operator)}, {var}, {py_literal(operand)}, "
-            "ctx.regex_timeout)"
+            f"ctx.regex_timeout{located})"
         )
 
     def scope(self, groups: list[dict[str, Any]]) -> None:
@@ -237,7 +238,7 @@ class _Builder:
             self.emit(f"# group {py_comment(repr(group['name']))}", depth)
             for i, c in enumerate(group["clauses"]):
                 spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-                test = self.clause(c["attribute"], c["operator"], c["operand"])
+                test = self.clause(c["attribute"], c["operator"], c["operand"], spec.located())
                 self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:", depth)
                 self.emit(
                     f"failed.append(({py_literal(group['name'])}, {py_literal(spec.describe())}))",
@@ -261,7 +262,7 @@ class _Builder:
         self.emit(f"# group {py_comment(repr(name))}")
         for i, c in enumerate(group["clauses"]):
             spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-            test = self.clause(c["attribute"], c["operator"], c["operand"])
+            test = self.clause(c["attribute"], c["operator"], c["operand"], spec.located())
             decision = out_of_scope([(name, spec.describe())])
             self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:")
             self.emit(f"scope = {self.constant(f'_SCOPE_OUT_{i}', decision)}", 2)
@@ -312,7 +313,10 @@ class _Builder:
                 raw = self.locals[m.expression.name]
             else:
                 raw = f"r{i}"
-                on_error = ["except (NoFlow, ExpressionError):", f"{raw} = None"]
+                self.use("cycle", "key_error")
+                located = py_literal(f"{info['where']}: {info['text']}")
+                on_error = ["except NoFlow:", f"{raw} = None",
+                            "except ExpressionError as exc:", f"{raw} = key_error(exc, {located})"]
                 self.evaluate_into(raw, m, on_error, 1)
             text = self.compiler.is_text(m.expression)
             normalised = self.norm(raw, info, text)
