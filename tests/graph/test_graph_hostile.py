@@ -49,7 +49,9 @@ def test_a_prov_url_that_is_not_graph_gets_no_token(
     cli: Cli, fake_graph: FakeGraph, tmp_path: Path, command: str
 ) -> None:
     prov = _prov_with_block(tmp_path, fake_graph.url)
-    args = ["pull", "--prov", str(prov)] if command == "pull" else ["deploy", str(prov), "--dry-run"]
+    args = ["pull", "--prov", str(prov)]
+    if command == "deploy":
+        args = ["deploy", str(prov), "--dry-run"]
     result = cli.run(*args, PROV_GRAPH_URL=None, PROV_SERVICE_PRINCIPAL_ID=None, PROV_JOB_ID=None)
     assert result.exit_code == 2, result.stderr
     assert "the url of the .prov graph block is not https" in result.stderr
@@ -172,7 +174,10 @@ def test_a_drip_during_a_put_says_the_schema_may_have_changed(
 ) -> None:
     prov = _prov_with_block(tmp_path, None)
     fake_graph.misbehave("drip", method="PUT", interval=0.2)
-    result = cli.run("deploy", str(prov), "--yes", "--backup-dir", str(tmp_path / "b"), policy={"request_deadline": 1.0})
+    result = cli.run(
+        "deploy", str(prov), "--yes", "--backup-dir", str(tmp_path / "b"),
+        policy={"request_deadline": 1.0},
+    )
     assert result.exit_code == 1
     assert "may or may not have been replaced" in result.stderr
     assert "check with `prov pull`" in result.stderr

@@ -254,9 +254,10 @@ def directory() -> None:
 def import_(file: Path, directory: Path, merge: bool) -> None:
     """Load users from a JSON array ({attributes..., "_id", "_anchor"}); replaces the directory."""
     from syncrules.run.directory import DirectoryError, Store, parse_import
+    from syncrules.safeio import read_input_text
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = read_input_text(file)  # refuses FIFOs, devices, huge files
     except OSError as exc:
         err(f"error: cannot read {file}: {exc.strerror}")
         sys.exit(1)

@@ -16,6 +16,7 @@ from syncrules.diagnostics import Diagnostic, DiagnosticBag
 from syncrules.fmt.source import format_source
 from syncrules.ir.lower import read_source
 from syncrules.output import write_atomic
+from syncrules.safeio import read_input
 from syncrules.source import SourceFile, display_path
 
 
@@ -56,7 +57,7 @@ def format_file(path: Path) -> FileResult:
     shown = display_path(path)
     result = FileResult(path, shown)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
         raw = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         bag = DiagnosticBag()

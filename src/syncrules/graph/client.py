@@ -199,7 +199,9 @@ def _decoded(streamed: httpx.Response, raw: bytes, max_bytes: int) -> bytes:
     import zlib
 
     if coding not in ("gzip", "deflate", "x-gzip"):
-        raise _ReplyProblem(f"Graph's reply has a content coding syncrules cannot read ({coding[:40]!r})")
+        raise _ReplyProblem(
+            f"Graph's reply has a content coding syncrules cannot read ({coding[:40]!r})"
+        )
     decoder = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
     try:
         data = decoder.decompress(raw, max_bytes + 1)
@@ -294,7 +296,9 @@ class GraphClient:
 
     def put_schema(self, schema: dict[str, Any]) -> Reply | GraphError:
         """Replace the whole schema (raw PUT; Graph answers 204)."""
-        body = json.dumps(schema, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        body = json.dumps(
+            schema, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
         return self._send(
             "PUT",
             self.schema_path,
@@ -305,7 +309,9 @@ class GraphClient:
 
     def bulk_upload(self, payload: dict[str, Any]) -> Reply | GraphError:
         """POST one SCIM BulkRequest; Graph answers 202 with a provisioning-logs ``Location``."""
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        body = json.dumps(
+            payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
         return self._send(
             "POST",
             f"{self.settings.job_path}/bulkUpload",

@@ -31,6 +31,7 @@ from syncrules.run.jsoncodec import (
     unusable,
 )
 from syncrules.runtime.scim import member
+from syncrules.safeio import read_input
 
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
@@ -168,7 +169,7 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
     """
     name = display_name or str(path)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
     except OSError as exc:
         return ReadResult((), (RecordFailure(name, f"cannot read the file: {exc.strerror}"),))
     if path.suffix.lower() in {".jsonl", ".ndjson"}:

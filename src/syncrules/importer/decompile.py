@@ -25,6 +25,7 @@ from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
 from syncrules.run.jsoncodec import json_kind, load_json_text
+from syncrules.safeio import read_input
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -65,7 +66,7 @@ def read_schema_file(path: Path) -> dict[str, Any]:
     be written to a .prov file) are refused with ImportProblem, like invalid JSON.
     """
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
     except OSError as exc:
         raise ImportProblem(f"cannot read {path}: {exc.strerror}") from None
     try:

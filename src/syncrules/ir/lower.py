@@ -31,6 +31,7 @@ from syncrules.ir.nodes import (
     TargetKind,
     TestCase,
 )
+from syncrules.safeio import read_input, refusal
 from syncrules.source import SourceFile, Span, display_path, span_of
 
 ACTIONS = ("create", "update", "delete")
@@ -50,7 +51,7 @@ def read_source(path: Path, bag: DiagnosticBag, span: Span | None = None) -> Sou
     shown = display_path(path)
     where = span or Span(shown, 1, 1, 1, 1)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
     except FileNotFoundError:
         bag.add(Code.UNREADABLE_FILE, where, detail=f"no such file: {shown}")
         return None
@@ -106,8 +107,23 @@ class Loader:
             return
         if key in self._done:
             return
+        if span is not None and path.suffix.lower() != ".prov":
+            # never read: a parse error would quote the file's first line (a token file, say)
+            # in `prov check` output, which CI logs show
+            self.bag.add(
+                Code.UNREADABLE_FILE,
+                span,
+                detail=f"an import must name a .prov file; {display_path(path)} is not read",
+                hint="shared rules go in a .prov file; other files are never shown",
+            )
+            self._done.add(key)
+            return
         if span is not None and not path.is_file():
-            self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
+            why = refusal(path)
+            if why is not None and path.exists():
+                self.bag.add(Code.UNREADABLE_FILE, span, detail=f"{display_path(path)} {why}")
+            else:
+                self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
             self._done.add(key)
             return
         source = read_source(path, self.bag, span)

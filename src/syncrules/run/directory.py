@@ -184,6 +184,7 @@ class Store:
         Raises:
             DirectoryError: the file is not a syncrules directory or cannot be opened.
         """
+        _refuse_special(path)
         try:
             if path is None or (not writable and not path.exists()):
                 conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -191,6 +192,9 @@ class Store:
                 _init_meta(conn)
                 return cls(conn, path, True)
             if writable:
+                # an existing file that is not a syncrules directory (another program's SQLite
+                # database, say) is refused before anything can change it
+                _refuse_foreign(path)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 lock = _lock(path)
                 try:
@@ -237,6 +241,7 @@ class Store:
         Raises:
             DirectoryError: the file is not a syncrules directory or cannot be read or copied.
         """
+        _refuse_special(path)
         folder = Path(tempfile.mkdtemp(prefix="prov-plan-"))
         copy = folder / "plan.sqlite"
         try:
@@ -567,6 +572,53 @@ def _lock(path: Path) -> IO[bytes]:
             "directory import); try again when it has finished"
         ) from None
     return handle
+
+
+def _refuse_special(path: Path | None) -> None:
+    """A FIFO, a device or a socket is never handed to SQLite (opening a FIFO would block)."""
+    if path is None:
+        return
+    from syncrules.safeio import refusal
+
+    why = refusal(path)
+    if why is not None:
+        raise DirectoryError(f"cannot open the directory {path}: it {why}")
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Raise DirectoryError when ``path`` holds data that is not a syncrules directory; it is
+    opened read-only to look, so a refused file is left exactly as it was."""
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return  # a new directory
+    except OSError:
+        return  # the real open reports it
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
+    try:
+        try:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError:
+            raise DirectoryError(
+                f"{path} is not a syncrules directory (not an SQLite database); "
+                "it was left unchanged"
+            ) from None
+        if tables and "meta" not in tables:
+            raise DirectoryError(
+                f"{path} is not a syncrules directory (an SQLite database with other tables: "
+                f"{', '.join(sorted(tables)[:5])}); it was left unchanged"
+            )
+        if tables:
+            try:
+                _check_schema(conn, path)
+            except DirectoryError as exc:
+                raise DirectoryError(f"{exc}; it was left unchanged") from None
+    finally:
+        conn.close()
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from syncrules.ir.nodes import Job
 from syncrules.run.jsoncodec import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.runtime.scim import member
+from syncrules.safeio import read_input_text
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED, _Directory
 
 
@@ -37,9 +38,10 @@ def read_records(path: Path) -> list[Any]:
 
     Entries are returned as they are: ``entry_problem`` says which cannot be evaluated."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = json.loads(read_input_text(path))  # refuses FIFOs, devices, huge files
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ValueError(f"cannot read {path}: {reason}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:

@@ -212,7 +212,8 @@ def emit_package(
     for file_name, text in runtime_files().items():
         files[f"_runtime/{file_name}"] = text
     for rel, text in files.items():
-        problem = check_module_bytes(text, f"{name}/{rel}", generated=not rel.startswith("_runtime/"))
+        generated = not rel.startswith("_runtime/")
+        problem = check_module_bytes(text, f"{name}/{rel}", generated=generated)
         if problem is not None:
             bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{problem}")
             return {}
