@@ -11,6 +11,8 @@ Contract (a leaf module: standard library only):
 - Refusals are ``InputRefused``, an ``OSError`` whose ``strerror`` is the message ("is a named
   pipe (FIFO), not a regular file"), so every caller that already reports
   ``OSError.strerror`` words them without a change.
+- ``write_atomic(path, text)`` replaces a file through a temporary file and a rename, so a
+  failure (a full disk) leaves the previous content.
 - ``refusal(path)`` is the same check without opening: the message or None (for folders walked
   for ``.prov`` files, and for paths handed to SQLite).
 
@@ -19,6 +21,7 @@ Contract (a leaf module: standard library only):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -123,3 +126,63 @@ def _too_large(size: int, limit: int) -> str:
 def is_regular_or_missing(path: Path) -> bool:
     """Whether ``path`` is a regular file or does not exist (for files to be created)."""
     return refusal(path) is None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that a failure (a full disk, say) leaves what was
+    there before: a temporary file beside it is written, synced and renamed over it.
+
+    A path that exists and is not a regular file is written in place: a device such as
+    ``/dev/null``, or a named pipe that has a reader (one without a reader is refused instead
+    of waited on).
+
+    Raises:
+        OSError: the file cannot be written (``InputRefused`` for a pipe without a reader or a
+        folder); the previous content is then intact.
+    """
+    import tempfile
+
+    data = text.encode("utf-8")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputRefused(path, "is a folder, not a file")
+    if mode is not None and not stat.S_ISREG(mode):
+        flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0)
+        if stat.S_ISFIFO(mode):
+            flags |= os.O_NONBLOCK
+        try:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise InputRefused(path, "is a named pipe (FIFO) with no reader") from None
+            raise
+        if stat.S_ISFIFO(mode):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _write_all(handle, data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, stat.S_IMODE(mode))
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _write_all(handle: BinaryIO, data: bytes) -> None:
+    handle.write(data)

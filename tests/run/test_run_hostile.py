@@ -105,3 +105,113 @@ def test_the_scoping_timeout_is_named_in_the_text_log(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "fail     failure" in result.stdout
     assert "scoping clause [displayName] REGEX MATCH" in result.stdout
+
+
+def test_after_kill_9_the_log_claims_nothing_the_directory_lacks(tmp_path: Path) -> None:
+    """Records are logged once their batch is committed: kill the run part-way and every
+    create the log reports is in the directory."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.run.conftest import JOBS
+
+    source = tmp_path / "many.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for n in range(4000):
+            handle.write(json.dumps({
+                "externalId": f"E{n:05d}", "userName": f"u{n}@contoso.com",
+                "displayName": f"User {n}", "active": True, "title": "x" * 200,
+            }) + "\n")
+    db = tmp_path / "dir.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syncrules", "run", str(JOBS / "scim_entra.prov"), "--input",
+         str(source), "--directory", str(db), "--apply", "--batch-size", "1000",
+         "--format", "json", "--now", "2024-05-01T09:00:00Z"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    logged: list[dict[str, object]] = []
+    try:
+        for line in proc.stdout:
+            logged.append(json.loads(line))
+            if len(logged) >= 256:
+                break
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    # everything the run wrote before it died is the log, also what the test had not read yet
+    for line in proc.stdout.read().splitlines():
+        try:
+            logged.append(json.loads(line))
+        except ValueError:  # the one line the kill cut in two
+            continue
+    # whatever the kill cut short, a record the log says was created is in the directory
+    created = {r["sourceIdentity"]["id"] for r in logged  # type: ignore[index]
+               if r["syncrulesAction"] == "create" and r["provisioningStatusInfo"]["status"]  # type: ignore[index]
+               == "success"}
+    assert len(created) >= 256
+    in_directory = {u["_anchor"] for u in users(db)}
+    assert created <= in_directory
+
+
+def test_a_failed_export_leaves_the_previous_one(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A full disk while writing `directory export -o` keeps the previous export whole."""
+    import errno
+
+    from syncrules import safeio
+
+    job = _write(tmp_path)
+    db = tmp_path / "dir.sqlite"
+    assert run(job, _lines(tmp_path, {"externalId": "1", "displayName": "aa"}), db,
+               "--apply").exit_code == 0
+    target = tmp_path / "export.json"
+    assert prov("directory", "export", "--directory", db, "-o", target).exit_code == 0
+    before = target.read_bytes()
+    assert run(job, _lines(tmp_path, {"externalId": "2", "displayName": "aa"}), db,
+               "--apply").exit_code == 0
+
+    def full(handle, data):  # type: ignore[no-untyped-def]
+        handle.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safeio, "_write_all", full)
+    result = prov("directory", "export", "--directory", db, "-o", target)
+    assert result.exit_code == 1
+    assert "No space left on device; nothing was changed" in result.stderr
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []
+    monkeypatch.undo()
+    assert prov("directory", "export", "--directory", db, "-o", target).exit_code == 0
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 2
+
+
+def test_run_apply_refuses_another_programs_database_unchanged(tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    other = tmp_path / "crm.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE accounts (id INTEGER, name TEXT)")
+    conn.execute("INSERT INTO accounts VALUES (1, 'x')")
+    conn.commit()
+    conn.close()
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"not a database at all\n")
+    job = _write(tmp_path)
+    source = _lines(tmp_path, {"externalId": "1", "displayName": "aa"})
+    exported = tmp_path / "users.json"
+    exported.write_text('[{"_id": "u1", "_anchor": "1", "displayName": "aa"}]', encoding="utf-8")
+    for path, why in ((other, "an SQLite database with other tables: accounts"),
+                      (junk, "not an SQLite database")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        for args in (("run", job, "--input", source, "--directory", path, "--apply"),
+                     ("directory", "import", exported, "--directory", path)):
+            result = prov(*args)
+            assert result.exit_code == 1, (args, result.stdout)
+            assert f"is not a syncrules directory ({why}); it was left unchanged" in result.stderr
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [
+            path.name
+        ]

@@ -323,8 +323,11 @@ def export(directory: Path, output: Path | None) -> None:
     if output is None:
         out(text, nl=False)
         return
+    from syncrules.safeio import write_atomic
+
     try:
-        output.write_text(text, encoding="utf-8", newline="\n")
+        # a temporary file renamed over the output: a full disk leaves the previous export
+        write_atomic(output, text)
     except OSError as exc:
-        err(f"error: cannot write {output}: {exc.strerror}")
+        err(f"error: cannot write {output}: {exc.strerror}; nothing was changed")
         sys.exit(1)

@@ -36,7 +36,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -164,6 +164,8 @@ class Store:
         self.writable = writable
         self._private: Path | None = None  # the temporary folder of a private copy
         self._lock: IO[bytes] | None = None  # held while the directory is open for writing
+        # called after each commit (prov run --apply releases the log records it held)
+        self.after_commit: list[Callable[[], None]] = []
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
         # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
@@ -290,6 +292,8 @@ class Store:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+        for hook in self.after_commit:
+            hook()
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
