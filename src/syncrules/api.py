@@ -17,6 +17,7 @@ from syncrules.check import check_job
 from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job
+from syncrules.safeio import resolved
 from syncrules.source import SourceFile, Span, display_path
 
 
@@ -80,7 +81,7 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
     per_file: list[tuple[Path, bool, DiagnosticBag, Any]] = []
     seen: set[Path] = set()
     for path, from_folder in files:
-        key = path.resolve()
+        key = resolved(path)
         if key in seen:
             continue
         seen.add(key)
@@ -89,8 +90,8 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
         for shown, source in loaded.sources.items():
             result.sources.setdefault(shown, source)
         for unit in loaded.units:
-            if unit.path.resolve() != key:
-                imported.add(unit.path.resolve())
+            if resolved(unit.path) != key:
+                imported.add(resolved(unit.path))
         if loaded.job is not None and not any(
             d.severity is Severity.ERROR and d.code is Code.SYNTAX_ERROR for d in local.items
         ):

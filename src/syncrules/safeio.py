@@ -98,12 +98,14 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
         raise
 
 
-def read_input(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes.
+def read_input(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (``MAX_INPUT_BYTES``).
 
     Raises:
         OSError: as ``open_input``; ``InputRefused`` for a file larger than ``limit``.
     """
+    if limit is None:
+        limit = MAX_INPUT_BYTES
     with open_input(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
@@ -186,3 +188,12 @@ def write_atomic(path: Path, text: str) -> None:
 
 def _write_all(handle: BinaryIO, data: bytes) -> None:
     handle.write(data)
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when a symbolic link loops (``resolve`` raises
+    RuntimeError then, and OSError on some systems): the caller's read then reports the loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))

@@ -124,7 +124,9 @@ def test_a_path_that_is_not_utf8_is_escaped_in_the_header(tmp_path: Path) -> Non
 
 def test_the_bytes_check_refuses_a_module_python_would_read_otherwise() -> None:
     utf7 = "# coding: utf-7\nx = '+ACc-'\n"
-    assert check_module_bytes(utf7, "m.py") == "1: the module does not start with its encoding declaration"
+    assert check_module_bytes(utf7, "m.py") == (
+        "1: the module does not start with its encoding declaration"
+    )
     assert check_module_bytes(CODING_LINE + "x = '\udcff'\n", "m.py").startswith("2: text that")
     assert check_module_bytes(CODING_LINE + "x = (\n", "m.py") is not None
     assert check_module_bytes(CODING_LINE + "x = 1\n", "m.py") is None
@@ -132,11 +134,12 @@ def test_the_bytes_check_refuses_a_module_python_would_read_otherwise() -> None:
 
 _hostile_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(HOSTILE_NAMES + ["+ACc-+AAo-", "\u2028\u2029\x85", "\r\n\r", "\x00", "{{ x }}"]),
+    st.sampled_from([*HOSTILE_NAMES, "+ACc-+AAo-", "\u2028\u2029\x85", "\r\n\r", "\x00", "{{ x }}"]),
 ).map(lambda s: s.replace("\x00", "").replace("\r", ""))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_hostile_text, constant=_hostile_text)
 def test_fuzzed_texts_in_every_position_stay_data(
     tmp_path_factory: pytest.TempPathFactory, name: str, constant: str

@@ -19,7 +19,9 @@ from graph_support import JOB, SP, TOKEN, Cli, assert_no_secret, live_schema, us
 
 from syncrules.graph.redact import WITHHELD, leaks, mask, redact
 
-CONTOSO_PROV = Path(__file__).resolve().parents[2] / "tests/cases/valid/appendix/01_contoso_hr/input.prov"
+CONTOSO_PROV = (
+    Path(__file__).resolve().parents[2] / "tests/cases/valid/appendix/01_contoso_hr/input.prov"
+)
 
 
 def _prov_with_block(tmp_path: Path, url: str | None) -> Path:

@@ -16,7 +16,7 @@ from syncrules.diagnostics import Diagnostic, DiagnosticBag
 from syncrules.fmt.source import format_source
 from syncrules.ir.lower import read_source
 from syncrules.output import write_atomic
-from syncrules.safeio import read_input
+from syncrules.safeio import read_input, resolved
 from syncrules.source import SourceFile, display_path
 
 
@@ -102,7 +102,7 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     files: list[Path] = []
     seen: set[Path] = set()
     for path, _ in expand_paths(list(paths), bag):
-        key = path.resolve()
+        key = resolved(path)
         if key not in seen:
             seen.add(key)
             files.append(path)

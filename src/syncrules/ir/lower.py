@@ -31,7 +31,7 @@ from syncrules.ir.nodes import (
     TargetKind,
     TestCase,
 )
-from syncrules.safeio import read_input, refusal
+from syncrules.safeio import read_input, refusal, resolved
 from syncrules.source import SourceFile, Span, display_path, span_of
 
 ACTIONS = ("create", "update", "delete")
@@ -100,7 +100,7 @@ class Loader:
     _stack: list[Path] = field(default_factory=list)
 
     def load(self, path: Path, span: Span | None = None) -> None:
-        key = path.resolve()
+        key = resolved(path)
         if key in self._stack:
             cycle = " -> ".join(display_path(p) for p in [*self._stack, key])
             self.bag.add(Code.IMPORT_CYCLE, span or Span.unknown(display_path(path)), cycle=cycle)
@@ -136,7 +136,7 @@ class Loader:
             return
         self._stack.append(key)
         for imp in model.imports:
-            target = (path.parent / unescape(imp.path.raw)).resolve()
+            target = resolved(path.parent / unescape(imp.path.raw))
             self.load(target, span_of(imp, source))
         self._stack.pop()
         self.units.append(_Unit(path, source, model))
@@ -576,7 +576,7 @@ def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
         builder.add_unit(unit)
     root = loader.units[-1]
     own = any(type(i).__name__ == "Job" for i in root.model.items)
-    if root.path.resolve() != path.resolve():  # the root failed to parse; only imports loaded
+    if resolved(root.path) != resolved(path):  # the root failed to parse; only imports loaded
         return Loaded(None, False, loader.units, loader.sources)
     # A file with declarations but no job block (in it or its imports) is a library of shared
     # extensions and mappings: fine on its own. An empty file, or tests with no job, is PROV003.

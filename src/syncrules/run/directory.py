@@ -45,6 +45,7 @@ from syncrules.output import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
+from syncrules.safeio import resolved
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
@@ -215,7 +216,7 @@ class Store:
                 _init_meta(conn)
             else:
                 lock = None
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                conn = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True,
                                        isolation_level=None)
             try:
                 _check_schema(conn, path)
@@ -249,7 +250,7 @@ class Store:
         try:
             conn = sqlite3.connect(str(copy), isolation_level=None)
             if path is not None and path.exists():
-                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                source = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True)
                 try:
                     _check_schema(source, path)
                     source.backup(conn)
@@ -598,7 +599,7 @@ def _refuse_foreign(path: Path) -> None:
     except OSError:
         return  # the real open reports it
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        conn = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True,
                                isolation_level=None)
     except sqlite3.DatabaseError as exc:
         raise DirectoryError(f"cannot open the directory {path}: {exc}") from None

@@ -217,8 +217,10 @@ def _json_kind(value: Any) -> str:
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-def _bounded_lines(handle: Any, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+def _bounded_lines(handle: Any, limit: int | None = None) -> Iterator[bytes | None]:
     """The lines of a binary stream; ``None`` for a line longer than ``limit`` (skipped)."""
+    if limit is None:
+        limit = MAX_LINE_BYTES
     while True:
         raw = handle.readline(limit + 1)
         if not raw:
