@@ -134,7 +134,9 @@ def test_the_bytes_check_refuses_a_module_python_would_read_otherwise() -> None:
 
 _hostile_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from([*HOSTILE_NAMES, "+ACc-+AAo-", "\u2028\u2029\x85", "\r\n\r", "\x00", "{{ x }}"]),
+    st.sampled_from(
+        [*HOSTILE_NAMES, "+ACc-+AAo-", "\u2028\u2029\x85", "\r\n\r", "\x00", "{{ x }}"]
+    ),
 ).map(lambda s: s.replace("\x00", "").replace("\r", ""))
 
 

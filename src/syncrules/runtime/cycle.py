@@ -308,7 +308,7 @@ def leaving(
     return outcome
 
 
-def key_error(exc: ExpressionError, mapping: str) -> None:
+def key_error(exc: ExpressionError, mapping: str) -> Any:
     """A matching mapping that fails gives no key, except when a regular expression ran out of
     time: that is not "no value" but the record's failure, raised again with ``mapping`` (the
     mapping's location and text) for ``errored``."""
