@@ -156,9 +156,11 @@ def run(
     prov run rules/hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
 
     A bad operation (invalid JSON line, CSV row, lone surrogate, NaN, a value the source schema
-    cannot take, ...) fails alone with its reason; the rest are processed. With --apply,
-    changes are committed every --batch-size operations, so an interrupted run leaves the
-    directory consistent and a rerun converges.
+    cannot take, a regular expression that runs out of time, a Replace that would build more
+    than 65,536 characters, ...) fails alone with its reason; the rest are processed. With
+    --apply, changes are committed every --batch-size operations, so an interrupted run leaves
+    the directory consistent and a rerun converges; log records are written once their batch
+    is committed. A --directory file that is not a syncrules directory is refused unchanged.
 
     Exit 0 when the cycle ran (failed records are data in the log); 1 bad rules, unreadable
     input or directory; 2 usage.
@@ -299,7 +301,11 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
     help="Write to this file instead of stdout.",
 )
 def export(directory: Path, output: Path | None) -> None:
-    """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor")."""
+    """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor").
+
+    With -o, the file is replaced through a temporary file and a rename: a failure (a full
+    disk) leaves the previous export as it was.
+    """
     from syncrules.run.directory import DirectoryError, Store
 
     if not directory.exists():
