@@ -137,6 +137,7 @@ def test_an_echoed_token_is_not_written_by_pull_or_into_a_backup(
     fake_graph.misbehave("echo", method="GET", transform=ECHOES[form])
     result = cli.run("pull")
     _assert_no_token_anywhere(result, tmp_path)
+    assert result.exit_code == 0 or "it is not shown" in result.stderr
     prov = _prov_with_block(tmp_path, None)
     fake_graph.misbehave("echo", method="GET", transform=ECHOES[form])
     result = cli.run("deploy", str(prov), "--yes", "--backup-dir", str(out / "b"))

@@ -8,6 +8,7 @@ other check runs over the IR in ``syncrules.check``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,14 +146,16 @@ class Loader:
 _JSON_WORDS = {"true": True, "false": False, "null": None}
 
 
-def _json_value(obj: Any) -> Any:
+def _json_value(obj: Any, bad_number: Callable[[Any], None] | None = None) -> Any:
+    """The value of a JSON literal in a test block; a number Python cannot read (an integer of
+    more than 4,300 digits) is given to ``bad_number`` and read as null."""
     if isinstance(obj, str) and obj in _JSON_WORDS:  # textX gives match rules as text
         return _JSON_WORDS[obj]
     kind = type(obj).__name__
     if kind == "JsonObject":
-        return {unescape(m.key.raw): _json_value(m.value) for m in obj.members}
+        return {unescape(m.key.raw): _json_value(m.value, bad_number) for m in obj.members}
     if kind == "JsonArray":
-        return [_json_value(i) for i in obj.items]
+        return [_json_value(i, bad_number) for i in obj.items]
     if kind == "StringLit":
         # JSON strings in tests follow JSON escaping rules.
         try:
@@ -160,7 +163,12 @@ def _json_value(obj: Any) -> Any:
         except ValueError:
             return unescape(obj.raw)
     if kind == "NumberLit":
-        return json.loads(obj.raw)
+        try:
+            return json.loads(obj.raw)
+        except ValueError:  # past Python's 4,300-digit limit for integers
+            if bad_number is not None:
+                bad_number(obj)
+            return None
     if kind == "JsonTrue":
         return True
     if kind == "JsonFalse":
@@ -432,12 +440,19 @@ class _JobBuilder:
         group = None
         expectations: list[Expectation] = []
         saw_expect = False
+
+        def bad_number(node: Any) -> None:
+            digits = len(node.raw.lstrip("-").split(".")[0])
+            self.bag.add(Code.UNKNOWN_EXPECTATION, span_of(node, src),
+                         detail=f"a number of {digits} digits is too long to read (at most "
+                         "4300 digits)")
+
         for step in item.steps:
             kind = type(step).__name__
             if kind == "TestGiven":
-                given.append(_json_value(step.record))
+                given.append(_json_value(step.record, bad_number))
             elif kind == "TestExisting":
-                existing = _json_value(step.record)
+                existing = _json_value(step.record, bad_number)
             elif kind == "TestTaken":
                 taken.extend(unescape(v.raw) for v in step.values)
             elif kind == "TestNow":
@@ -471,7 +486,7 @@ class _JobBuilder:
                             kind={"ExpectEquals": "equals", "ExpectNotSet": "not_set"}.get(
                                 ckind, "no_flow"
                             ),
-                            value=_json_value(check.check.value)
+                            value=_json_value(check.check.value, bad_number)
                             if ckind == "ExpectEquals"
                             else None,
                             span=span_of(check, src),

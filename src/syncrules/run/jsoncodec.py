@@ -84,6 +84,14 @@ def _not_finite_float(text: str) -> float | NotFinite:
 _INF = float("inf")
 
 
+def _int_or_refuse(text: str) -> int:
+    """An integer; ValueError with the reason for one longer than Python converts."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(NotFinite(text).reason()) from None
+
+
 def _int_or_marker(text: str) -> int | NotFinite:
     """An integer, or a marker for one longer than Python converts (4,300 digits by default)."""
     try:
@@ -208,7 +216,7 @@ def load_json_text(text: str) -> Any:
     """``json.loads`` that also refuses JSON nested past the parser's limit and lone surrogate
     escapes (``"\\ud800"``): ValueError with the reason (json.JSONDecodeError for bad JSON)."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_int_or_refuse)
         lone = has_lone_surrogate(value)
     except RecursionError:
         raise ValueError(TOO_DEEP) from None

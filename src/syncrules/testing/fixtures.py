@@ -46,6 +46,8 @@ def read_records(path: Path) -> list[Any]:
         raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:
         raise ValueError(f"{path}: {TOO_DEEP}") from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit limit
+        raise ValueError(f"{path}: {exc}") from None
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
