@@ -144,6 +144,8 @@ def _bounded_request(
 
     outcome: dict[str, Any] = {}
     cancelled = threading.Event()
+    # only the codings _decoded reads (httpx would offer br or zstd when their packages exist)
+    headers = {**headers, "Accept-Encoding": "gzip, deflate"}
 
     def work() -> None:
         try:
