@@ -140,7 +140,7 @@ _hostile_text = st.one_of(
 ).map(lambda s: s.replace("\x00", "").replace("\r", ""))
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_hostile_text, constant=_hostile_text)
 def test_fuzzed_texts_in_every_position_stay_data(

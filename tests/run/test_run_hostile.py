@@ -98,15 +98,6 @@ test "a multiplying replacement fails the record" {{
     assert "no value for any matching attribute" not in text
 
 
-def test_the_scoping_timeout_is_named_in_the_text_log(tmp_path: Path) -> None:
-    job = _write(tmp_path)
-    source = _lines(tmp_path, {"externalId": "2", "displayName": SLOW_TEXT})
-    result = prov("run", job, "--input", source, "--directory", tmp_path / "d.sqlite")
-    assert result.exit_code == 0, result.stderr
-    assert "fail     failure" in result.stdout
-    assert "scoping clause [displayName] REGEX MATCH" in result.stdout
-
-
 def test_after_kill_9_the_log_claims_nothing_the_directory_lacks(tmp_path: Path) -> None:
     """Records are logged once their batch is committed: kill the run part-way and every
     create the log reports is in the directory."""
