@@ -18,6 +18,7 @@ from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
 from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job
+from syncrules.safeio import resolved
 from syncrules.source import SourceFile
 
 
@@ -61,7 +62,7 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
     per_file: list[tuple[Path, bool, DiagnosticBag, Any]] = []
     seen: set[Path] = set()
     for path, from_folder in files:
-        key = path.resolve()
+        key = resolved(path)
         if key in seen:
             continue
         seen.add(key)
@@ -70,8 +71,8 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
         for shown, source in loaded.sources.items():
             result.sources.setdefault(shown, source)
         for unit in loaded.units:
-            if unit.path.resolve() != key:
-                imported.add(unit.path.resolve())
+            if resolved(unit.path) != key:
+                imported.add(resolved(unit.path))
         if loaded.job is not None and not any(
             d.severity is Severity.ERROR and d.code is Code.SYNTAX_ERROR for d in local.items
         ):

@@ -136,7 +136,13 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - A mapping whose value is NULL does not flow (Entra does not provision NULL); the default
     value applies on create only.
   - IIF is lazy; comparisons are numeric when both sides are numbers, else ordinal text.
-  - Regular expressions use the .NET dialect through the `regex` package with a time limit.
+  - Regular expressions use the .NET dialect through the `regex` package with a time limit
+    (1 s per operation). A timeout fails the record alone, with the scoping clause or mapping
+    and the timeout as its reason (never "no value for a matching attribute"). A pattern whose
+    counted repetitions ({n}, {n,m}) unroll past 200,000 elements is refused, not compiled.
+  - No function builds a text longer than 65,536 characters (far more than any Entra ID or AD
+    string attribute holds): a Replace that would (say, "$_" for every character) fails the
+    record with value-too-long as it grows, before using the memory.
   - Dates are UTC and print as M/d/yyyy h:mm:ss tt.
   - SCIM values are read leniently by the evaluators (prov eval, the generated packages):
     {"value": x} is x, a list for a single-valued attribute gives its first value,

@@ -9,6 +9,8 @@ without importing another part.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +63,22 @@ def json_kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _int_or_refuse(text: str) -> int:
+    """An integer; ValueError with the reason for one longer than Python converts (4,300
+    digits by default), so that such a value fails alone with a message."""
+    try:
+        return int(text)
+    except ValueError:
+        digits = len(text.lstrip("-"))
+        raise ValueError(f"an integer of {digits} digits is too long to read (at most "
+                         f"{sys.get_int_max_str_digits() or 4300} digits)") from None
+
+
 def load_json_text(text: str) -> Any:
     """``json.loads`` that also refuses JSON nested past the parser's limit and lone surrogate
     escapes (``"\\ud800"``): ValueError with the reason (json.JSONDecodeError for bad JSON)."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_int_or_refuse)
         lone = has_lone_surrogate(value)
     except RecursionError:
         raise ValueError(TOO_DEEP) from None
@@ -78,7 +91,9 @@ class JsonFileError(ValueError):
     """A JSON file cannot be used (the message says why and names the file)."""
 
 
-def read_json_object_file(path: Path) -> dict[str, Any]:
+def read_json_object_file(
+    path: Path, read: Callable[[Path], bytes] = Path.read_bytes
+) -> dict[str, Any]:
     """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM).
 
     JSON nested past the parser's limit and strings holding lone surrogate escapes (neither can
@@ -86,7 +101,7 @@ def read_json_object_file(path: Path) -> dict[str, Any]:
     unreadable file or a document that is not an object; the message names the path.
     """
     try:
-        data = path.read_bytes()
+        data = read(path)
     except OSError as exc:
         raise JsonFileError(f"cannot read {path}: {exc.strerror}") from None
     try:

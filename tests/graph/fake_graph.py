@@ -11,7 +11,14 @@ behaviour of the endpoints syncrules uses (docs/entra-provisioning.md §4.3, §5
   body that is not a BulkRequest (root ``schemas``), for more than 50 operations or a malformed
   operation; else 202 with ``Location: <url>/auditLogs/provisioning?$filter=jobid eq '<job>'``;
 - scripted failures (``fail``): the next N calls of an operation answer a given status (429 with
-  ``Retry-After``, 500, 503, 403, ...).
+  ``Retry-After``, 500, 503, 403, ...);
+- hostile replies (``misbehave``), for the next N requests of a method: ``drip`` (a 200 whose
+  body comes one byte every ``interval`` seconds, until the server stops), ``html`` (a 200 HTML
+  page), ``truncated`` (a 200 JSON body cut short, its Content-Length honest), ``cut`` (the
+  connection closed half-way through the announced body), ``redirect`` (302 to ``/elsewhere``),
+  ``echo`` (a 400 Graph error, or for ``GET`` a schema, holding ``transform(token)``),
+  ``apply-then-fail`` (the request is served, then answered 500), ``huge`` (a 200 body of
+  ``size`` bytes).
 
 Every request is recorded (method, path with query, headers without Authorization, body).
 """
@@ -46,6 +53,15 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class Misbehaviour:
+    kind: str
+    method: str | None = None
+    interval: float = 0.5
+    transform: Any = None  # token -> text, for "echo"
+    size: int = 0
+
+
+@dataclass(frozen=True)
 class Failure:
     status: int
     retry_after: str | None = None
@@ -64,6 +80,8 @@ class FakeGraph:
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._misbehaviours: deque[Misbehaviour] = deque()
+        self.stopping = threading.Event()
 
     # ---- control ---------------------------------------------------------------------------
 
@@ -79,6 +97,7 @@ class FakeGraph:
 
     def stop(self) -> None:
         """Stop serving (idempotent); the port is closed afterwards."""
+        self.stopping.set()
         if self._thread is not None and self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -114,6 +133,20 @@ class FakeGraph:
         with self._lock:
             failure = Failure(status, retry_after, method)
             self._failures[operation].extend(failure for _ in range(times))
+
+    def misbehave(self, kind: str, times: int = 1, **params: Any) -> None:
+        """The next ``times`` requests (of ``method``, if given) get a hostile reply (``kind``)."""
+        with self._lock:
+            self._misbehaviours.extend(Misbehaviour(kind, **params) for _ in range(times))
+
+    def take_misbehaviour(self, method: str) -> Misbehaviour | None:
+        with self._lock:
+            found = next(
+                (m for m in self._misbehaviours if m.method in (None, method)), None
+            )
+            if found is not None:
+                self._misbehaviours.remove(found)
+            return found
 
     def calls(self, method: str | None = None, suffix: str = "") -> list[Recorded]:
         with self._lock:
@@ -229,7 +262,79 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
+        hostile = self.fake.take_misbehaviour(self.command)
+        if hostile is not None:
+            self._hostile(hostile, headers, body)
+            return
         status, extra, payload = self.fake.handle(self.command, self.path, headers, body)
+        self._reply(status, extra, payload)
+
+    def _hostile(self, m: Misbehaviour, headers: dict[str, str], body: bytes) -> None:
+        fake = self.fake
+        with fake._lock:
+            visible = {k: v for k, v in headers.items() if k != "authorization"}
+            fake.requests.append(Recorded(self.command, self.path, visible, body))
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        json_type = {"Content-Type": "application/json"}
+        if m.kind == "drip":
+            payload = json.dumps({"id": "API2AAD", "padding": "x" * 64}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            for byte in payload:
+                if fake.stopping.wait(m.interval):
+                    break
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    break
+            self.close_connection = True
+        elif m.kind == "html":
+            page = b"<!DOCTYPE html><html><body>Sign in to continue</body></html>"
+            self._reply(200, {"Content-Type": "text/html; charset=utf-8"}, page)
+        elif m.kind == "truncated":
+            self._reply(200, json_type, b'{"id": "API2AAD", "synchronizationRules": [{"na')
+        elif m.kind == "cut":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"id": "API2')
+            self.wfile.flush()
+            self.close_connection = True
+        elif m.kind == "redirect":
+            self._reply(302, {"Location": f"{fake.origin}/elsewhere"}, b"")
+        elif m.kind == "echo":
+            echoed = m.transform(token)
+            if self.command == "GET":
+                schema = {"id": "API2AAD", "echo": echoed}
+                self._reply(200, json_type, json.dumps(schema).encode())
+            else:
+                self._reply(*_error(400, "BadRequest", f"invalid token {echoed}"))
+        elif m.kind == "apply-then-fail":
+            fake.handle(self.command, self.path, headers, body)
+            self._reply(*_error(500, "InternalServerError", "failed after applying"))
+        elif m.kind == "huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(m.size))
+            self.end_headers()
+            block = b" " * 65536
+            sent = 0
+            try:
+                while sent < m.size and not fake.stopping.is_set():
+                    piece = block[: m.size - sent]
+                    self.wfile.write(piece)
+                    sent += len(piece)
+            except OSError:
+                pass
+            self.close_connection = True
+        else:  # pragma: no cover - a test asked for a kind that does not exist
+            raise ValueError(m.kind)
+
+    def _reply(self, status: int, extra: dict[str, str], payload: bytes) -> None:
         self.send_response(status)
         for name, value in extra.items():
             self.send_header(name, value)

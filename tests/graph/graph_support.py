@@ -17,6 +17,7 @@ import click
 from click.testing import CliRunner, Result
 from fake_graph import FakeGraph
 
+from syncrules.graph.client import RetryPolicy
 from syncrules.graph.session import GraphRuntime
 
 TOKEN = "tok-9f3a1c-SECRET-eyJ0eXAiOiJKV1Qi"
@@ -39,12 +40,16 @@ class FakeTime:
         self.now += seconds
 
 
-def make_runtime(fake_time: FakeTime, *, tty: bool = False) -> GraphRuntime:
+def make_runtime(
+    fake_time: FakeTime, *, tty: bool = False, policy: dict[str, Any] | None = None
+) -> GraphRuntime:
+    """The fake clock; ``policy`` overrides RetryPolicy fields (a short request deadline...)."""
     return GraphRuntime(
         sleep=fake_time.sleep,
         clock=fake_time.clock,
         utc_now=lambda: datetime(2024, 5, 1, 12, 30, 45, tzinfo=UTC),
         stdin_is_tty=lambda: tty,
+        retry_policy=RetryPolicy(**(policy or {})),
     )
 
 
@@ -69,14 +74,19 @@ class Cli:
         return env
 
     def run(
-        self, *args: str, tty: bool = False, input: str | None = None, **env: str | None
+        self,
+        *args: str,
+        tty: bool = False,
+        input: str | None = None,
+        policy: dict[str, Any] | None = None,
+        **env: str | None,
     ) -> Result:
         runner = CliRunner()
         return runner.invoke(
             self.group,
             list(args),
             env=self.env(**env),
-            obj=make_runtime(self.fake_time, tty=tty),
+            obj=make_runtime(self.fake_time, tty=tty, policy=policy),
             input=input,
         )
 

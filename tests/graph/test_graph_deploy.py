@@ -33,19 +33,18 @@ STAMP = "20240501T123045Z"
 
 
 def _prov(tmp_path: Path, fake_graph: FakeGraph) -> Path:
-    """The Contoso case plus a graph block pointing at the fake server."""
+    """The Contoso case plus a graph block naming the job (the fake server's URL comes from
+    PROV_GRAPH_URL: a .prov file may only name Microsoft Graph itself)."""
     text = CONTOSO_PROV.read_text(encoding="utf-8")
-    text += (
-        f'\ngraph {{\n    service principal "{SP}"\n    job "{JOB}"\n'
-        f'    url "{fake_graph.url}"\n}}\n'
-    )
+    text += f'\ngraph {{\n    service principal "{SP}"\n    job "{JOB}"\n}}\n'
+
     path = tmp_path / "contoso.prov"
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def _env_from_block() -> dict[str, None]:
-    return {"PROV_SERVICE_PRINCIPAL_ID": None, "PROV_JOB_ID": None, "PROV_GRAPH_URL": None}
+    return {"PROV_SERVICE_PRINCIPAL_ID": None, "PROV_JOB_ID": None}
 
 
 def test_dry_run_shows_the_plan_and_sends_nothing(

@@ -41,22 +41,20 @@ def test_options_beat_environment_beat_prov_block(
         'job "Block job" {\n    target entra\n    actions create, update\n}\n'
         "match [externalId] -> employeeId\n"
         "map {\n    displayName <- [displayName]\n}\n"
-        f'graph {{\n    service principal "{SP}"\n    job "{JOB}"\n'
-        f'    url "{fake_graph.url}"\n}}\n',
+        f'graph {{\n    service principal "{SP}"\n    job "{JOB}"\n}}\n',
         encoding="utf-8",
     )
-    # only the block: works
+    # only the block (and the fake server's URL): works
     result = cli.run(
         "pull",
         "--prov",
         str(prov),
         PROV_SERVICE_PRINCIPAL_ID=None,
         PROV_JOB_ID=None,
-        PROV_GRAPH_URL=None,
     )
     assert result.exit_code == 0, result.stderr
     # the environment beats the block: an unknown job -> 404
-    result = cli.run("pull", "--prov", str(prov), PROV_JOB_ID="nope", PROV_GRAPH_URL=None)
+    result = cli.run("pull", "--prov", str(prov), PROV_JOB_ID="nope")
     assert result.exit_code == 1
     assert "not found: no synchronization job 'nope'" in result.stderr
     # the option beats the environment

@@ -43,7 +43,7 @@ def test_limiter_window_slides_with_time() -> None:
 
 def test_settings_precedence() -> None:
     block = GraphConfig(
-        service_principal="sp-block", job="job-block", url="https://block.example/v1.0/"
+        service_principal="sp-block", job="job-block", url="https://graph.microsoft.us/v1.0/"
     )
     env = {"PROV_SERVICE_PRINCIPAL_ID": "sp-env", "PROV_GRAPH_URL": "https://env.example/beta"}
     settings = resolve_settings(
@@ -56,7 +56,7 @@ def test_settings_precedence() -> None:
         service_principal="sp-opt", job="job-opt", graph_url=None, env={}, block=block
     )
     assert settings == GraphSettings(
-        service_principal="sp-opt", job="job-opt", url="https://block.example/v1.0"
+        service_principal="sp-opt", job="job-opt", url="https://graph.microsoft.us/v1.0"
     )
     settings = resolve_settings(service_principal="a", job="b", graph_url=None, env={}, block=None)
     assert isinstance(settings, GraphSettings) and settings.url == DEFAULT_GRAPH_URL

@@ -185,6 +185,8 @@ _register(
             "dropped: 2 to 7 slots are accepted.",
             'Empty slot = not supplied; "" = supplied empty (selects the mode, docs/entra-provisioning.md §1.5).',
             "replacementAttributeName is written as an attribute reference, e.g. [mobile].",
+            "A result longer than 65,536 characters fails the record (value-too-long), checked "
+            "while it is built: .NET substitutions such as $_ can multiply the input.",
         ),
     ),
     Function(

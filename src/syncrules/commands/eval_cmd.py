@@ -20,9 +20,11 @@ def _load_json_arg(value: str | None, option: str) -> Any:
         return None
     text = value
     if value.startswith("@"):
+        from syncrules.safeio import read_input_text
+
         path = Path(value[1:])
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_input_text(path)  # refuses FIFOs, devices, huge files
         except OSError as exc:
             raise click.BadParameter(
                 f"cannot read {path}: {exc.strerror}", param_hint=option

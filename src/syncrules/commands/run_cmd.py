@@ -156,9 +156,11 @@ def run(
     prov run hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
 
     A bad operation (invalid JSON line, CSV row, lone surrogate, NaN, a value the source schema
-    cannot take, ...) fails alone with its reason; the rest are processed. With --apply,
-    changes are committed every --batch-size operations, so an interrupted run leaves the
-    directory consistent and a rerun converges.
+    cannot take, a regular expression that runs out of time, a Replace that would build more
+    than 65,536 characters, ...) fails alone with its reason; the rest are processed. With
+    --apply, changes are committed every --batch-size operations, so an interrupted run leaves
+    the directory consistent and a rerun converges; log records are written once their batch
+    is committed. A --directory file that is not a syncrules directory is refused unchanged.
 
     Exit 0 when the cycle ran (failed records are data in the log); 1 bad rules, unreadable
     input or directory; 2 usage.
@@ -254,9 +256,10 @@ def directory() -> None:
 def import_(file: Path, directory: Path, merge: bool) -> None:
     """Load users from a JSON array ({attributes..., "_id", "_anchor"}); replaces the directory."""
     from syncrules.run.directory import DirectoryError, Store, parse_import
+    from syncrules.safeio import read_input_text
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = read_input_text(file)  # refuses FIFOs, devices, huge files
     except OSError as exc:
         err(f"error: cannot read {file}: {exc.strerror}")
         sys.exit(1)
@@ -298,7 +301,11 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
     help="Write to this file instead of stdout.",
 )
 def export(directory: Path, output: Path | None) -> None:
-    """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor")."""
+    """Print the directory as a sorted JSON array of users (attributes, "_id", "_anchor").
+
+    With -o, the file is replaced through a temporary file and a rename: a failure (a full
+    disk) leaves the previous export as it was.
+    """
     from syncrules.run.directory import DirectoryError, Store
 
     if not directory.exists():
@@ -322,8 +329,11 @@ def export(directory: Path, output: Path | None) -> None:
     if output is None:
         out(text, nl=False)
         return
+    from syncrules.safeio import write_atomic
+
     try:
-        output.write_text(text, encoding="utf-8", newline="\n")
+        # a temporary file renamed over the output: a full disk leaves the previous export
+        write_atomic(output, text)
     except OSError as exc:
-        err(f"error: cannot write {output}: {exc.strerror}")
+        err(f"error: cannot write {output}: {exc.strerror}; nothing was changed")
         sys.exit(1)

@@ -17,6 +17,7 @@ from syncrules.filesystem import write_atomic
 from syncrules.fmt.source import format_source
 from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import read_source
+from syncrules.safeio import read_input, resolved
 from syncrules.source import SourceFile, display_path
 
 
@@ -57,7 +58,7 @@ def format_file(path: Path) -> FileResult:
     shown = display_path(path)
     result = FileResult(path, shown)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
         raw = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         bag = DiagnosticBag()
@@ -100,7 +101,7 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     files: list[Path] = []
     seen: set[Path] = set()
     for path, _ in expand_paths(list(paths), bag):
-        key = path.resolve()
+        key = resolved(path)
         if key not in seen:
             seen.add(key)
             files.append(path)

@@ -7,7 +7,8 @@ Contract:
   ``CertificateCredential`` when AZURE_CLIENT_CERTIFICATE_PATH (+ tenant and client ids) is set,
   otherwise ``DefaultAzureCredential``. Scope ``https://graph.microsoft.com/.default``.
 - ``TokenProvider.get()`` returns the token string or an ``AuthFailure`` (errors are data).
-- ``Redactor`` replaces every registered secret by ``***``; everything the graph commands print or
+- ``Redactor`` replaces every registered secret by ``***``, in every form a server may echo it
+  (``syncrules.graph.redact``); everything the graph commands print or
   write goes through it. Providers register the tokens they hand out.
 """
 
@@ -21,7 +22,6 @@ from typing import Any, Protocol
 from syncrules.graph.config import ENV_ACCESS_TOKEN, GRAPH_SCOPE
 
 INSTALL_HINT = 'pip install "syncrules[graph]"'
-_MASK = "***"
 # Secrets shorter than this are not redacted: masking "a" everywhere would garble all output.
 _MIN_SECRET_LENGTH = 4
 
@@ -39,10 +39,17 @@ class Redactor:
             self._secrets.add(secret)
 
     def __call__(self, text: str) -> str:
-        # Longest first, so a secret containing another one is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, _MASK)
-        return text
+        # every form a server may echo a secret in (syncrules.graph.redact); a text still holding
+        # one in a form not known is withheld whole
+        from syncrules.graph.redact import redact
+
+        return redact(text, self._secrets)
+
+    def withholds(self, text: str) -> bool:
+        """Whether ``text`` holds a secret in a form that cannot be masked (so it is withheld)."""
+        from syncrules.graph.redact import WITHHELD
+
+        return bool(self._secrets) and text != WITHHELD and self(text) == WITHHELD
 
     def __repr__(self) -> str:
         return f"Redactor({len(self._secrets)} secrets)"

@@ -61,6 +61,11 @@ class RetryPolicy:
     max_delay: float = 30.0
     # A longer Retry-After (e.g. the daily quota is used up) is reported instead of waited for.
     max_retry_after: float = 300.0
+    # Real seconds one request may take in all, reply included (a server dripping its reply one
+    # byte at a time never trips a read timeout); not retried when exceeded.
+    request_deadline: float = 120.0
+    # The largest reply read (a schema is a few hundred kilobytes); a longer one is an error.
+    max_reply_bytes: int = 64 * 1024 * 1024
 
     def backoff(self, attempt: int) -> float:
         """Delay after the failed attempt number ``attempt`` (1-based)."""
@@ -104,14 +109,130 @@ def _graph_detail(response: httpx.Response) -> str:
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
-        text = response.text.strip()
-        return text[:200]
+        # never echoed: a page from a proxy or a hostile server may hold anything
+        return _not_graph_json(response)
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         error = body["error"]
         code = str(error.get("code") or "").strip()
         message = str(error.get("message") or "").strip()
         return ": ".join(part for part in (code, message) if part)
     return ""
+
+
+class _ReplyProblem(Exception):
+    """The reply did not come within the deadline, or was too long (the message says which)."""
+
+
+def _bounded_request(
+    http: httpx.Client,
+    method: str,
+    path: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    deadline: float,
+    max_bytes: int,
+) -> httpx.Response:
+    """One request, its reply read whole, within ``deadline`` real seconds and ``max_bytes``.
+
+    The request runs in a worker thread so that a server sending its headers or body a byte at
+    a time cannot hold the command: past the deadline the worker is abandoned (it stops at the
+    next byte it receives) and ``_ReplyProblem`` is raised. Transport errors are re-raised.
+    """
+    import threading
+
+    import httpx
+
+    outcome: dict[str, Any] = {}
+    cancelled = threading.Event()
+    # only the codings _decoded reads (httpx would offer br or zstd when their packages exist)
+    headers = {**headers, "Accept-Encoding": "gzip, deflate"}
+
+    def work() -> None:
+        try:
+            with http.stream(method, path, content=body, headers=headers) as streamed:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in streamed.iter_raw():
+                    if cancelled.is_set():
+                        return
+                    size += len(chunk)
+                    if size > max_bytes:
+                        outcome["problem"] = (
+                            f"Graph's reply was longer than {max_bytes} bytes; it was not read"
+                        )
+                        return
+                    chunks.append(chunk)
+                outcome["response"] = httpx.Response(
+                    streamed.status_code,
+                    headers=[(k, v) for k, v in streamed.headers.multi_items()
+                             if k.lower() not in ("content-encoding", "transfer-encoding")],
+                    content=_decoded(streamed, b"".join(chunks), max_bytes),
+                    request=streamed.request,
+                    extensions=streamed.extensions,
+                )
+        except Exception as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="syncrules-graph-request", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if worker.is_alive():
+        cancelled.set()
+        raise _ReplyProblem(
+            f"no complete reply within {deadline:g} s (the server is too slow, or sends its "
+            "reply a little at a time); the request was abandoned"
+        )
+    if "error" in outcome:
+        error = outcome["error"]
+        if isinstance(error, _ReplyProblem):
+            raise error
+        raise error
+    if "problem" in outcome:
+        raise _ReplyProblem(outcome["problem"])
+    response: httpx.Response = outcome["response"]
+    return response
+
+
+def _decoded(streamed: httpx.Response, raw: bytes, max_bytes: int) -> bytes:
+    """The body without its content coding (gzip, deflate, ...), at most ``max_bytes``."""
+    coding = streamed.headers.get("content-encoding", "").strip().lower()
+    if coding in ("", "identity"):
+        return raw
+    import zlib
+
+    if coding not in ("gzip", "deflate", "x-gzip"):
+        raise _ReplyProblem(
+            f"Graph's reply has a content coding syncrules cannot read ({coding[:40]!r})"
+        )
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
+    try:
+        data = decoder.decompress(raw, max_bytes + 1)
+    except zlib.error:
+        raise _ReplyProblem("Graph's compressed reply could not be read") from None
+    if len(data) > max_bytes:
+        raise _ReplyProblem(f"Graph's reply was longer than {max_bytes} bytes once decompressed")
+    return data
+
+
+def _not_graph_json(response: httpx.Response) -> str:
+    """What a body that is not Graph JSON is, without its content."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    size = len(response.content)
+    return f"a reply that is not Graph JSON ({kind[:60]!r}, {size} bytes; not shown)"
+
+
+def _unreadable_success(response: httpx.Response) -> str | None:
+    """Why a 2xx reply cannot be Graph's own (an HTML page, a truncated or non-JSON body)."""
+    if not response.content:
+        return None
+    try:
+        json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return (
+            f"Graph's {response.status_code} reply could not be read: "
+            f"{_not_graph_json(response)}; a proxy, a sign-in page or a cut connection?"
+        )
+    return None
 
 
 class GraphClient:
@@ -177,7 +298,9 @@ class GraphClient:
 
     def put_schema(self, schema: dict[str, Any]) -> Reply | GraphError:
         """Replace the whole schema (raw PUT; Graph answers 204)."""
-        body = json.dumps(schema, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            schema, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
         return self._send(
             "PUT",
             self.schema_path,
@@ -188,7 +311,9 @@ class GraphClient:
 
     def bulk_upload(self, payload: dict[str, Any]) -> Reply | GraphError:
         """POST one SCIM BulkRequest; Graph answers 202 with a provisioning-logs ``Location``."""
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(
+            payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
         return self._send(
             "POST",
             f"{self.settings.job_path}/bulkUpload",
@@ -227,7 +352,12 @@ class GraphClient:
                 headers["Content-Type"] = content_type
             self._limiter.acquire()
             try:
-                response = self._http.request(method, path, content=body, headers=headers)
+                response = _bounded_request(
+                    self._http, method, path, body, headers,
+                    self.policy.request_deadline, self.policy.max_reply_bytes,
+                )
+            except _ReplyProblem as exc:
+                return GraphError(None, self._redact(str(exc)), attempt, fatal=True)
             except self._transport_error as exc:
                 problem = f"could not reach {self.settings.url} ({type(exc).__name__}: {exc})"
                 if attempt < max_attempts:
@@ -238,6 +368,9 @@ class GraphClient:
                 )
             status = response.status_code
             if 200 <= status < 300:
+                unreadable = _unreadable_success(response)
+                if unreadable is not None:
+                    return GraphError(status, self._redact(unreadable), attempt, fatal=True)
                 return Reply(
                     status, response.headers.get("location"), self._json(response), attempt
                 )

@@ -222,6 +222,12 @@ def pull_command(
         return EXIT_USAGE if schema.missing_dependency else EXIT_FAILED
     text = schema_text(schema)
     if str(output_path) == "-":
+        if console.redact.withholds(text):
+            console.err(
+                "error: the schema Graph sent back holds the access token (or another secret) "
+                "in an encoded form; it is not shown"
+            )
+            return EXIT_FAILED
         console.out(text.rstrip("\n"))
         return EXIT_OK
     problem = console.write_text(output_path, text)

@@ -6,7 +6,8 @@ no I/O and never sees a token.
 
 Precedence, for the service principal id and the job id: option > environment variable > .prov
 block. For the base URL: ``--graph-url`` > ``PROV_GRAPH_URL`` > the block's ``url`` > the default
-``https://graph.microsoft.com/v1.0``.
+``https://graph.microsoft.com/v1.0``; the block's ``url`` must be a Microsoft Graph endpoint over
+https (``GRAPH_HOSTS``), since the bearer token goes there.
 """
 
 from __future__ import annotations
@@ -91,10 +92,41 @@ def _url_problem(url: str) -> str | None:
     return None if host else "has no host name"
 
 
+#: The Microsoft Graph endpoints of the national clouds: the only hosts a URL written in a
+#: `.prov` file may name, as the bearer token goes there (global, US Government L4 and L5 (DoD),
+#: China operated by 21Vianet).
+GRAPH_HOSTS = (
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+)
+
+
+def _not_graph_endpoint(url: str) -> str | None:
+    """Why ``url`` is not a Microsoft Graph endpoint over https, or None."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        return "is not https"
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password"
+    if (parts.hostname or "").lower().rstrip(".") not in GRAPH_HOSTS:
+        return f"does not name a Microsoft Graph host ({', '.join(GRAPH_HOSTS)})"
+    if parts.port not in (None, 443):
+        return "names a port other than 443"
+    return None
+
+
 def resolve_url(
     option: str | None, env: Mapping[str, str], block: GraphConfig | None
 ) -> str | ConfigProblem:
-    """Return the Graph base URL without a trailing slash, or a problem."""
+    """Return the Graph base URL without a trailing slash, or a problem.
+
+    A URL from the `.prov` file's ``graph`` block (which a pull request can change) must be a
+    Microsoft Graph endpoint over https, as the bearer token is sent there; any other URL (a
+    proxy, a test server) must come from ``--graph-url`` or ``PROV_GRAPH_URL``, where the user
+    typed it.
+    """
     block_url = block.url if block else None
     url = _pick(option, env.get(ENV_GRAPH_URL), block_url) or DEFAULT_GRAPH_URL
     if not url.startswith(("https://", "http://")):
@@ -108,6 +140,15 @@ def resolve_url(
             (block_url, "the url of the .prov graph block"),
         )
         return ConfigProblem(f"the Graph URL ({where}) {problem}: {url!r}")
+    from_block = _pick(option, env.get(ENV_GRAPH_URL)) is None and block_url is not None
+    if from_block:
+        refused = _not_graph_endpoint(url)
+        if refused is not None:
+            return ConfigProblem(
+                f"the url of the .prov graph block {refused}: {url!r}; the access token is "
+                "only sent to a URL from a .prov file when it is a Microsoft Graph endpoint over "
+                f"https; give any other URL with --graph-url or {ENV_GRAPH_URL}"
+            )
     return url.rstrip("/")
 
 

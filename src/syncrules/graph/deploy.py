@@ -66,6 +66,25 @@ def write_backup(
     return f"too many backups named {backup_name(job, now)} in {backup_dir}"
 
 
+def _surely_refused(error: GraphError) -> bool:
+    """Whether a failed PUT certainly left the schema as it was: the one attempt was answered
+    with a 4xx refusal. After a 5xx, a dropped connection, an unreadable reply or a retry, the
+    server may have applied the schema before failing."""
+    return (
+        error.status is not None
+        and 400 <= error.status < 500
+        and error.attempts <= 1
+    )
+
+
+def _put_outcome(error: GraphError) -> str:
+    if _surely_refused(error):
+        return "the schema was not replaced"
+    if error.attempts == 0:
+        return "the schema was not replaced (no request was sent)"
+    return "the schema may or may not have been replaced (Graph failed after receiving it)"
+
+
 def _failure_code(error: GraphError) -> int:
     return EXIT_USAGE if error.missing_dependency else EXIT_FAILED
 
@@ -125,7 +144,13 @@ def deploy_document(
     console.out(f"backup of the live schema: {backup}")
     reply = client.put_schema(put_body(result.schema))
     if isinstance(reply, GraphError):
-        console.err(f"error: the schema was not replaced: {reply.message}")
+        console.err(f"error: {_put_outcome(reply)}: {reply.message}")
+        if not _surely_refused(reply):
+            console.err(
+                f"  check with `prov pull` whether the live schema is the new one; the schema "
+                f"as it was before is in {backup} (deploy it back with `prov deploy` of the "
+                "`.prov` that produced it, or PUT it as it is)"
+            )
         return _failure_code(reply)
     console.out(
         f"deployed: the schema of job '{settings.job}' was replaced "

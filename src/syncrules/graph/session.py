@@ -12,6 +12,7 @@ Contract:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -76,7 +77,15 @@ class Console:
         output.err(self.redact(text))
 
     def write_text(self, path: Path, text: str, *, exclusive: bool = False) -> str | None:
-        """Write ``text`` (redacted, UTF-8); return an error message, or None on success."""
+        """Write ``text`` (redacted, UTF-8); return an error message, or None on success.
+
+        A text holding a secret in a form that cannot be masked is not written at all.
+        """
+        if self.redact.withholds(text):
+            return (
+                f"cannot write {path}: what Graph sent back holds the access token (or another "
+                "secret) in an encoded form; nothing was written"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x" if exclusive else "w", encoding="utf-8", newline="\n") as handle:
@@ -111,12 +120,7 @@ def open_client(
         tokens = token_provider_from_env(environ, redactor)
     policy = runtime.retry_policy
     if max_attempts is not None:
-        policy = RetryPolicy(
-            max_attempts=max_attempts,
-            base_delay=policy.base_delay,
-            max_delay=policy.max_delay,
-            max_retry_after=policy.max_retry_after,
-        )
+        policy = dataclasses.replace(policy, max_attempts=max_attempts)
     return GraphClient(
         settings,
         tokens,

@@ -23,8 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
+from syncrules.run.jsoncodec import (
+    TOO_DEEP,
+    UnusableJson,
+    json_kind,
+    load_document,
+    unusable,
+)
 from syncrules.runtime.scim import member
+from syncrules.safeio import read_input
 
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
@@ -132,14 +139,14 @@ def _read_json_lines(data: bytes, name: str) -> ReadResult:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = load_document(line)
         except json.JSONDecodeError as exc:
             failures.append(
                 RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
             )
             continue
-        except RecursionError:
-            failures.append(RecordFailure(origin, TOO_DEEP))
+        except UnusableJson as exc:
+            failures.append(RecordFailure(origin, str(exc)))
             continue
         if not isinstance(value, dict):
             failures.append(RecordFailure(origin, f"not a JSON object ({json_kind(value)})"))
@@ -162,17 +169,17 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
     """
     name = display_name or str(path)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
     except OSError as exc:
         return ReadResult((), (RecordFailure(name, f"cannot read the file: {exc.strerror}"),))
     if path.suffix.lower() in {".jsonl", ".ndjson"}:
         return _read_json_lines(data, name)
     try:
-        whole = json.loads(data.decode("utf-8-sig"))
+        whole = load_document(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         # Not one JSON document: read it as JSON Lines, which reports the bad lines one by one.
         return _read_json_lines(data, name)
-    except RecursionError:
+    except UnusableJson:
         return ReadResult((), (RecordFailure(name, TOO_DEEP),))
     if isinstance(whole, dict) and _is_bulk_request(whole):
         return _read_bulk_request(whole, name)
@@ -206,13 +213,13 @@ def check_user(user: UserRecord) -> UserRecord | RecordFailure:
     """A user with a usable ``externalId`` (missing ``schemas`` filled in), or why not (also a
     string holding a lone surrogate escape, which cannot be sent)."""
     try:
-        lone = has_lone_surrogate(user.data) or (
-            user.bulk_id is not None and has_lone_surrogate(user.bulk_id)
-        )
+        why = unusable(user.data) or (unusable(user.bulk_id) if user.bulk_id is not None else None)
     except RecursionError:
         return RecordFailure(user.origin, TOO_DEEP)
-    if lone:
-        return RecordFailure(user.origin, LONE_SURROGATE)
+    if why is not None:
+        # a lone surrogate, NaN or Infinity, a number past a double's range, a huge integer:
+        # none can be sent as JSON
+        return RecordFailure(user.origin, why)
     external_id = member(user.data, "externalId")
     if external_id is None or (isinstance(external_id, str) and not external_id.strip()):
         return RecordFailure(user.origin, "the user has no externalId (the matching key)")
@@ -282,4 +289,4 @@ def make_batches(users: Sequence[UserRecord], size: int = MAX_OPERATIONS) -> lis
 
 def payload_text(payload: dict[str, Any]) -> str:
     """The payload as written by ``--dry-run``: indented JSON, input key order, trailing newline."""
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

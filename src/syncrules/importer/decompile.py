@@ -24,6 +24,7 @@ from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
 from syncrules.jsontext import JsonFileError, json_kind, read_json_object_file
+from syncrules.safeio import read_input
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -61,7 +62,7 @@ def read_schema_file(path: Path) -> dict[str, Any]:
     """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM): ImportProblem with
     the reason when it cannot be read (``syncrules.jsontext.read_json_object_file``)."""
     try:
-        return read_json_object_file(path)
+        return read_json_object_file(path, read=read_input)  # refuses FIFOs, devices, huge files
     except JsonFileError as exc:
         raise ImportProblem(str(exc)) from None
 

@@ -8,6 +8,7 @@ other check runs over the IR in ``syncrules.check``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from syncrules.ir.nodes import (
     TestCase,
 )
 from syncrules.jsontext import JsonFileError, read_json_object_file
+from syncrules.safeio import read_input, refusal, resolved
 from syncrules.source import SourceFile, Span, display_path, span_of
 
 ACTIONS = ("create", "update", "delete")
@@ -51,7 +53,7 @@ def read_source(path: Path, bag: DiagnosticBag, span: Span | None = None) -> Sou
     shown = display_path(path)
     where = span or Span(shown, 1, 1, 1, 1)
     try:
-        data = path.read_bytes()
+        data = read_input(path)  # refuses FIFOs, devices, huge files
     except FileNotFoundError:
         bag.add(Code.UNREADABLE_FILE, where, detail=f"no such file: {shown}")
         return None
@@ -100,15 +102,30 @@ class Loader:
     _stack: list[Path] = field(default_factory=list)
 
     def load(self, path: Path, span: Span | None = None) -> None:
-        key = path.resolve()
+        key = resolved(path)
         if key in self._stack:
             cycle = " -> ".join(display_path(p) for p in [*self._stack, key])
             self.bag.add(Code.IMPORT_CYCLE, span or Span.unknown(display_path(path)), cycle=cycle)
             return
         if key in self._done:
             return
+        if span is not None and path.suffix.lower() != ".prov":
+            # never read: a parse error would quote the file's first line (a token file, say)
+            # in `prov check` output, which CI logs show
+            self.bag.add(
+                Code.UNREADABLE_FILE,
+                span,
+                detail=f"an import must name a .prov file; {display_path(path)} is not read",
+                hint="shared rules go in a .prov file; other files are never shown",
+            )
+            self._done.add(key)
+            return
         if span is not None and not path.is_file():
-            self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
+            why = refusal(path)
+            if why is not None and path.exists():
+                self.bag.add(Code.UNREADABLE_FILE, span, detail=f"{display_path(path)} {why}")
+            else:
+                self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
             self._done.add(key)
             return
         source = read_source(path, self.bag, span)
@@ -121,7 +138,7 @@ class Loader:
             return
         self._stack.append(key)
         for imp in model.imports:
-            target = (path.parent / unescape(imp.path.raw)).resolve()
+            target = resolved(path.parent / unescape(imp.path.raw))
             self.load(target, span_of(imp, source))
         self._stack.pop()
         self.units.append(_Unit(path, source, model))
@@ -130,14 +147,16 @@ class Loader:
 _JSON_WORDS = {"true": True, "false": False, "null": None}
 
 
-def _json_value(obj: Any) -> Any:
+def _json_value(obj: Any, bad_number: Callable[[Any], None] | None = None) -> Any:
+    """The value of a JSON literal in a test block; a number Python cannot read (an integer of
+    more than 4,300 digits) is given to ``bad_number`` and read as null."""
     if isinstance(obj, str) and obj in _JSON_WORDS:  # textX gives match rules as text
         return _JSON_WORDS[obj]
     kind = type(obj).__name__
     if kind == "JsonObject":
-        return {unescape(m.key.raw): _json_value(m.value) for m in obj.members}
+        return {unescape(m.key.raw): _json_value(m.value, bad_number) for m in obj.members}
     if kind == "JsonArray":
-        return [_json_value(i) for i in obj.items]
+        return [_json_value(i, bad_number) for i in obj.items]
     if kind == "StringLit":
         # JSON strings in tests follow JSON escaping rules.
         try:
@@ -145,7 +164,12 @@ def _json_value(obj: Any) -> Any:
         except ValueError:
             return unescape(obj.raw)
     if kind == "NumberLit":
-        return json.loads(obj.raw)
+        try:
+            return json.loads(obj.raw)
+        except ValueError:  # past Python's 4,300-digit limit for integers
+            if bad_number is not None:
+                bad_number(obj)
+            return None
     if kind == "JsonTrue":
         return True
     if kind == "JsonFalse":
@@ -391,7 +415,7 @@ class _JobBuilder:
         path = Path(src.path).parent / unescape(item.path.raw)
         self.preserve_path = display_path(path)
         try:
-            doc = read_json_object_file(path)
+            doc = read_json_object_file(path, read=read_input)
         except JsonFileError as exc:
             self.bag.add(Code.UNREADABLE_FILE, span, detail=str(exc))
             return
@@ -415,12 +439,19 @@ class _JobBuilder:
         group = None
         expectations: list[Expectation] = []
         saw_expect = False
+
+        def bad_number(node: Any) -> None:
+            digits = len(node.raw.lstrip("-").split(".")[0])
+            self.bag.add(Code.UNKNOWN_EXPECTATION, span_of(node, src),
+                         detail=f"a number of {digits} digits is too long to read (at most "
+                         "4300 digits)")
+
         for step in item.steps:
             kind = type(step).__name__
             if kind == "TestGiven":
-                given.append(_json_value(step.record))
+                given.append(_json_value(step.record, bad_number))
             elif kind == "TestExisting":
-                existing.append(_json_value(step.record))
+                existing.append(_json_value(step.record, bad_number))
             elif kind == "TestTaken":
                 taken.extend(unescape(v.raw) for v in step.values)
             elif kind == "TestNow":
@@ -454,7 +485,7 @@ class _JobBuilder:
                             kind={"ExpectEquals": "equals", "ExpectNotSet": "not_set"}.get(
                                 ckind, "no_flow"
                             ),
-                            value=_json_value(check.check.value)
+                            value=_json_value(check.check.value, bad_number)
                             if ckind == "ExpectEquals"
                             else None,
                             span=span_of(check, src),
@@ -563,7 +594,7 @@ def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
         builder.add_unit(unit)
     root = loader.units[-1]
     own = any(type(i).__name__ == "Job" for i in root.model.items)
-    if root.path.resolve() != path.resolve():  # the root failed to parse; only imports loaded
+    if resolved(root.path) != resolved(path):  # the root failed to parse; only imports loaded
         return Loaded(None, False, loader.units, loader.sources)
     # A file with declarations but no job block (in it or its imports) is a library of shared
     # extensions and mappings: fine on its own. An empty file, or tests with no job, is PROV003.

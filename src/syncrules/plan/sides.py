@@ -19,6 +19,7 @@ from typing import Any
 from syncrules.api import compile_paths
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job
+from syncrules.safeio import resolved
 
 
 class SideError(ValueError):
@@ -81,7 +82,7 @@ def _git_root() -> Path:
 def _from_git(spec: str, workdir: Path) -> Side:
     rev, _, rel = spec.partition(":")
     root = _git_root()
-    path = (Path.cwd() / rel).resolve()
+    path = resolved(Path.cwd() / rel)
     try:
         inside = path.relative_to(root)
     except ValueError:

@@ -40,7 +40,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -49,6 +49,7 @@ from syncrules.filesystem import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
+from syncrules.safeio import resolved
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
@@ -198,6 +199,8 @@ class Store:
         self.writable = writable
         self._private: Path | None = None  # the temporary folder of a private copy
         self._lock: IO[bytes] | None = None  # held while the directory is open for writing
+        # called after each commit (prov run --apply releases the log records it held)
+        self.after_commit: list[Callable[[], None]] = []
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
         # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
@@ -218,6 +221,7 @@ class Store:
         Raises:
             DirectoryError: the file is not a syncrules directory or cannot be opened.
         """
+        _refuse_special(path)
         try:
             if path is None or (not writable and not path.exists()):
                 conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -225,6 +229,9 @@ class Store:
                 _init_meta(conn)
                 return cls(conn, path, True)
             if writable:
+                # an existing file that is not a syncrules directory (another program's SQLite
+                # database, say) is refused before anything can change it
+                _refuse_foreign(path)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 lock = _lock(path)
                 try:
@@ -243,7 +250,7 @@ class Store:
                 _init_meta(conn)
             else:
                 lock = None
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                conn = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True,
                                        isolation_level=None)
             try:
                 _check_schema(conn, path)
@@ -271,12 +278,13 @@ class Store:
         Raises:
             DirectoryError: the file is not a syncrules directory or cannot be read or copied.
         """
+        _refuse_special(path)
         folder = Path(tempfile.mkdtemp(prefix="prov-plan-"))
         copy = folder / "plan.sqlite"
         try:
             conn = sqlite3.connect(str(copy), isolation_level=None)
             if path is not None and path.exists():
-                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                source = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True)
                 try:
                     _check_schema(source, path)
                     source.backup(conn)
@@ -319,6 +327,8 @@ class Store:
     def commit(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
+        for hook in self.after_commit:
+            hook()
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -605,6 +615,53 @@ def _lock(path: Path) -> IO[bytes]:
             "directory import); try again when it has finished"
         ) from None
     return handle
+
+
+def _refuse_special(path: Path | None) -> None:
+    """A FIFO, a device or a socket is never handed to SQLite (opening a FIFO would block)."""
+    if path is None:
+        return
+    from syncrules.safeio import refusal
+
+    why = refusal(path)
+    if why is not None:
+        raise DirectoryError(f"cannot open the directory {path}: it {why}")
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Raise DirectoryError when ``path`` holds data that is not a syncrules directory; it is
+    opened read-only to look, so a refused file is left exactly as it was."""
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return  # a new directory
+    except OSError:
+        return  # the real open reports it
+    try:
+        conn = sqlite3.connect(f"{resolved(path).as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise DirectoryError(f"cannot open the directory {path}: {exc}") from None
+    try:
+        try:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError:
+            raise DirectoryError(
+                f"{path} is not a syncrules directory (not an SQLite database); "
+                "it was left unchanged"
+            ) from None
+        if tables and "meta" not in tables:
+            raise DirectoryError(
+                f"{path} is not a syncrules directory (an SQLite database with other tables: "
+                f"{', '.join(sorted(tables)[:5])}); it was left unchanged"
+            )
+        if tables:
+            try:
+                _check_schema(conn, path)
+            except DirectoryError as exc:
+                raise DirectoryError(f"{exc}; it was left unchanged") from None
+    finally:
+        conn.close()
 
 
 def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:

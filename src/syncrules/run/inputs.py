@@ -44,6 +44,8 @@ from syncrules.run.csvmap import CsvProgram
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
+from syncrules.safeio import open_input as open_regular
+from syncrules.safeio import refusal
 
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -109,7 +111,7 @@ def open_input(
     if stdin:
         path = Path(STDIN_NAME)
     elif not path.is_file():
-        why = "it is a folder" if path.is_dir() else "no such file"
+        why = "it is a folder" if path.is_dir() else (refusal(path) or "no such file")
         return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
@@ -117,7 +119,7 @@ def open_input(
             "saying how its columns become SCIM attributes"
         )
     try:
-        raw = sys.stdin.buffer if stdin else path.open("rb")
+        raw = sys.stdin.buffer if stdin else open_regular(path)  # refuses FIFOs, devices
         if detected == "bulk":
             with raw:
                 return _open_bulk(path, raw.read())
@@ -210,10 +212,39 @@ def _json_kind(value: Any) -> str:
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 
+#: The longest JSON Lines line read (a SCIM user is a few kilobytes); a longer one fails its
+#: operation alone and is skipped without being held in memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def _bounded_lines(handle: Any, limit: int | None = None) -> Iterator[bytes | None]:
+    """The lines of a binary stream; ``None`` for a line longer than ``limit`` (skipped)."""
+    if limit is None:
+        limit = MAX_LINE_BYTES
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the line, a chunk at a time
+                rest = handle.readline(1024 * 1024)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield raw
+
+
 def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
     index = 0
     with handle:
-        for line_no, raw in enumerate(handle, start=1):
+        for line_no, raw in enumerate(_bounded_lines(handle), start=1):
+            if raw is None:
+                index += 1
+                yield Operation(index, None, None,
+                                f"the line is longer than {MAX_LINE_BYTES} bytes",
+                                f"{path}:{line_no}")
+                continue
             if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():

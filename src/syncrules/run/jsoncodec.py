@@ -8,7 +8,8 @@ where the two differ.
   did and words the errors. What it accepts but `prov run` cannot use is refused with
   ``UnusableJson`` and the reason: a lone surrogate (``"\\ud800"``: not Unicode text, it could be
   neither stored nor logged as UTF-8; ``NotUnicodeText``), ``NaN``/``Infinity`` or a number past
-  the range of a double (``1e400``: not JSON numbers, and .NET refuses them), and nesting past
+  the range of a double (``1e400``: not JSON numbers, and .NET refuses them), an integer longer
+  than Python converts (4,300 digits), and nesting past
   the parser's depth limit. ``load_document`` keeps those as markers instead, so one bad part
   of a BulkRequest fails alone (``unusable`` names the first).
 * JSON text from users elsewhere (schemas, fixtures, upload payloads, inline values):
@@ -22,6 +23,7 @@ where the two differ.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import orjson
@@ -78,6 +80,12 @@ class NotFinite:
         return self.text
 
     def reason(self) -> str:
+        digits = self.text.lstrip("-")
+        if digits.isdigit():
+            return (
+                f"an integer of {len(digits)} digits is too long to read (at most "
+                f"{sys.get_int_max_str_digits() or 4300} digits)"
+            )
         if self.text in ("NaN", "Infinity", "-Infinity"):
             return f"{self.text} is not JSON (JSON numbers are finite)"
         return f"the number {self.text} is past the range of a double"
@@ -91,11 +99,29 @@ def _not_finite_float(text: str) -> float | NotFinite:
 _INF = float("inf")
 
 
+def _int_or_refuse(text: str) -> int:
+    """An integer; ValueError with the reason for one longer than Python converts."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(NotFinite(text).reason()) from None
+
+
+def _int_or_marker(text: str) -> int | NotFinite:
+    """An integer, or a marker for one longer than Python converts (4,300 digits by default)."""
+    try:
+        return int(text)
+    except ValueError:
+        return NotFinite(text)
+
+
 def load_document(text: str) -> Any:
     """The standard parser with ``NaN``, ``Infinity`` and out-of-range numbers kept as
     ``NotFinite`` markers. Raises json.JSONDecodeError, or UnusableJson(TOO_DEEP)."""
     try:
-        return json.loads(text, parse_constant=NotFinite, parse_float=_not_finite_float)
+        return json.loads(
+            text, parse_constant=NotFinite, parse_float=_not_finite_float, parse_int=_int_or_marker
+        )
     except RecursionError:
         raise UnusableJson(TOO_DEEP) from None
 
@@ -119,6 +145,8 @@ def unusable(value: Any) -> str | None:
             stack.extend(item)
         elif cls is NotFinite:
             return item.reason()
+        elif cls is float and (item != item or item in (_INF, -_INF)):
+            return f"{item!r} is not JSON (JSON numbers are finite)"
     return None
 
 

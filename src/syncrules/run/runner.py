@@ -24,6 +24,7 @@ from syncrules.run.csvmap import compile_csv
 from syncrules.run.cycle import Cycle, Emit, RunOptions, Summary
 from syncrules.run.directory import DirectoryError, Store
 from syncrules.run.inputs import InputProblem, open_input
+from syncrules.run.log import LogRecord
 from syncrules.run.state import WorkingState
 from syncrules.runtime.context import EvalContext
 
@@ -52,6 +53,22 @@ def job_id(job: Job) -> str:
     if job.graph is not None and job.graph.job:
         return job.graph.job
     return slug(job.name)
+
+
+class HeldRecords:
+    """Log records held until the directory commits what they report."""
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+        self._held: list[LogRecord] = []
+
+    def hold(self, record: LogRecord) -> None:
+        self._held.append(record)
+
+    def release(self) -> None:
+        held, self._held = self._held, []
+        for record in held:
+            self._emit(record)
 
 
 def run_job(
@@ -83,6 +100,12 @@ def run_job(
         options = RunOptions(now=request.now, seed=request.seed,
                              default_domain=request.default_domain, apply=request.apply,
                              batch_size=request.batch_size)
+        if request.apply:
+            # a record is logged only once what it did is committed: after a kill -9 the log
+            # never claims a change the directory does not hold (at most one batch is held)
+            held = HeldRecords(emit)
+            store.after_commit.append(held.release)
+            emit = held.hold
         cycle = Cycle(job, evaluator, state, options, emit, job_id=job_id(job))
         store.begin()
         summary = cycle.run(opened.operations, progress)

@@ -56,6 +56,10 @@ class ClauseSpec:
         value = f' "{self.operand}"' if self.operand is not None else ""
         return f"[{self.attribute}] {self.operator}{value}"
 
+    def located(self) -> str:
+        """Where the clause is and what it says (for a failure it causes)."""
+        return f"{self.where}: scoping clause {self.describe()}"
+
 
 @dataclass(frozen=True, slots=True)
 class GroupSpec:
@@ -112,7 +116,8 @@ def decide_scope(model: JobModel, attrs: Mapping[str, Any], ctx: EvalContext) ->
     for group in model.scope:
         for clause in group.clauses:
             value = attrs.get(clause.attribute)
-            holds = clause_holds(clause.operator, value, clause.operand, ctx.regex_timeout)
+            holds = clause_holds(clause.operator, value, clause.operand, ctx.regex_timeout,
+                                 clause.located())
             if _lazy.COVERAGE is not None:
                 _lazy.COVERAGE.add(f"{clause.where}: clause {'held' if holds else 'failed'}")
             if not holds:
@@ -198,8 +203,10 @@ def matching_keys(
         try:
             # several values for a single-valued target fail to normalise: no key either
             value = normalise(spec.fn(attrs, ctx), spec.target_type, spec.multivalued)
-        except (NoFlow, ExpressionError):
+        except NoFlow:
             value = None
+        except ExpressionError as exc:
+            value = key_error(exc, f"{spec.where}: {spec.text}")
         if value is not None and value != "":
             keys.append((spec.target, value))
     return keys
@@ -302,6 +309,26 @@ def leaving(
         else:
             outcome.reason = scope.reason + " (already disabled)"
     return outcome
+
+
+def key_error(exc: ExpressionError, mapping: str) -> Any:
+    """A matching mapping that fails gives no key, except when a regular expression ran out of
+    time: that is not "no value" but the record's failure, raised again with ``mapping`` (the
+    mapping's location and text) for ``errored``."""
+    if exc.reason == "regex-timeout":
+        exc.mapping = mapping  # type: ignore[attr-defined]
+        raise exc
+    return None
+
+
+def errored(exc: ExpressionError, attrs: Mapping[str, Any]) -> Outcome:
+    """The record fails alone: a scoping clause or a matching key could not be decided (a
+    regular expression ran out of time). Nothing else was decided, so it is neither in nor out
+    of scope and has no keys."""
+    where = getattr(exc, "mapping", None)
+    reason = f"{where}: {exc.message}" if where else exc.message
+    scope = ScopeDecision(False, None, (), "not decided: " + reason)
+    return Outcome("fail", reason, scope, [], {}, {}, [], exc.message, where, dict(attrs))
 
 
 def unmatchable(

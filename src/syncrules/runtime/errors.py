@@ -14,6 +14,7 @@ REASONS: dict[str, str] = {
     "invalid-format": "a .NET date/time format string is invalid",
     "invalid-regex": "a regular expression pattern is invalid",
     "regex-timeout": "a regular expression took longer than the context's regex_timeout",
+    "value-too-long": "a function's result would be longer than any target attribute holds",
     "index-out-of-range": "Item() was asked for a value that does not exist",
     "unique-values-exhausted": "every SelectUniqueValue candidate is already taken (escrow)",
     "no-default-domain": "DefaultDomain() was called but the context has no default domain",
@@ -38,3 +39,17 @@ class ExpressionError(Exception):
 
 class NoFlow(Exception):
     """Raised by IgnoreFlowIfNullOrEmpty: the target attribute is omitted from the export."""
+
+
+#: The longest text a function may build (characters). Far more than an Entra ID or AD string
+#: attribute holds; it stops a replacement that multiplies its input (``$_`` in a pattern that
+#: matches every character, say) from using gigabytes before it fails.
+MAX_VALUE_LENGTH = 65_536
+
+
+def too_long(function: str, length: int) -> ExpressionError:
+    return ExpressionError(
+        "value-too-long",
+        f"{function} would build a value of {length} or more characters, longer than any "
+        f"target attribute holds (at most {MAX_VALUE_LENGTH})",
+    )

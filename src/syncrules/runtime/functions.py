@@ -33,7 +33,7 @@ from .date_functions import (  # noqa: F401  (registered in RUNTIME_FUNCTIONS be
     fn_NumFromDate,
 )
 from .diacritics import normalize_diacritics
-from .errors import ExpressionError, NoFlow
+from .errors import MAX_VALUE_LENGTH, ExpressionError, NoFlow, too_long
 from .values import is_null, is_null_or_empty, to_bool, to_int, to_str, values_of
 
 SPECIAL_CHARACTERS = "~!@#$%^&*_-+=`|\\(){}[]:;\"'<>,.?/"
@@ -181,6 +181,12 @@ def fn_Split(source: Any, delimiter: Any = None) -> list[str] | None:
     return value.split(separator)
 
 
+def _bounded(length: int) -> None:
+    """Refuse to build a Replace result longer than ``MAX_VALUE_LENGTH`` (the record fails)."""
+    if length > MAX_VALUE_LENGTH:
+        raise too_long("Replace", length)
+
+
 def fn_Replace(
     ctx: EvalContext,
     source: Any,
@@ -207,7 +213,10 @@ def fn_Replace(
         if old == "":
             return value
         if template is not None:
-            return (_s(template) or "").replace(old, value)
+            text = _s(template) or ""
+            _bounded(len(text) + text.count(old) * (len(value) - len(old)))
+            return text.replace(old, value)
+        _bounded(len(value) + value.count(old) * (len(replacement or "") - len(old)))
         return value.replace(old, replacement or "")
     if pattern is not None:
         if group is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import regex
 
-from .errors import ExpressionError
+from .errors import MAX_VALUE_LENGTH, ExpressionError, too_long
 
 _GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 
@@ -71,15 +71,96 @@ def translate(pattern: str) -> str:
     return "".join(out)
 
 
+#: The most pattern atoms a compiled regular expression may expand to: counted repetitions are
+#: unrolled when compiled, so ``(?:(?:a{1000}){1000}){1000}`` (29 characters) would need a
+#: billion nodes and gigabytes. 200,000 compiles in about 60 MB.
+MAX_PATTERN_COST = 200_000
+
+_COUNTED = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+
+
+def pattern_cost(pattern: str) -> int:
+    """How many atoms ``pattern`` expands to once counted repetitions (``{n}``, ``{n,m}``) are
+    unrolled, nested ones multiplied (an upper bound; ``*``, ``+`` and ``?`` count once)."""
+    frames: list[list[int]] = [[0, 0]]  # per group: [cost of the atoms before the last, last]
+    i = 0
+    n = len(pattern)
+
+    def atom(cost: int) -> None:
+        frame = frames[-1]
+        frame[0] += frame[1]
+        frame[1] = cost
+
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if pattern.startswith(("p{", "P{", "x{", "N{", "u{"), i + 1):
+                end = pattern.find("}", i)
+                i = end + 1 if end > 0 else n
+            else:
+                i += 2
+            atom(1)
+            continue
+        if ch == "[":
+            j = i + 1
+            if pattern.startswith("^", j):
+                j += 1
+            if pattern.startswith("]", j):
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            atom(1)
+            continue
+        if ch == "(":
+            frames.append([0, 0])
+            i += 1
+            continue
+        if ch == ")" and len(frames) > 1:
+            done = frames.pop()
+            atom(max(1, done[0] + done[1]))
+            i += 1
+            continue
+        if ch == "{":
+            counted = _COUNTED.match(pattern, i)
+            if counted is not None and (counted.group(1) or counted.group(3)):
+                low = int(counted.group(1) or 0)
+                high = int(counted.group(3)) if counted.group(3) else low
+                frames[-1][1] *= max(1, low, high)
+                if frames[-1][1] > MAX_PATTERN_COST:  # no need to count further
+                    return frames[-1][1]
+                i = counted.end()
+                continue
+        if ch in "*+?|^$":
+            i += 1
+            continue
+        atom(1)
+        i += 1
+    total = 0
+    for frame in frames:
+        total += frame[0] + frame[1]
+    return total
+
+
 @functools.lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> Any:
     """The compiled form of a .NET pattern.
 
     Raises:
-        ExpressionError: ``invalid-regex``.
+        ExpressionError: ``invalid-regex`` (also for a pattern whose counted repetitions would
+        expand past ``MAX_PATTERN_COST`` atoms when compiled: it is refused, not compiled).
     """
+    translated = translate(pattern)
+    cost = pattern_cost(translated)
+    if cost > MAX_PATTERN_COST:
+        raise ExpressionError(
+            "invalid-regex",
+            f"the regular expression {pattern!r} is too costly to compile: its counted "
+            f"repetitions ({{n}}, {{n,m}}) expand to {cost} or more elements (at most "
+            f"{MAX_PATTERN_COST}); use * or + instead of large or nested counts",
+        )
     try:
-        return regex.compile(translate(pattern))
+        return regex.compile(translated)
     except (regex.error, ValueError, TypeError) as exc:
         raise ExpressionError(
             "invalid-regex", f"invalid regular expression {pattern!r}: {exc}"
@@ -157,16 +238,19 @@ def _parse_replacement(pattern: str, replacement: str) -> tuple[Part, ...]:
 
 
 def _expander(pattern: str, replacement: str) -> Callable[[Any], str]:
+    """The substitution callback; it raises ``value-too-long`` as soon as the replacements made
+    so far (plus the text before the match) pass ``MAX_VALUE_LENGTH``."""
     parts = _parse_replacement(pattern, replacement)
+    built = [0]  # characters of the replacements made so far
 
     def expand(match: Any) -> str:
         out: list[str] = []
+        size = built[0] + match.start()
         for part in parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            kind, key = part
-            if kind == "group":
+            kind, key = ("text", part) if isinstance(part, str) else part
+            if kind == "text":
+                out.append(key)
+            elif kind == "group":
                 out.append(match.group(int(key) if key.isdigit() else key) or "")
             elif key == "&":
                 out.append(match.group(0))
@@ -179,7 +263,12 @@ def _expander(pattern: str, replacement: str) -> Callable[[Any], str]:
             else:  # "$+": the last group of the pattern
                 last = match.re.groups
                 out.append((match.group(last) or "") if last else match.group(0))
-        return "".join(out)
+            size += len(out[-1])
+            if size > MAX_VALUE_LENGTH:
+                raise too_long("Replace", size)
+        text = "".join(out)
+        built[0] += len(text)
+        return text
 
     return expand
 
@@ -188,13 +277,17 @@ def replace_all(source: str, pattern: str, replacement: str, timeout: float) -> 
     """.NET ``Regex.Replace(source, pattern, replacement)``: every match, with substitutions.
 
     Raises:
-        ExpressionError: ``invalid-regex`` or ``regex-timeout``.
+        ExpressionError: ``invalid-regex``, ``regex-timeout`` or ``value-too-long`` (the result
+        would pass ``MAX_VALUE_LENGTH``; checked while it is built).
     """
     compiled = compile_pattern(pattern)
     try:
-        return str(compiled.sub(_expander(pattern, replacement), source, timeout=timeout))
+        result = str(compiled.sub(_expander(pattern, replacement), source, timeout=timeout))
     except TimeoutError:
         raise _timeout(pattern, timeout) from None
+    if len(result) > MAX_VALUE_LENGTH:
+        raise too_long("Replace", len(result))
+    return result
 
 
 def replace_group(source: str, pattern: str, group: str, replacement: str, timeout: float) -> str:
@@ -213,7 +306,12 @@ def replace_group(source: str, pattern: str, group: str, replacement: str, timeo
             "invalid-argument", f"the regular expression {pattern!r} has no group {group!r}"
         )
 
+    built = [0]
+
     def splice(match: Any) -> str:
+        built[0] += len(replacement)
+        if built[0] + len(source) > MAX_VALUE_LENGTH:
+            raise too_long("Replace", built[0] + len(source))
         start, end = match.span(key)
         if start < 0:
             return str(match.group(0))
@@ -222,9 +320,12 @@ def replace_group(source: str, pattern: str, group: str, replacement: str, timeo
         return str(text[: start - whole_start] + replacement + text[end - whole_start :])
 
     try:
-        return str(compiled.sub(splice, source, timeout=timeout))
+        result = str(compiled.sub(splice, source, timeout=timeout))
     except TimeoutError:
         raise _timeout(pattern, timeout) from None
+    if len(result) > MAX_VALUE_LENGTH:
+        raise too_long("Replace", len(result))
+    return result
 
 
 def search_group(source: str, pattern: str, group: str, timeout: float) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import ExpressionError
 from .regexes import search as _regex_search
 
 AMPERSAND_RULE = (
@@ -39,8 +40,14 @@ def _int(text: str) -> int | None:
         return None
 
 
-def clause_holds(operator: str, value: Any, operand: str | None, timeout: float = 1.0) -> bool:
-    """Whether one scoping clause holds for attribute value ``value``."""
+def clause_holds(
+    operator: str, value: Any, operand: str | None, timeout: float = 1.0, where: str | None = None
+) -> bool:
+    """Whether one scoping clause holds for attribute value ``value``.
+
+    Raises ExpressionError (``regex-timeout``) when a regular expression runs out of time, with
+    ``where`` (the clause's location and text) as its ``mapping``: the record then fails alone.
+    """
     text = _text(value)
     empty = text is None or text == ""
     if operator == "IS NULL":
@@ -62,10 +69,14 @@ def clause_holds(operator: str, value: Any, operand: str | None, timeout: float 
         return target in text
     if operator == "ENDS_WITH":
         return text.endswith(target)
-    if operator == "REGEX MATCH":
-        return _regex_search(target, text, timeout)
-    if operator == "NOT REGEX MATCH":
-        return not _regex_search(target, text, timeout)
+    if operator in ("REGEX MATCH", "NOT REGEX MATCH"):
+        try:
+            found = _regex_search(target, text, timeout)
+        except ExpressionError as exc:
+            if where is not None:
+                exc.mapping = where  # type: ignore[attr-defined]
+            raise
+        return found if operator == "REGEX MATCH" else not found
     if operator in ("Greater_Than", "Greater_Than_OR_EQUALS"):
         left, right = _int(text), _int(target)
         if left is None or right is None:

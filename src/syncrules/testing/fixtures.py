@@ -25,6 +25,7 @@ from syncrules.ir.nodes import Job
 from syncrules.jsontext import TOO_DEEP
 from syncrules.run.replay import entry_problem
 from syncrules.runtime.scim import member
+from syncrules.safeio import read_input_text
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED
 
 __all__ = [
@@ -114,13 +115,16 @@ def read_fixture(path: Path) -> tuple[list[Any], dict[str, Any]]:
     """The user records of a fixture file and its own ``context`` values (empty when it has
     none); raises ValueError with a readable reason."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = json.loads(read_input_text(path))  # refuses FIFOs, devices, huge files
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ValueError(f"cannot read {path}: {reason}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:
         raise ValueError(f"{path}: {TOO_DEEP}") from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit limit
+        raise ValueError(f"{path}: {exc}") from None
     if isinstance(doc, list):
         return doc, {}
     if isinstance(doc, dict):

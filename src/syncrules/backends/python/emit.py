@@ -80,6 +80,7 @@ _CYCLE_NAMES = (
     "ScopeDecision",
     "decide",
     "decide_scope",
+    "errored",
     "matching_keys as _matching_keys",
     "source_values",
     "target_values",
@@ -92,6 +93,7 @@ _MODULES = ("errors", "functions", "lazy", "scim", "scoping", "values")
 def _imports(used: set[str], fused: dict[str, set[str]]) -> list[tuple[str, list[str]]]:
     """``(runtime module, sorted names)`` for the mapping functions' and fused path's names."""
     by_module: dict[str, set[str]] = {m: set(fused.get(m, ())) for m in _MODULES}
+    by_module["errors"].add("ExpressionError")  # evaluate() turns a late one into a failure
     by_module["functions"].update(n for n in used if n.startswith("fn_") or n == "select_unique")
     by_module["lazy"].update(
         n for n in used
@@ -206,9 +208,41 @@ def emit_package(
     for file_name, text in runtime_files().items():
         files[f"_runtime/{file_name}"] = text
     for rel, text in files.items():
-        try:
-            compile(text, f"{name}/{rel}", "exec")
-        except SyntaxError as exc:
-            bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{exc.lineno}: {exc.msg}")
+        generated = not rel.startswith("_runtime/")
+        problem = check_module_bytes(text, f"{name}/{rel}", generated=generated)
+        if problem is not None:
+            bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{problem}")
             return {}
     return files
+
+
+#: The first line of every generated module: it fixes the encoding, so nothing written below it
+#: (a source path holding ``coding: utf-7``, for example) can be read by Python as a directive.
+CODING_LINE = "# -*- coding: utf-8 -*-\n"
+
+
+def check_module_bytes(text: str, filename: str, *, generated: bool = True) -> str | None:
+    """Why ``text`` is not safe to write as a Python module, or None.
+
+    The check is on the bytes Python will read (UTF-8, as written), compiled from those bytes, so
+    an encoding directive would be honoured here exactly as on import; a generated module must
+    declare UTF-8 on its first line and Python must decode its bytes back to the same text.
+    """
+    if generated and not text.startswith(CODING_LINE):
+        return "1: the module does not start with its encoding declaration"
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"{text.count(chr(10), 0, exc.start) + 1}: text that is not Unicode ({exc.reason})"
+    try:
+        compile(data, filename, "exec")
+    except SyntaxError as exc:
+        return f"{exc.lineno}: {exc.msg}"
+    if generated:
+        import io
+        import tokenize
+
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            return f"1: Python would read the module as {encoding}"
+    return None

@@ -28,7 +28,9 @@ def py_comment(text: str) -> str:
             out.append("\\n")
         elif ch == "\r":
             out.append("\\r")
-        elif ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85":
+        elif ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85\ufeff" or (
+            0xD800 <= ord(ch) <= 0xDFFF
+        ):
             out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

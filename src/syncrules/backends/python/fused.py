@@ -257,8 +257,10 @@ class _Builder:
     # ---- 2. scope -------------------------------------------------------------------------
 
     def clause(self, attribute: str, operator: str, operand: str | None,
-               where: str = "") -> str:
-        test = self._clause(attribute, operator, operand)
+               where: str = "", located: str = "") -> str:
+        """The test of one scoping clause; ``where`` labels coverage probes, ``located`` (where
+        the clause is and what it says) is the reason of a regex timeout it causes."""
+        test = self._clause(attribute, operator, operand, located)
         if self.probes is None:
             return test
         # instrumented: record the clause's outcome, as decide_scope does
@@ -266,7 +268,7 @@ class _Builder:
         held, failed = py_literal(f"{where}: clause held"), py_literal(f"{where}: clause failed")
         return f"(hit({held}, True) if {test} else hit({failed}, False))"
 
-    def _clause(self, attribute: str, operator: str, operand: str | None) -> str:
+    def _clause(self, attribute: str, operator: str, operand: str | None, where: str) -> str:
         var = self.locals[attribute]
         template = _CLAUSES.get(operator)
         if attribute in self.plain and template is not None and (
@@ -274,9 +276,10 @@ class _Builder:
         ):
             return template.format(v=var, x=py_literal(operand or ""))
         self.use("scoping", "clause_holds")
+        located = "" if "REGEX" not in operator else f", {py_literal(where)}"
         return (
             f"clause_holds({py_literal(operator)}, {var}, {py_literal(operand)}, "
-            "ctx.regex_timeout)"
+            f"ctx.regex_timeout{located})"
         )
 
     def scope(self, groups: list[dict[str, Any]]) -> None:
@@ -300,7 +303,8 @@ class _Builder:
             self.emit(f"# group {py_comment(repr(group['name']))}", depth)
             for i, c in enumerate(group["clauses"]):
                 spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-                test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"])
+                test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"],
+                                   spec.located())
                 self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:", depth)
                 self.emit(
                     f"failed.append(({py_literal(group['name'])}, {py_literal(spec.describe())}))",
@@ -324,7 +328,8 @@ class _Builder:
         self.emit(f"# group {py_comment(repr(name))}")
         for i, c in enumerate(group["clauses"]):
             spec = ClauseSpec(c["attribute"], c["operator"], c["operand"], c["where"])
-            test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"])
+            test = self.clause(c["attribute"], c["operator"], c["operand"], c["where"],
+                               spec.located())
             decision = out_of_scope([(name, spec.describe())])
             self.emit(f"{'if' if i == 0 else 'elif'} {_negated(test)}:")
             self.emit(f"scope = {self.constant(f'_SCOPE_OUT_{i}', decision)}", 2)
@@ -375,7 +380,10 @@ class _Builder:
                 raw = self.locals[m.expression.name]
             else:
                 raw = f"r{i}"
-                on_error = ["except (NoFlow, ExpressionError):", f"{raw} = None"]
+                self.use("cycle", "key_error")
+                located = py_literal(f"{info['where']}: {info['text']}")
+                on_error = ["except NoFlow:", f"{raw} = None",
+                            "except ExpressionError as exc:", f"{raw} = key_error(exc, {located})"]
                 self.evaluate_into(raw, m, on_error, 1)
             text = self.compiler.is_text(m.expression)
             normalised = self.norm(raw, info, text)

@@ -51,7 +51,7 @@ class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         text, is_package = self.modules[module.__name__]
         if is_package:
             module.__path__ = []  # type: ignore[attr-defined]
-        code = compile(text, module.__spec__.origin or module.__name__, "exec")  # type: ignore[union-attr]
+        code = compile(text.encode("utf-8"), module.__spec__.origin or module.__name__, "exec")  # type: ignore[union-attr]
         exec(code, module.__dict__)  # our own generated, compile()-checked code
 
 
