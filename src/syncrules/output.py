@@ -6,8 +6,6 @@ Nothing else in the CLI writes to the terminal directly, so tests can rely on th
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 from pathlib import Path
 
 import click
@@ -34,6 +32,9 @@ def write_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file that replaces it in one step
     (keeping an existing file's permissions): an interrupted write never leaves a half-written
     file. Raises OSError."""
+    import stat
+    import tempfile
+
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

@@ -1,4 +1,4 @@
-"""Registers the Microsoft Graph commands with the CSV reader of `prov run`, so `prov upload`
+"""The Microsoft Graph commands of `prov`, with the CSV reader of `prov run`, so `prov upload`
 sends a CSV through the job's `source csv` block exactly as `prov run` reads it."""
 
 from __future__ import annotations
@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from syncrules.graph import commands as graph_commands
 
 
 def read_csv_users(path: Path, job: Any) -> Any:
@@ -33,7 +35,7 @@ def read_csv_users(path: Path, job: Any) -> Any:
     return ReadResult(tuple(users), tuple(failures))
 
 
-def register(group: click.Group) -> None:
-    from syncrules.graph.commands import register as register_graph
-
-    register_graph(group, csv_reader=read_csv_users)
+# The commands, for the lazy registry of `prov` (syncrules.commands.COMMANDS).
+pull: click.Command = graph_commands.pull_command
+deploy: click.Command = graph_commands.deploy_command
+upload: click.Command = graph_commands.make_upload_command(csv_reader=read_csv_users)
