@@ -1,14 +1,15 @@
 """IR Job → the evaluator package: ``__init__.py``, ``evaluator.py`` and ``_runtime/`` (a verbatim
 copy of ``syncrules.runtime``, so the package needs only the standard library and ``regex``).
 
-All decisions are made here; the templates only lay text out. Every module is passed through
-``compile()`` before anything is written (a failure is PROV903, a bug).
+All decisions are made here; the templates only lay text out. Every generated module is passed
+through ``compile()`` before anything is written (a failure is PROV903, a bug).
 """
 
 from __future__ import annotations
 
 import functools
 from importlib import resources
+from types import CodeType
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -40,12 +41,18 @@ def environment() -> Environment:
 
 def runtime_files() -> dict[str, str]:
     """The runtime package's modules, by file name (sorted)."""
+    return dict(_runtime_files())
+
+
+@functools.cache
+def _runtime_files() -> tuple[tuple[str, str], ...]:
+    # read once per process: the runtime is syncrules' own package, it does not change under us
     root = resources.files("syncrules.runtime")
-    files = {}
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            files[entry.name] = entry.read_text(encoding="utf-8")
-    return files
+    return tuple(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".py")
+    )
 
 
 def _where(span: Any) -> str:
@@ -193,26 +200,37 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
 
 
 def emit_package(
-    job: Job, name: str, bag: DiagnosticBag, instrument: bool = False
+    job: Job,
+    name: str,
+    bag: DiagnosticBag,
+    instrument: bool = False,
+    codes: dict[str, CodeType] | None = None,
 ) -> dict[str, str]:
     """Files of the package, relative to the package folder; empty on an internal error.
 
     ``instrument`` adds coverage probes (used by `prov test --coverage`, never written out).
+    The generated modules are compiled once, as their syntax check; ``codes`` receives those
+    code objects (by file), so a caller that runs the package does not compile them again. The
+    ``_runtime/`` files are copies of syncrules' own runtime package, not generated: they are
+    not checked again on every build.
     """
     env = environment()
     ctx = module_context(job, instrument)
-    files = {
+    generated = {
         "__init__.py": env.get_template("package_init.py.jinja").render(
             version=__version__, source=job.source_path
         ),
         "evaluator.py": env.get_template("module.py.jinja").render(**ctx),
     }
-    for file_name, text in runtime_files().items():
-        files[f"_runtime/{file_name}"] = text
-    for rel, text in files.items():
+    for rel, text in generated.items():
         try:
-            compile(text, f"{name}/{rel}", "exec")
+            code = compile(text, f"{name}/{rel}", "exec")
         except SyntaxError as exc:
             bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{exc.lineno}: {exc.msg}")
             return {}
+        if codes is not None:
+            codes[rel] = code
+    files = dict(generated)
+    for file_name, text in _runtime_files():
+        files[f"_runtime/{file_name}"] = text
     return files
