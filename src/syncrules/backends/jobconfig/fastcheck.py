@@ -74,7 +74,7 @@ class SchemaChecker:
             return holder[0]
         return self.refs[ref]
 
-    def _compile(self, schema: Mapping[str, Any]) -> Check:  # noqa: C901 - one branch a keyword
+    def _compile(self, schema: Mapping[str, Any]) -> Check:
         checks: list[Check] = []
         unknown = set(schema) - _ANNOTATIONS - _KEYWORDS
         if unknown:
