@@ -349,9 +349,10 @@ _PARSED_KEEP = 8
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a parse builds its (long-lived) tree: otherwise
-    its full collections walk the growing model again and again, and parse time grows faster
-    than the file. Garbage with cycles is collected as usual once the collector is back."""
+    """The cyclic garbage collector off while a parse (or a whole check or compile) builds
+    long-lived structures: otherwise its full collections walk the growing model again and
+    again, and the time grows faster than the file. Nested uses are fine; garbage with cycles
+    is collected as usual once the outermost use ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:
