@@ -24,8 +24,25 @@ SOURCES = sorted(
 
 #: Wrong (or differently right) values tried at every location.
 ODD_VALUES: tuple[Any, ...] = (
-    None, True, False, 0, 1, -1, 1.0, 2.5, "", "x", "Always", "Constant", "Function", "Attribute",
-    [], [None], ["create", "create"], {}, {"key": "k", "value": None},
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.0,
+    2.5,
+    "",
+    "x",
+    "Always",
+    "Constant",
+    "Function",
+    "Attribute",
+    [],
+    [None],
+    ["create", "create"],
+    {},
+    {"key": "k", "value": None},
 )
 
 

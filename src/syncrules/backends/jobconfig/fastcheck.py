@@ -27,8 +27,10 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "null": lambda v: v is None,
     "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
 }
 
@@ -174,9 +176,24 @@ class SchemaChecker:
 
 _KEYWORDS = frozenset(
     {
-        "$ref", "type", "enum", "minLength", "pattern", "minimum", "minItems", "maxItems",
-        "uniqueItems", "items", "required", "properties", "additionalProperties", "allOf",
-        "oneOf", "if", "then", "else",
+        "$ref",
+        "type",
+        "enum",
+        "minLength",
+        "pattern",
+        "minimum",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "items",
+        "required",
+        "properties",
+        "additionalProperties",
+        "allOf",
+        "oneOf",
+        "if",
+        "then",
+        "else",
     }
 )
 
