@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +23,7 @@ from typing import IO, Any
 import click
 
 from syncrules.commands.textio import prepare_parent, printable, require_text
-from syncrules.output import err, out
+from syncrules.output import err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
 from syncrules.run.jsoncodec import TOO_DEEP
 from syncrules.run.log import LogRecord
@@ -312,18 +313,34 @@ def export(directory: Path, output: Path | None) -> None:
     except DirectoryError as exc:
         err(f"error: {exc}")
         sys.exit(1)
+    # Streamed, a user at a time. To a file: through a temporary file that replaces it at the
+    # end, so a failure leaves no half-written export.
     try:
-        text = store.export_text()
+        if output is None:
+            for chunk in _grouped(store.export_chunks()):
+                out(chunk, nl=False)
+        else:
+            try:
+                write_atomic(output, _grouped(store.export_chunks()))
+            except OSError as exc:
+                err(f"error: cannot write {output}: {exc.strerror}")
+                sys.exit(1)
     except sqlite3.Error as exc:
         err(f"error: cannot read the directory {directory}: SQLite: {exc}")
         sys.exit(1)
     finally:
         store.close()
-    if output is None:
-        out(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        err(f"error: cannot write {output}: {exc.strerror}")
-        sys.exit(1)
+
+
+def _grouped(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Small pieces joined into writes of about ``size`` characters."""
+    held: list[str] = []
+    length = 0
+    for chunk in chunks:
+        held.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from syncrules.jsontext import canonical
 from syncrules.output import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
@@ -479,13 +480,22 @@ class Store:
 
     def export_text(self) -> str:
         """The directory as a canonical JSON array (see the module docstring)."""
-        items = []
+        return "".join(self.export_chunks())
+
+    def export_chunks(self) -> Iterator[str]:
+        """``export_text`` in pieces, one user at a time (memory does not grow with the
+        directory): exactly ``json.dumps(users, indent=2, sort_keys=True, ensure_ascii=False)``
+        and a newline, as each element of an indented array is its own indented text shifted
+        two spaces right."""
+        first = True
         for user in self.iter_users():
             record = dict(user.attributes)
             record["_id"] = user.id
             record["_anchor"] = user.anchor
-            items.append(record)
-        return json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            text = canonical(record).replace("\n", "\n  ")
+            yield ("[\n  " if first else ",\n  ") + text
+            first = False
+        yield "[]\n" if first else "\n]\n"
 
     def replace_all(self, users: list[TargetUser]) -> None:
         """Replace every user with ``users`` (one transaction)."""
