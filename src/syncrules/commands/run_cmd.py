@@ -25,7 +25,6 @@ import click
 from syncrules.commands.textio import prepare_parent, printable, require_text
 from syncrules.output import err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
-from syncrules.run.jsoncodec import TOO_DEEP
 from syncrules.run.log import LogRecord
 
 _directory_option = click.option(
@@ -254,22 +253,19 @@ def directory() -> None:
 @click.option("--merge", is_flag=True, help="Add/replace users by _id instead of replacing all.")
 def import_(file: Path, directory: Path, merge: bool) -> None:
     """Load users from a JSON array ({attributes..., "_id", "_anchor"}); replaces the directory."""
-    from syncrules.run.directory import DirectoryError, Store, parse_import
+    from syncrules.run.directory import (
+        DirectoryError,
+        ImportProblem,
+        Store,
+        check_import,
+        iter_import,
+    )
 
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        err(f"error: cannot read {file}: {exc.strerror}")
-        sys.exit(1)
-    except UnicodeDecodeError:
-        err(f"error: {file} is not UTF-8 text")
-        sys.exit(1)
-    try:
-        users = parse_import(text, str(file))
-    except RecursionError:  # json.loads of a file nested past the parser's limit
-        users = f"{file}: {TOO_DEEP}"
-    if isinstance(users, str):
-        err(f"error: {users}")
+    # Streamed: a first pass checks the whole file (as a whole parse would, same messages) and
+    # counts the users; the second writes them a user at a time, in one transaction.
+    count = check_import(file, str(file))
+    if isinstance(count, str):
+        err(f"error: {count}")
         sys.exit(1)
     try:
         store = Store.open(directory, writable=True)
@@ -277,17 +273,18 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
         err(f"error: {exc}")
         sys.exit(1)
     try:
+        users = iter_import(file, str(file))
         store.upsert_all(users) if merge else store.replace_all(users)
-        count = store.count()
+        total = store.count()
+    except ImportProblem as exc:  # the file changed between the passes; rolled back
+        err(f"error: {exc} (nothing imported)")
+        sys.exit(1)
     except sqlite3.Error as exc:  # rolled back by upsert_all / replace_all
         err(f"error: cannot write the directory {directory}: SQLite: {exc} (nothing imported)")
         sys.exit(1)
     finally:
         store.close()
-    err(
-        f"imported {len(users)} user{'s' if len(users) != 1 else ''} into {directory} "
-        f"({count} in total)"
-    )
+    err(f"imported {count} user{'s' if count != 1 else ''} into {directory} ({total} in total)")
 
 
 @directory.command(name="export")
