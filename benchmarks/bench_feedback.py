@@ -284,7 +284,8 @@ def main() -> None:
         )
         rows.append(
             compare(
-                f"`prov compile` of {args.mappings:,} mappings / a bare textX parse of the same file",
+                f"`prov compile` of {args.mappings:,} mappings"
+                " / a bare textX parse of the same file",
                 [*prov, "compile", str(big), "-o", str(work / "big")],
                 [PY, "-c", bare],
                 max(3, args.repeat // 2),

@@ -497,7 +497,7 @@ class Store:
             first = False
         yield "[]\n" if first else "\n]\n"
 
-    def replace_all(self, users: list[TargetUser]) -> None:
+    def replace_all(self, users: Iterable[TargetUser]) -> None:
         """Replace every user with ``users`` (one transaction)."""
         self.begin()
         try:
@@ -510,7 +510,7 @@ class Store:
             self.rollback()
             raise
 
-    def upsert_all(self, users: list[TargetUser]) -> None:
+    def upsert_all(self, users: Iterable[TargetUser]) -> None:
         self.begin()
         try:
             for user in users:
