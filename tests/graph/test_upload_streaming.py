@@ -163,3 +163,55 @@ def test_memory_does_not_grow_with_the_number_of_users(tmp_path: Path) -> None:
     small.write_text("\n".join(_user(i) for i in range(1_000)), encoding="utf-8")
     large.write_text("\n".join(_user(i) for i in range(20_000)), encoding="utf-8")
     assert _peak(large) < 2 * _peak(small)  # 20x the users
+
+
+def test_a_fifo_is_read_once_and_every_user_is_sent(
+    cli: Cli, fake_graph: object, tmp_path: Path
+) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "users.jsonl"
+    os.mkfifo(fifo)
+    lines = "\n".join(_user(i) for i in range(70)) + "\nbroken\n"
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as pipe:
+            pipe.write(lines)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        result = cli.run("upload", str(fifo))
+    finally:
+        writer.join(timeout=30)
+    assert result.exit_code == 1  # the broken line
+    assert "sent 70 of 70 users in 2 of 2 requests" in result.stdout, result.stderr
+    assert result.stderr.count("not valid JSON") == 1
+
+
+def test_a_directory_import_from_a_fifo(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from click.testing import CliRunner
+
+    from syncrules.cli import main
+
+    fifo = tmp_path / "users.json"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as pipe:
+            pipe.write(json.dumps([{"_id": f"u{i}"} for i in range(5)]))
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        result = CliRunner().invoke(
+            main, ["directory", "import", str(fifo), "--directory", str(tmp_path / "d.sqlite")]
+        )
+    finally:
+        writer.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert "imported 5 users" in result.stderr

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -257,23 +257,39 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
         DirectoryError,
         ImportProblem,
         Store,
+        TargetUser,
         check_import,
         iter_import,
     )
 
     # Streamed: a first pass checks the whole file (as a whole parse would, same messages) and
-    # counts the users; the second writes them a user at a time, in one transaction.
-    count = check_import(file, str(file))
-    if isinstance(count, str):
-        err(f"error: {count}")
-        sys.exit(1)
+    # counts the users; the second writes them a user at a time, in one transaction. What cannot
+    # be read twice (a FIFO, a device) is read once and kept.
+    users: Iterable[TargetUser]
+    try:
+        regular = file.is_file()
+    except OSError:
+        regular = False
+    if regular:
+        count = check_import(file, str(file))
+        if isinstance(count, str):
+            err(f"error: {count}")
+            sys.exit(1)
+    else:
+        try:
+            users = list(iter_import(file, str(file)))
+        except ImportProblem as exc:
+            err(f"error: {exc}")
+            sys.exit(1)
+        count = len(users)
     try:
         store = Store.open(directory, writable=True)
     except DirectoryError as exc:
         err(f"error: {exc}")
         sys.exit(1)
     try:
-        users = iter_import(file, str(file))
+        if regular:
+            users = iter_import(file, str(file))
         store.upsert_all(users) if merge else store.replace_all(users)
         total = store.count()
     except ImportProblem as exc:  # the file changed between the passes; rolled back

@@ -311,7 +311,7 @@ def _read_input(
     path: Path, job: Job | None, csv_reader: CsvReader | None, console: Console
 ) -> Records | int:
     if path.suffix.lower() != ".csv":
-        return lambda: iter_records(path)
+        return _rereadable(path, lambda: iter_records(path))
     if csv_reader is None:
         console.err("error: CSV input is not supported by this build (no `source csv` reader)")
         return EXIT_USAGE
@@ -327,7 +327,29 @@ def _read_input(
             kept[:] = [result]
         return validate_records(result)
 
-    return records
+    return _rereadable(path, records)
+
+
+def _rereadable(path: Path, records: Records) -> Records:
+    """``records`` as is for a regular file (read again for each pass); the records of anything
+    else (a FIFO, a device) are read once and kept, as it cannot be read twice."""
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    if regular:
+        return records
+    kept: list[Record] = []
+    done = False
+
+    def once() -> Iterator[Record]:
+        nonlocal done
+        if not done:
+            kept.extend(records())
+            done = True
+        return iter(kept)
+
+    return once
 
 
 def upload_users(

@@ -194,11 +194,15 @@ def iter_records(path: Path, *, display_name: str | None = None) -> Iterator[Rec
     name = display_name or str(path)
     try:
         with path.open("rb") as handle:
-            if path.suffix.lower() in {".jsonl", ".ndjson"} or _json_lines_for_sure(handle):
-                handle.seek(0)
+            if path.suffix.lower() in {".jsonl", ".ndjson"}:
                 yield from _read_json_lines(handle, name)
                 return
-            handle.seek(0)
+            if handle.seekable():  # a FIFO cannot be looked into first: it is read whole
+                if _json_lines_for_sure(handle):
+                    handle.seek(0)
+                    yield from _read_json_lines(handle, name)
+                    return
+                handle.seek(0)
             data = handle.read()
     except OSError as exc:
         yield RecordFailure(name, f"cannot read the file: {exc.strerror}")
