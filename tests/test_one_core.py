@@ -129,7 +129,8 @@ def test_an_unresolved_manager_shows_in_the_explanation(tmp_path: Path) -> None:
         '    expect create {\n        manager == "42"\n    }',
     ]))
     assert result.status == "failed"
-    assert result.failures == ['manager: expected "42", but it is not set']
+    [failure] = result.failures  # at the expectation's own position (file:line:col:)
+    assert failure.endswith(':18:9: manager: expected "42", but it is not set')
     assert ("record: referenceResolution: manager not set: no user provisioned from externalId "
             "'42' exists by the end of the cycle [warning]") in result.steps
     # a manager later in the same records resolves at the end of the cycle

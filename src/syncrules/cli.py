@@ -8,10 +8,8 @@ traceback).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,52 @@ FORMATS = click.Choice(["text", "json"])
 
 
 class ProvGroup(click.Group):
-    """Turns any unexpected exception into exit 3 with a bug banner."""
+    """Turns any unexpected exception into exit 3 with a bug banner; loads the commands of
+    :data:`syncrules.commands.COMMANDS` only when one of them is used, so `prov --help`,
+    `--version` and completing a command name import none of their modules."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from syncrules.commands import COMMANDS
+
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from syncrules.commands import COMMANDS, load_command
+
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            command = load_command(cmd_name)
+            assert isinstance(command, click.Command), cmd_name
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def _listed(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
+        """Every visible command, a not yet loaded one as a stand-in holding its help line."""
+        from syncrules.commands import COMMANDS
+
+        listed = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                listed.append((name, command))
+        return listed
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        listed = self._listed(ctx)
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        results: list[Any] = [
+            CompletionItem(name, help=command.get_short_help_str())
+            for name, command in self._listed(ctx)
+            if name.startswith(incomplete)
+        ]
+        results.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return results
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -46,6 +89,8 @@ class ProvGroup(click.Group):
             err("error[PROV901]: internal error: this is a bug in syncrules, not in your input.")
             err("Please report it with the command you ran and its input.")
             if debug:
+                import traceback
+
                 err(traceback.format_exc())
             else:
                 err("Run again with --debug to see the traceback.")
@@ -215,16 +260,9 @@ def explain(topic: str | None) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema that every compiled job configuration validates against."""
+    import json
+
     from syncrules.backends.jobconfig.schema import schema as load
 
     out(json.dumps(load(), indent=2, sort_keys=True))
 
-
-def _register_optional() -> None:
-    """Commands that live in their own modules."""
-    from syncrules.commands import register_all
-
-    register_all(main)
-
-
-_register_optional()

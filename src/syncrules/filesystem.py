@@ -10,17 +10,22 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file that replaces it in one step
-    (keeping an existing file's permissions): an interrupted write never leaves a half-written
-    file. Raises OSError."""
+def write_atomic(target: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, as they come: a streamed export) to ``target`` through a
+    temporary file that replaces it in one step (keeping an existing file's permissions): an
+    interrupted write never leaves a half-written file. Raises OSError."""
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            if isinstance(text, str):
+                out.write(text)
+            else:
+                for piece in text:
+                    out.write(piece)
         if target.exists():
             os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
         else:

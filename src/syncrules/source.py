@@ -37,9 +37,11 @@ class SourceFile:
     def __post_init__(self) -> None:
         if not self.line_starts:
             starts = [0]
-            for i, ch in enumerate(self.text):
-                if ch == "\n":
-                    starts.append(i + 1)
+            find = self.text.find
+            at = find("\n")
+            while at != -1:
+                starts.append(at + 1)
+                at = find("\n", at + 1)
             self.line_starts = starts
 
     def line_col(self, offset: int) -> tuple[int, int]:

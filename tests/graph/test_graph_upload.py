@@ -214,7 +214,7 @@ def test_internal_errors_are_reported_without_traceback_or_secret(
     def broken(path: Path) -> ReadResult:
         raise RuntimeError(f"boom with {TOKEN}")
 
-    monkeypatch.setattr(commands, "read_users", broken)
+    monkeypatch.setattr(commands, "iter_records", broken)
     result = cli.run("upload", str(write_jsonl(tmp_path / "u.jsonl", users(1))))
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom with ***" in result.stderr

@@ -151,8 +151,6 @@ def test_a_failed_export_leaves_the_previous_one(tmp_path: Path, monkeypatch) ->
     """A full disk while writing `directory export -o` keeps the previous export whole."""
     import errno
 
-    from syncrules import safeio
-
     job = _write(tmp_path)
     db = tmp_path / "dir.sqlite"
     assert run(job, _lines(tmp_path, {"externalId": "1", "displayName": "aa"}), db,
@@ -163,11 +161,16 @@ def test_a_failed_export_leaves_the_previous_one(tmp_path: Path, monkeypatch) ->
     assert run(job, _lines(tmp_path, {"externalId": "2", "displayName": "aa"}), db,
                "--apply").exit_code == 0
 
-    def full(handle, data):  # type: ignore[no-untyped-def]
-        handle.write(data[: len(data) // 2])
+    from syncrules.run.directory import Store
+
+    real = Store.export_chunks
+
+    def full(self):  # type: ignore[no-untyped-def]
+        chunks = real(self)
+        yield next(chunks)  # part of the export reaches the disk, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(safeio, "_write_all", full)
+    monkeypatch.setattr(Store, "export_chunks", full)
     result = prov("directory", "export", "--directory", db, "-o", target)
     assert result.exit_code == 1
     assert "No space left on device; nothing was changed" in result.stderr

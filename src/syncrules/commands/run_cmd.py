@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -22,8 +23,7 @@ from typing import IO, Any
 import click
 
 from syncrules.commands.textio import prepare_parent, printable, require_text
-from syncrules.jsontext import TOO_DEEP
-from syncrules.output import err, out
+from syncrules.output import err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
 from syncrules.run.log import LogRecord
 
@@ -255,41 +255,59 @@ def directory() -> None:
 @click.option("--merge", is_flag=True, help="Add/replace users by _id instead of replacing all.")
 def import_(file: Path, directory: Path, merge: bool) -> None:
     """Load users from a JSON array ({attributes..., "_id", "_anchor"}); replaces the directory."""
-    from syncrules.run.directory import DirectoryError, Store, parse_import
-    from syncrules.safeio import read_input_text
+    from syncrules.run.directory import (
+        DirectoryError,
+        ImportProblem,
+        Store,
+        TargetUser,
+        check_import,
+        iter_import,
+    )
+    from syncrules.safeio import refusal
 
+    # Streamed: a first pass checks the whole file (as a whole parse would, same messages) and
+    # counts the users; the second writes them a user at a time, in one transaction. Standard
+    # input (-) cannot be read twice: it is read once and kept. FIFOs and devices are refused.
+    users: Iterable[TargetUser]
+    refused = refusal(file) if str(file) != "-" else None
+    if refused is not None:
+        err(f"error: cannot read {file}: {refused}")
+        sys.exit(1)
     try:
-        text = read_input_text(file)  # refuses FIFOs, devices, huge files
-    except OSError as exc:
-        err(f"error: cannot read {file}: {exc.strerror}")
-        sys.exit(1)
-    except UnicodeDecodeError:
-        err(f"error: {file} is not UTF-8 text")
-        sys.exit(1)
-    try:
-        users = parse_import(text, str(file))
-    except RecursionError:  # json.loads of a file nested past the parser's limit
-        users = f"{file}: {TOO_DEEP}"
-    if isinstance(users, str):
-        err(f"error: {users}")
-        sys.exit(1)
+        regular = file.is_file()
+    except OSError:
+        regular = False
+    if regular:
+        count = check_import(file, str(file))
+        if isinstance(count, str):
+            err(f"error: {count}")
+            sys.exit(1)
+    else:
+        try:
+            users = list(iter_import(file, str(file)))
+        except ImportProblem as exc:
+            err(f"error: {exc}")
+            sys.exit(1)
+        count = len(users)
     try:
         store = Store.open(directory, writable=True)
     except DirectoryError as exc:
         err(f"error: {exc}")
         sys.exit(1)
     try:
+        if regular:
+            users = iter_import(file, str(file))
         store.upsert_all(users) if merge else store.replace_all(users)
-        count = store.count()
+        total = store.count()
+    except ImportProblem as exc:  # the file changed between the passes; rolled back
+        err(f"error: {exc} (nothing imported)")
+        sys.exit(1)
     except sqlite3.Error as exc:  # rolled back by upsert_all / replace_all
         err(f"error: cannot write the directory {directory}: SQLite: {exc} (nothing imported)")
         sys.exit(1)
     finally:
         store.close()
-    err(
-        f"imported {len(users)} user{'s' if len(users) != 1 else ''} into {directory} "
-        f"({count} in total)"
-    )
+    err(f"imported {count} user{'s' if count != 1 else ''} into {directory} ({total} in total)")
 
 
 @directory.command(name="export")
@@ -319,21 +337,34 @@ def export(directory: Path, output: Path | None) -> None:
     except DirectoryError as exc:
         err(f"error: {exc}")
         sys.exit(1)
+    # Streamed, a user at a time. To a file: through a temporary file that replaces it at the
+    # end, so a failure leaves no half-written export.
     try:
-        text = store.export_text()
+        if output is None:
+            for chunk in _grouped(store.export_chunks()):
+                out(chunk, nl=False)
+        else:
+            try:
+                write_atomic(output, _grouped(store.export_chunks()))
+            except OSError as exc:
+                err(f"error: cannot write {output}: {exc.strerror}; nothing was changed")
+                sys.exit(1)
     except sqlite3.Error as exc:
         err(f"error: cannot read the directory {directory}: SQLite: {exc}")
         sys.exit(1)
     finally:
         store.close()
-    if output is None:
-        out(text, nl=False)
-        return
-    from syncrules.safeio import write_atomic
 
-    try:
-        # a temporary file renamed over the output: a full disk leaves the previous export
-        write_atomic(output, text)
-    except OSError as exc:
-        err(f"error: cannot write {output}: {exc.strerror}; nothing was changed")
-        sys.exit(1)
+
+def _grouped(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Small pieces joined into writes of about ``size`` characters."""
+    held: list[str] = []
+    length = 0
+    for chunk in chunks:
+        held.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)

@@ -7,7 +7,11 @@ does not have, an unbalanced parenthesis, an unterminated string), a hint naming
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 from textx.exceptions import TextXError, TextXSyntaxError
@@ -338,10 +342,46 @@ def _statement_region(text: str, offset: int) -> tuple[int, int]:
     return 0, len(text)
 
 
+#: The last few models parsed, by (path, text): a job file imported by many test files is parsed
+#: once per run. Models are never changed after parsing (lowering only reads them).
+_PARSED: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_PARSED_KEEP = 8
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a parse (or a whole check or compile) builds
+    long-lived structures: otherwise its full collections walk the growing model again and
+    again, and the time grows faster than the file. Nested uses are fine; garbage with cycles
+    is collected as usual once the outermost use ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
     """Parse a .prov file; on a syntax error add PROV001 and return None."""
+    key = (source.path, source.text)
+    cached = _PARSED.get(key)
+    if cached is not None:
+        _PARSED.move_to_end(key)
+        return cached
+    model = _parse(source, bag)
+    if model is not None:
+        _PARSED[key] = model
+        while len(_PARSED) > _PARSED_KEEP:
+            _PARSED.popitem(last=False)
+    return model
+
+
+def _parse(source: SourceFile, bag: DiagnosticBag) -> Any | None:
     try:
-        model = prov_metamodel().model_from_str(source.text, file_name=source.path)
+        with collector_paused():
+            model = prov_metamodel().model_from_str(source.text, file_name=source.path)
     except TextXSyntaxError as err:
         _report(source, err, bag)
     except TextXError as err:  # semantic errors from textX itself

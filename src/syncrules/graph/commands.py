@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +47,13 @@ from syncrules.graph.upload import (
     MAX_OPERATIONS,
     CsvReader,
     ReadResult,
-    make_batches,
+    Record,
+    RecordFailure,
+    UserRecord,
+    iter_batches,
+    iter_records,
     payload_text,
-    read_users,
-    validate_users,
+    validate_records,
 )
 
 if TYPE_CHECKING:
@@ -306,22 +309,57 @@ def deploy_command(
 # ---- upload ------------------------------------------------------------------------------------
 
 
+#: The records to upload, read again from the start on each call (the input is a file).
+Records = Callable[[], Iterator[Record]]
+
+
 def _read_input(
     path: Path, job: Job | None, csv_reader: CsvReader | None, console: Console
-) -> ReadResult | int:
+) -> Records | int:
     if path.suffix.lower() != ".csv":
-        return read_users(path)
+        return _rereadable(path, lambda: iter_records(path))
     if csv_reader is None:
         console.err("error: CSV input is not supported by this build (no `source csv` reader)")
         return EXIT_USAGE
     if job is None:
         console.err("error: CSV input needs --prov FILE: the job whose `source csv` block maps it")
         return EXIT_USAGE
-    return validate_users(csv_reader(path, job))
+    reader, job_ = csv_reader, job
+    kept: list[ReadResult] = []  # a reader that returns all its records is called once
+
+    def records() -> Iterator[Record]:
+        result = kept[0] if kept else reader(path, job_)
+        if isinstance(result, ReadResult):
+            kept[:] = [result]
+        return validate_records(result)
+
+    return _rereadable(path, records)
+
+
+def _rereadable(path: Path, records: Records) -> Records:
+    """``records`` as is for a regular file (read again for each pass); the records of anything
+    else (a FIFO, a device) are read once and kept, as it cannot be read twice."""
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    if regular:
+        return records
+    kept: list[Record] = []
+    done = False
+
+    def once() -> Iterator[Record]:
+        nonlocal done
+        if not done:
+            kept.extend(records())
+            done = True
+        return iter(kept)
+
+    return once
 
 
 def upload_users(
-    users: ReadResult,
+    records: Records | ReadResult,
     *,
     console: Console,
     runtime: GraphRuntime,
@@ -331,33 +369,32 @@ def upload_users(
     dry_run: bool,
     out_dir: Path,
 ) -> int:
-    """Send (or, with ``dry_run``, write) the users in batches; report; return the exit code."""
-    for failure in users.failures:
-        console.err(f"error: {failure.origin}: {failure.reason}")
-    batches = make_batches(users.users, batch_size)
-    failed_records = len(users.failures)
-    if not batches:
+    """Send (or, with ``dry_run``, write) the users in batches; report; return the exit code.
+
+    The input is streamed: one request's users are held at a time. A dry run reads it once;
+    sending reads it twice, first to report what cannot be sent and count the requests (they
+    are numbered "n/total"), then to send."""
+    if isinstance(records, ReadResult):
+        read = records
+        records = lambda: validate_records(read)  # noqa: E731
+    if dry_run or settings is None:
+        return _write_payloads(records(), console, batch_size, out_dir)
+    users = failed_records = 0
+    for record in records():
+        if isinstance(record, RecordFailure):
+            console.err(f"error: {record.origin}: {record.reason}")
+            failed_records += 1
+        else:
+            users += 1
+    if not users:
         console.out("no users to send")
         return EXIT_FAILED if failed_records else EXIT_OK
-    if dry_run or settings is None:
-        for batch in batches:
-            target = out_dir / f"payload-{batch.number:04d}.json"
-            problem = console.write_text(target, payload_text(batch.payload))
-            if problem is not None:
-                console.err(f"error: {problem}")
-                return EXIT_FAILED
-            console.out(f"wrote {target} ({batch.size} operations)")
-        console.out(
-            f"dry run: {len(users.users)} users in {len(batches)} payloads, nothing sent; "
-            f"{failed_records} records failed"
-        )
-        return EXIT_FAILED if failed_records else EXIT_OK
     sent = failed_requests = 0
-    total = len(batches)
+    total = -(-users // batch_size)
     with open_client(
         settings, runtime, console.redact, console, max_attempts=max_attempts
     ) as client:
-        for batch in batches:
+        for batch in iter_batches(_users_only(records()), batch_size):
             label = f"request {batch.number}/{total}: {batch.size} operations"
             reply = client.bulk_upload(batch.payload)
             if isinstance(reply, GraphError):
@@ -375,7 +412,7 @@ def upload_users(
             location = reply.location or "(no Location header)"
             console.out(f"{label}: status {reply.status}; provisioning logs: {location}")
     console.out(
-        f"sent {sent} of {len(users.users)} users in {total - failed_requests} of {total} "
+        f"sent {sent} of {users} users in {total - failed_requests} of {total} "
         "requests; "
         f"{failed_records} records failed before sending"
     )
@@ -384,6 +421,46 @@ def upload_users(
         "(needs ProvisioningLog.Read.All)"
     )
     return EXIT_FAILED if failed_records or failed_requests else EXIT_OK
+
+
+def _users_only(records: Iterator[Record]) -> Iterator[UserRecord]:
+    for record in records:
+        if not isinstance(record, RecordFailure):
+            yield record
+
+
+def _write_payloads(
+    records: Iterator[Record], console: Console, batch_size: int, out_dir: Path
+) -> int:
+    """The dry run, in one pass: what cannot be sent is reported as it comes."""
+    users = failed_records = payloads = 0
+
+    def users_only() -> Iterator[UserRecord]:
+        nonlocal users, failed_records
+        for record in records:
+            if isinstance(record, RecordFailure):
+                console.err(f"error: {record.origin}: {record.reason}")
+                failed_records += 1
+            else:
+                users += 1
+                yield record
+
+    for batch in iter_batches(users_only(), batch_size):
+        target = out_dir / f"payload-{batch.number:04d}.json"
+        problem = console.write_text(target, payload_text(batch.payload))
+        if problem is not None:
+            console.err(f"error: {problem}")
+            return EXIT_FAILED
+        payloads += 1
+        console.out(f"wrote {target} ({batch.size} operations)")
+    if not payloads:
+        console.out("no users to send")
+        return EXIT_FAILED if failed_records else EXIT_OK
+    console.out(
+        f"dry run: {users} users in {payloads} payloads, nothing sent; "
+        f"{failed_records} records failed"
+    )
+    return EXIT_FAILED if failed_records else EXIT_OK
 
 
 def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
@@ -445,11 +522,11 @@ def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
             if isinstance(resolved, int):
                 return resolved
             settings = resolved
-        users = _read_input(file, job, csv_reader, console)
-        if isinstance(users, int):
-            return users
+        records = _read_input(file, job, csv_reader, console)
+        if isinstance(records, int):
+            return records
         return upload_users(
-            users,
+            records,
             console=console,
             runtime=runtime,
             settings=settings,

@@ -13,7 +13,6 @@ backup cancels the PUT.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -32,13 +31,14 @@ from syncrules.graph.session import (
     Console,
     GraphRuntime,
 )
+from syncrules.canonicaljson import canonical
 
 DEFAULT_BACKUP_DIR = ".prov-backups"
 
 
 def schema_text(schema: dict[str, Any]) -> str:
     """Canonical JSON for schema files (pull output, backups): sorted keys, indent 2, newline."""
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return canonical(schema) + "\n"
 
 
 def backup_name(job: str, now: datetime, attempt: int = 1) -> str:

@@ -12,13 +12,19 @@ Contract:
 - ``make_batches(users, size)`` cuts the users into ``Batch``es of at most 50 operations, each with
   its BulkRequest payload: root ``schemas`` = BulkRequest URN, ``Operations`` of
   ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null`` (docs/entra-provisioning.md §5.3).
+- Streaming: ``iter_records(path)`` yields the users and the failures in input order, reading a
+  JSON Lines file (or a file whose first lines already show it is JSON Lines, not one document)
+  a line at a time; ``iter_batches`` cuts users into requests as they come. Memory stays flat
+  however many users there are. A file that is one JSON document (a BulkRequest, an array) is
+  parsed whole, as JSON has to be.
 - Deterministic: the same input gives the same payloads. No I/O besides reading the input file.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +37,7 @@ from syncrules.run.jsoncodec import (
     unusable,
 )
 from syncrules.runtime.scim import member
-from syncrules.safeio import read_input
+from syncrules.safeio import open_input
 
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
@@ -78,8 +84,12 @@ class Batch:
         return len(self.users)
 
 
-# The lead's CSV mapping: (csv file, job) -> records (validated again by ``validate_users``).
-CsvReader = Callable[[Path, "Job"], ReadResult]
+#: What a reader yields, in input order: a user to send, or a record that cannot be sent.
+Record = UserRecord | RecordFailure
+
+# The CSV mapping: (csv file, job) -> records, as a ReadResult or streamed in input order
+# (validated again by ``check_user``).
+CsvReader = Callable[[Path, "Job"], "ReadResult | Iterable[Record]"]
 
 
 def _is_bulk_request(obj: dict[str, Any]) -> bool:
@@ -89,70 +99,68 @@ def _is_bulk_request(obj: dict[str, Any]) -> bool:
     )
 
 
-def _read_bulk_request(obj: dict[str, Any], name: str) -> ReadResult:
-    users: list[UserRecord] = []
-    failures: list[RecordFailure] = []
+def _read_bulk_request(obj: dict[str, Any], name: str) -> Iterator[Record]:
     schemas = member(obj, "schemas")
     if not isinstance(schemas, list) or BULK_REQUEST_URN not in schemas:
-        failures.append(RecordFailure(name, f"root 'schemas' must list {BULK_REQUEST_URN}"))
-        return ReadResult((), tuple(failures))
+        yield RecordFailure(name, f"root 'schemas' must list {BULK_REQUEST_URN}")
+        return
     operations = member(obj, "Operations")
     if not isinstance(operations, list):
-        return ReadResult((), (RecordFailure(name, "'Operations' must be a list"),))
+        yield RecordFailure(name, "'Operations' must be a list")
+        return
     for index, op in enumerate(operations):
         origin = f"{name}: Operations[{index}]"
         if not isinstance(op, dict):
-            failures.append(RecordFailure(origin, "an operation must be a JSON object"))
+            yield RecordFailure(origin, "an operation must be a JSON object")
             continue
         method = member(op, "method")
         path = member(op, "path")
         data = member(op, "data")
         bulk_id = member(op, "bulkId")
         if not isinstance(method, str) or method.upper() != "POST":
-            failures.append(RecordFailure(origin, f"method must be POST (got {method!r})"))
+            yield RecordFailure(origin, f"method must be POST (got {method!r})")
         elif not isinstance(path, str) or path.lower() != "/users":
-            failures.append(RecordFailure(origin, f"path must be /Users (got {path!r})"))
+            yield RecordFailure(origin, f"path must be /Users (got {path!r})")
         elif not isinstance(data, dict):
-            failures.append(RecordFailure(origin, "'data' must be a JSON object (the SCIM user)"))
+            yield RecordFailure(origin, "'data' must be a JSON object (the SCIM user)")
         else:
             bulk = str(bulk_id) if bulk_id not in (None, "") else None
-            _accept(UserRecord(origin, data, bulk), users, failures)
-    return ReadResult(tuple(users), tuple(failures))
+            yield check_user(UserRecord(origin, data, bulk))
 
 
 def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> str:
     return f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column {exc.start + 1})"
 
 
-def _read_json_lines(data: bytes, name: str) -> ReadResult:
-    """One user per line; each line is decoded and parsed alone, so a bad one fails alone."""
-    users: list[UserRecord] = []
-    failures: list[RecordFailure] = []
-    # Split on "\n" only: str.splitlines would also cut a JSON string holding U+2028 or U+0085.
-    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+def _read_json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
+    """One user per line; each line is decoded and parsed alone, so a bad one fails alone.
+    ``lines`` are split on "\\n" only (a binary file's lines): str.splitlines would also cut a
+    JSON string holding U+2028 or U+0085."""
+    for number, raw in enumerate(lines, start=1):
         origin = f"{name}:{number}"
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            failures.append(RecordFailure(origin, _not_utf8(raw, exc)))
+            yield RecordFailure(origin, _not_utf8(raw, exc))
             continue
         if not line.strip():
             continue
         try:
             value = load_document(line)
         except json.JSONDecodeError as exc:
-            failures.append(
-                RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
-            )
+            yield RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
             continue
         except UnusableJson as exc:
-            failures.append(RecordFailure(origin, str(exc)))
+            yield RecordFailure(origin, str(exc))
             continue
         if not isinstance(value, dict):
-            failures.append(RecordFailure(origin, f"not a JSON object ({json_kind(value)})"))
+            yield RecordFailure(origin, f"not a JSON object ({json_kind(value)})")
             continue
-        _accept(UserRecord(origin, value), users, failures)
-    return ReadResult(tuple(users), tuple(failures))
+        yield check_user(UserRecord(origin, value))
 
 
 def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
@@ -165,37 +173,101 @@ def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:
     Returns:
         Users and per-record failures (in input order), every user checked by ``check_user``.
         A file that is not one JSON document (invalid JSON, or not UTF-8 text) is read as JSON
-        Lines, so each bad line fails alone with its line number.
+        Lines, so each bad line fails alone with its line number. ``iter_records`` yields the
+        same, one record at a time.
     """
+    return collect(iter_records(path, display_name=display_name))
+
+
+def collect(records: Iterable[Record]) -> ReadResult:
+    """Records → a ReadResult (users and failures apart, each in input order)."""
+    users: list[UserRecord] = []
+    failures: list[RecordFailure] = []
+    for record in records:
+        if isinstance(record, RecordFailure):
+            failures.append(record)
+        else:
+            users.append(record)
+    return ReadResult(tuple(users), tuple(failures))
+
+
+_JSON_SPACE = b" \t\r\n"
+
+
+def iter_records(path: Path, *, display_name: str | None = None) -> Iterator[Record]:
+    """``read_users``, streamed: users (checked) and failures in input order. A JSON Lines file
+    is read a line at a time; so is any file whose first lines already show that it is not one
+    JSON document. A file that may be one JSON document is parsed whole."""
     name = display_name or str(path)
     try:
-        data = read_input(path)  # refuses FIFOs, devices, huge files
+        with open_input(path) as handle:  # refuses FIFOs, devices
+            if path.suffix.lower() in {".jsonl", ".ndjson"}:
+                yield from _read_json_lines(handle, name)
+                return
+            if handle.seekable():  # a FIFO cannot be looked into first: it is read whole
+                if _json_lines_for_sure(handle):
+                    handle.seek(0)
+                    yield from _read_json_lines(handle, name)
+                    return
+                handle.seek(0)
+            data = handle.read()
     except OSError as exc:
-        return ReadResult((), (RecordFailure(name, f"cannot read the file: {exc.strerror}"),))
-    if path.suffix.lower() in {".jsonl", ".ndjson"}:
-        return _read_json_lines(data, name)
+        yield RecordFailure(name, f"cannot read the file: {exc.strerror}")
+        return
+    yield from _read_document(data, name)
+
+
+def _json_lines_for_sure(handle: io.BufferedIOBase) -> bool:
+    """True when the file cannot be one JSON document, judged from its first non-blank line:
+    that line holds an error before its end (the whole file has the same error there), or it
+    holds a whole value and something other than whitespace follows. Not UTF-8 text is not one
+    document either (a UTF-8 sequence never holds a newline byte)."""
+    head = b""
+    for line in handle:
+        head += line
+        if line.strip(_JSON_SPACE):
+            break
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return True
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        # An error met before the end of the text is met in the whole file too (it starts with
+        # the same text); running out of text (more may follow) is reported at its end.
+        return exc.pos < len(text)
+    except RecursionError:
+        return False
+    while chunk := handle.read(1 << 16):
+        if chunk.strip(_JSON_SPACE):
+            return True
+    return False
+
+
+def _read_document(data: bytes, name: str) -> Iterator[Record]:
     try:
         whole = load_document(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         # Not one JSON document: read it as JSON Lines, which reports the bad lines one by one.
-        return _read_json_lines(data, name)
-    except UnusableJson:
-        return ReadResult((), (RecordFailure(name, TOO_DEEP),))
+        yield from _read_json_lines(io.BytesIO(data), name)
+        return
+    except (UnusableJson, RecursionError):
+        yield RecordFailure(name, TOO_DEEP)
+        return
     if isinstance(whole, dict) and _is_bulk_request(whole):
-        return _read_bulk_request(whole, name)
-    if isinstance(whole, dict):
-        return validate_users(ReadResult((UserRecord(f"{name}:1", whole),)))
-    if isinstance(whole, list):
-        users: list[UserRecord] = []
-        failures: list[RecordFailure] = []
+        yield from _read_bulk_request(whole, name)
+    elif isinstance(whole, dict):
+        yield check_user(UserRecord(f"{name}:1", whole))
+    elif isinstance(whole, list):
         for index, item in enumerate(whole):
             origin = f"{name}: [{index}]"
             if isinstance(item, dict):
-                _accept(UserRecord(origin, item), users, failures)
+                yield check_user(UserRecord(origin, item))
             else:
-                failures.append(RecordFailure(origin, f"not a JSON object ({json_kind(item)})"))
-        return ReadResult(tuple(users), tuple(failures))
-    return ReadResult((), (RecordFailure(name, "expected a BulkRequest, a user or JSON Lines"),))
+                yield RecordFailure(origin, f"not a JSON object ({json_kind(item)})")
+    else:
+        yield RecordFailure(name, "expected a BulkRequest, a user or JSON Lines")
 
 
 def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
@@ -233,21 +305,18 @@ def check_user(user: UserRecord) -> UserRecord | RecordFailure:
     return UserRecord(user.origin, _with_schemas(user.data), user.bulk_id)
 
 
-def _accept(user: UserRecord, users: list[UserRecord], failures: list[RecordFailure]) -> None:
-    checked = check_user(user)
-    if isinstance(checked, RecordFailure):
-        failures.append(checked)
-    else:
-        users.append(checked)
-
-
 def validate_users(result: ReadResult) -> ReadResult:
     """Apply ``check_user`` to every user of ``result`` (for readers such as the CSV hook)."""
-    users: list[UserRecord] = []
-    failures = list(result.failures)
-    for user in result.users:
-        _accept(user, users, failures)
-    return ReadResult(tuple(users), tuple(failures))
+    return collect(validate_records(result))
+
+
+def validate_records(records: ReadResult | Iterable[Record]) -> Iterator[Record]:
+    """``check_user`` on every user, as they come; a ReadResult gives its failures first."""
+    if isinstance(records, ReadResult):
+        yield from records.failures
+        records = records.users
+    for record in records:
+        yield record if isinstance(record, RecordFailure) else check_user(record)
 
 
 def _bulk_ids(users: Sequence[UserRecord]) -> list[str]:
@@ -278,13 +347,23 @@ def build_payload(users: Sequence[UserRecord]) -> dict[str, Any]:
 
 def make_batches(users: Sequence[UserRecord], size: int = MAX_OPERATIONS) -> list[Batch]:
     """Cut ``users`` into requests of ``size`` operations (1..50), in input order."""
+    return list(iter_batches(users, size))
+
+
+def iter_batches(users: Iterable[UserRecord], size: int = MAX_OPERATIONS) -> Iterator[Batch]:
+    """``make_batches``, as the users come (one request's users held at a time)."""
     if not 1 <= size <= MAX_OPERATIONS:
         raise ValueError(f"batch size must be between 1 and {MAX_OPERATIONS}")
-    batches: list[Batch] = []
-    for start in range(0, len(users), size):
-        chunk = tuple(users[start : start + size])
-        batches.append(Batch(len(batches) + 1, chunk, build_payload(chunk)))
-    return batches
+    number = 0
+    chunk: list[UserRecord] = []
+    for user in users:
+        chunk.append(user)
+        if len(chunk) == size:
+            number += 1
+            yield Batch(number, tuple(chunk), build_payload(chunk))
+            chunk = []
+    if chunk:
+        yield Batch(number + 1, tuple(chunk), build_payload(chunk))
 
 
 def payload_text(payload: dict[str, Any]) -> str:

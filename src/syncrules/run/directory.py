@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from syncrules.canonicaljson import canonical
 from syncrules.filesystem import os_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
@@ -527,15 +528,24 @@ class Store:
 
     def export_text(self) -> str:
         """The directory as a canonical JSON array (see the module docstring)."""
-        items = []
+        return "".join(self.export_chunks())
+
+    def export_chunks(self) -> Iterator[str]:
+        """``export_text`` in pieces, one user at a time (memory does not grow with the
+        directory): exactly ``json.dumps(users, indent=2, sort_keys=True, ensure_ascii=False)``
+        and a newline, as each element of an indented array is its own indented text shifted
+        two spaces right."""
+        first = True
         for user in self.iter_users():
             record = dict(user.attributes)
             record["_id"] = user.id
             record["_anchor"] = user.anchor
-            items.append(record)
-        return json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            text = canonical(record).replace("\n", "\n  ")
+            yield ("[\n  " if first else ",\n  ") + text
+            first = False
+        yield "[]\n" if first else "\n]\n"
 
-    def replace_all(self, users: list[TargetUser]) -> None:
+    def replace_all(self, users: Iterable[TargetUser]) -> None:
         """Replace every user with ``users`` (one transaction)."""
         self.begin()
         try:
@@ -548,7 +558,7 @@ class Store:
             self.rollback()
             raise
 
-    def upsert_all(self, users: list[TargetUser]) -> None:
+    def upsert_all(self, users: Iterable[TargetUser]) -> None:
         self.begin()
         try:
             for user in users:
@@ -700,30 +710,191 @@ def import_users(data: list[Any], source: str) -> list[TargetUser] | str:
     users: list[TargetUser] = []
     seen: set[str] = set()
     for position, item in enumerate(data):
-        where = f"{source}: [{position}]"
-        if not isinstance(item, dict):
-            return f"{where}: a user must be a JSON object"
-        if jsoncodec.has_lone_surrogate(item):
-            return f"{where}: {jsoncodec.LONE_SURROGATE}"
-        attributes = {k: v for k, v in item.items() if not k.startswith("_")}
-        anchor = item.get("_anchor")
-        if anchor is not None and not isinstance(anchor, str):
-            return f"{where}: _anchor must be a string or null"
-        user_id = item.get("_id")
-        if user_id is None:
-            user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncrules-import:{position}:{anchor}"))
-        if not isinstance(user_id, str) or not user_id:
-            return f"{where}: _id must be a non-empty string"
-        if user_id in seen:
-            return f"{where}: _id {user_id!r} appears twice"
-        seen.add(user_id)
-        for key, value in attributes.items():
-            problem = _check_value(value)
-            if problem:
-                return f"{where}: attribute {key!r} {problem}"
-        attributes = {k: v for k, v in attributes.items() if v is not None}
-        users.append(TargetUser(user_id, anchor, attributes))
+        user = _import_user(item, position, source, seen)
+        if isinstance(user, str):
+            return user
+        users.append(user)
     return users
+
+
+def _import_user(item: Any, position: int, source: str, seen: set[str]) -> TargetUser | str:
+    """One element of an import file as a user, or what is wrong with it."""
+    import uuid
+
+    where = f"{source}: [{position}]"
+    if not isinstance(item, dict):
+        return f"{where}: a user must be a JSON object"
+    if jsoncodec.has_lone_surrogate(item):
+        return f"{where}: {jsoncodec.LONE_SURROGATE}"
+    attributes = {k: v for k, v in item.items() if not k.startswith("_")}
+    anchor = item.get("_anchor")
+    if anchor is not None and not isinstance(anchor, str):
+        return f"{where}: _anchor must be a string or null"
+    user_id = item.get("_id")
+    if user_id is None:
+        user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"syncrules-import:{position}:{anchor}"))
+    if not isinstance(user_id, str) or not user_id:
+        return f"{where}: _id must be a non-empty string"
+    if user_id in seen:
+        return f"{where}: _id {user_id!r} appears twice"
+    seen.add(user_id)
+    for key, value in attributes.items():
+        problem = _check_value(value)
+        if problem:
+            return f"{where}: attribute {key!r} {problem}"
+    attributes = {k: v for k, v in attributes.items() if v is not None}
+    return TargetUser(user_id, anchor, attributes)
+
+
+class ImportProblem(Exception):
+    """What is wrong with an import file (the message names the file and where)."""
+
+
+def check_import(path: Path, source: str) -> int | str:
+    """How many users the import file holds, or the message ``parse_import`` would give for it,
+    read a piece at a time (first pass of a streamed import: nothing is kept but the ids)."""
+    try:
+        return sum(1 for _ in iter_import(path, source))
+    except ImportProblem as exc:
+        return str(exc)
+
+
+def iter_import(path: Path, source: str) -> Iterator[TargetUser]:
+    """The users of an import file, streamed: a JSON array is parsed an element at a time (memory
+    does not grow with the file); anything else is read whole. Raises ImportProblem with the
+    message ``parse_import`` gives for the whole text (a file that is not UTF-8 anywhere, the
+    first JSON syntax error, then the first bad user)."""
+    try:
+        with path.open("r", encoding="utf-8-sig") as handle:  # universal newlines, as read_text
+            stream = _ArrayStream(handle, source)
+            if not stream.is_array():
+                users = parse_import(stream.rest(), source)
+                if isinstance(users, str):
+                    raise ImportProblem(users)
+                yield from users
+                return
+            seen: set[str] = set()
+            problem: str | None = None
+            try:
+                for position, item in enumerate(stream.items()):
+                    if problem is not None:
+                        continue  # a syntax error further on comes first, as in a whole parse
+                    user = _import_user(item, position, source, seen)
+                    if isinstance(user, str):
+                        problem = user
+                    else:
+                        yield user
+            except (ImportProblem, RecursionError):
+                stream.drain()  # not UTF-8 further on comes first
+                raise
+            if problem is not None:
+                raise ImportProblem(problem)
+    except OSError as exc:
+        raise ImportProblem(f"cannot read {source}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ImportProblem(f"{source} is not UTF-8 text") from None
+    except RecursionError:
+        raise ImportProblem(f"{source}: {jsoncodec.TOO_DEEP}") from None
+
+
+class _ArrayStream:
+    """The elements of a top-level JSON array read from a text stream a piece at a time, with
+    the errors (message, line, column) ``json.loads`` gives for the whole text."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, handle: IO[str], source: str) -> None:
+        import re
+
+        self.handle = handle
+        self.source = source
+        self.decoder = json.JSONDecoder()
+        self.space = re.compile(r"[ \t\n\r]*")
+        self.buf = ""
+        self.base = 0  # position of buf[0] in the whole text
+        self.lines = 0  # newlines before buf
+        self.last_newline = -1  # position of the last newline before buf
+        self.eof = False
+
+    def _more(self, least: int = 0) -> bool:
+        if self.eof:
+            return False
+        text = self.handle.read(max(least, self.CHUNK))
+        if not text:
+            self.eof = True
+            return False
+        self.buf += text
+        return True
+
+    def _skip(self, pos: int) -> int:
+        while True:
+            end = self.space.match(self.buf, pos)
+            pos = end.end() if end else pos
+            if pos < len(self.buf) or not self._more():
+                return pos
+
+    def _forget(self, pos: int) -> None:
+        gone = self.buf[:pos]
+        count = gone.count("\n")
+        if count:
+            self.lines += count
+            self.last_newline = self.base + gone.rindex("\n")
+        self.buf = self.buf[pos:]
+        self.base += pos
+
+    def _error(self, message: str, pos: int) -> ImportProblem:
+        head = self.buf[:pos]
+        count = head.count("\n")
+        last = self.base + head.rindex("\n") if count else self.last_newline
+        line, col = self.lines + count + 1, self.base + pos - last
+        return ImportProblem(f"{self.source}:{line}:{col}: not valid JSON: {message}")
+
+    def is_array(self) -> bool:
+        pos = self._skip(0)
+        return pos < len(self.buf) and self.buf[pos] == "["
+
+    def rest(self) -> str:
+        while self._more():
+            pass
+        return self.buf
+
+    def drain(self) -> None:
+        """Read what is left (only to meet text that is not UTF-8)."""
+        while self.handle.read(self.CHUNK):
+            pass
+
+    def _value(self, pos: int) -> tuple[Any, int]:
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, pos)
+            except json.JSONDecodeError as exc:
+                if self._more(len(self.buf)):
+                    continue  # the element may go on in the text not read yet
+                raise self._error(exc.msg, exc.pos) from None
+            if end >= len(self.buf) and self._more(len(self.buf)):
+                continue  # a number may go on
+            return value, end
+
+    def items(self) -> Iterator[Any]:
+        pos = self._skip(self._skip(0) + 1)  # past "["
+        if pos < len(self.buf) and self.buf[pos] == "]":
+            pos += 1
+        else:
+            while True:
+                value, pos = self._value(pos)
+                yield value
+                pos = self._skip(pos)
+                if pos < len(self.buf) and self.buf[pos] == "]":
+                    pos += 1
+                    break
+                if pos >= len(self.buf) or self.buf[pos] != ",":
+                    raise self._error("Expecting ',' delimiter", pos)
+                pos = self._skip(pos + 1)
+                self._forget(pos)
+                pos = 0
+        pos = self._skip(pos)
+        if pos < len(self.buf):
+            raise self._error("Extra data", pos)
 
 
 def _check_value(value: Any) -> str | None:

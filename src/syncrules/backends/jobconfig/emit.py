@@ -9,7 +9,6 @@ keys one..five where a comparison condition is split into left operand / operato
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from syncrules.backends.jobconfig import names
@@ -18,11 +17,12 @@ from syncrules.catalogue.attributes import AttributeDef, source_attributes, targ
 from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Job, Name, Num, Str
 from syncrules.ir.printer import compact
+from syncrules.canonicaljson import canonical
 
 
 def dumps(document: dict[str, Any]) -> str:
     """Canonical JSON: sorted keys, two-space indent, UTF-8 text, trailing newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return canonical(document) + "\n"
 
 
 def _constant(name: str, expression: str | None) -> dict[str, Any]:

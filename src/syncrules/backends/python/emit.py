@@ -1,14 +1,15 @@
 """IR Job → the evaluator package: ``__init__.py``, ``evaluator.py`` and ``_runtime/`` (a verbatim
 copy of ``syncrules.runtime``, so the package needs only the standard library and ``regex``).
 
-All decisions are made here; the templates only lay text out. Every module is passed through
-``compile()`` before anything is written (a failure is PROV903, a bug).
+All decisions are made here; the templates only lay text out. Every generated module is passed
+through ``compile()`` before anything is written (a failure is PROV903, a bug).
 """
 
 from __future__ import annotations
 
 import functools
 from importlib import resources
+from types import CodeType
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -39,12 +40,18 @@ def environment() -> Environment:
 
 def runtime_files() -> dict[str, str]:
     """The runtime package's modules, by file name (sorted)."""
+    return dict(_runtime_files())
+
+
+@functools.cache
+def _runtime_files() -> tuple[tuple[str, str], ...]:
+    # read once per process: the runtime is syncrules' own package, it does not change under us
     root = resources.files("syncrules.runtime")
-    files = {}
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            files[entry.name] = entry.read_text(encoding="utf-8")
-    return files
+    return tuple(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".py")
+    )
 
 
 def _where(span: Any) -> str:
@@ -190,29 +197,39 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
 
 
 def emit_package(
-    job: Job, name: str, bag: DiagnosticBag, instrument: bool = False
+    job: Job,
+    name: str,
+    bag: DiagnosticBag,
+    instrument: bool = False,
+    codes: dict[str, CodeType] | None = None,
 ) -> dict[str, str]:
     """Files of the package, relative to the package folder; empty on an internal error.
 
     ``instrument`` adds coverage probes to the same code (used by `prov test --coverage`,
-    never written out).
+    never written out). The generated modules are checked as the UTF-8 bytes Python will read
+    and compiled once, from those bytes; ``codes`` receives those code objects (by file), so a
+    caller that runs the package does not compile them again. The ``_runtime/`` files are copies
+    of syncrules' own runtime package, not generated: they are not checked again on every build.
     """
     env = environment()
     ctx = module_context(job, instrument)
-    files = {
+    generated = {
         "__init__.py": env.get_template("package_init.py.jinja").render(
             version=__version__, source=job.source_path
         ),
         "evaluator.py": env.get_template("module.py.jinja").render(**ctx),
     }
-    for file_name, text in runtime_files().items():
-        files[f"_runtime/{file_name}"] = text
-    for rel, text in files.items():
-        generated = not rel.startswith("_runtime/")
-        problem = check_module_bytes(text, f"{name}/{rel}", generated=generated)
+    for rel, text in generated.items():
+        compiled: list[CodeType] = []
+        problem = check_module_bytes(text, f"{name}/{rel}", compiled=compiled)
         if problem is not None:
             bag.add(Code.GENERATED_CODE_INVALID, job.span, detail=f"{rel}:{problem}")
             return {}
+        if codes is not None:
+            codes[rel] = compiled[0]
+    files = dict(generated)
+    for file_name, text in _runtime_files():
+        files[f"_runtime/{file_name}"] = text
     return files
 
 
@@ -221,12 +238,15 @@ def emit_package(
 CODING_LINE = "# -*- coding: utf-8 -*-\n"
 
 
-def check_module_bytes(text: str, filename: str, *, generated: bool = True) -> str | None:
+def check_module_bytes(
+    text: str, filename: str, *, generated: bool = True, compiled: list[CodeType] | None = None
+) -> str | None:
     """Why ``text`` is not safe to write as a Python module, or None.
 
     The check is on the bytes Python will read (UTF-8, as written), compiled from those bytes, so
     an encoding directive would be honoured here exactly as on import; a generated module must
     declare UTF-8 on its first line and Python must decode its bytes back to the same text.
+    The code object is appended to ``compiled`` when given.
     """
     if generated and not text.startswith(CODING_LINE):
         return "1: the module does not start with its encoding declaration"
@@ -235,7 +255,7 @@ def check_module_bytes(text: str, filename: str, *, generated: bool = True) -> s
     except UnicodeEncodeError as exc:
         return f"{text.count(chr(10), 0, exc.start) + 1}: text that is not Unicode ({exc.reason})"
     try:
-        compile(data, filename, "exec")
+        code = compile(data, filename, "exec")
     except SyntaxError as exc:
         return f"{exc.lineno}: {exc.msg}"
     if generated:
@@ -245,4 +265,6 @@ def check_module_bytes(text: str, filename: str, *, generated: bool = True) -> s
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         if encoding not in ("utf-8", "utf-8-sig"):
             return f"1: Python would read the module as {encoding}"
+    if compiled is not None:
+        compiled.append(code)
     return None

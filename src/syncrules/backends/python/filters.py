@@ -20,21 +20,25 @@ def py_literal(value: Any) -> str:
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
+def _comment_escape(code: int) -> str:
+    if code == 10:
+        return "\\n"
+    if code == 13:
+        return "\\r"
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
+#: control characters, the line breaks Python also ends a line at, a byte-order mark and lone
+#: surrogates → their escapes
+_COMMENT_ESCAPES = {
+    code: _comment_escape(code)
+    for code in (*range(32), 127, 0x85, 0x2028, 0x2029, 0xFEFF, *range(0xD800, 0xE000))
+}
+
+
 def py_comment(text: str) -> str:
     """Text safe inside a `#` comment: one line, control characters escaped."""
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85\ufeff" or (
-            0xD800 <= ord(ch) <= 0xDFFF
-        ):
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_COMMENT_ESCAPES)
 
 
 FILTERS = {"py_literal": py_literal, "py_comment": py_comment}
