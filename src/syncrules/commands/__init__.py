@@ -16,6 +16,7 @@ _COMMANDS = (
     ("syncrules.commands.import_cmd", "import_"),
     ("syncrules.commands.test_cmd", "test"),
     ("syncrules.commands.plan_cmd", "plan"),
+    ("syncrules.commands.lsp_cmd", "lsp"),
 )
 
 

@@ -339,6 +339,8 @@ def _statement_region(text: str, offset: int) -> tuple[int, int]:
 
 def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
     """Parse a .prov file; on a syntax error add PROV001 and return None."""
+    if not source.text:  # textX would read the file named by the path instead of ""
+        return EmptyModel()
     try:
         model = prov_metamodel().model_from_str(source.text, file_name=source.path)
     except TextXSyntaxError as err:

@@ -93,6 +93,8 @@ class Loader:
     """Reads a file and, depth first, everything it imports (each file once)."""
 
     bag: DiagnosticBag
+    #: texts that replace files on disk (an editor's unsaved buffers), by resolved path
+    overlay: dict[Path, str] = field(default_factory=dict)
     units: list[_Unit] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     _done: set[Path] = field(default_factory=set)
@@ -106,11 +108,17 @@ class Loader:
             return
         if key in self._done:
             return
-        if span is not None and not path.is_file():
+        buffer = self.overlay.get(key)
+        if buffer is None and span is not None and not path.is_file():
             self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
             self._done.add(key)
             return
-        source = read_source(path, self.bag, span)
+        if buffer is not None:
+            source: SourceFile | None = SourceFile(
+                display_path(path), buffer.removeprefix("\ufeff").replace("\r\n", "\n")
+            )
+        else:
+            source = read_source(path, self.bag, span)
         self._done.add(key)
         if source is None:
             return
@@ -548,9 +556,12 @@ class Loaded:
     sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
-def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
-    """Read ``path`` and its imports and lower them to one Job (None when there is no job)."""
-    loader = Loader(bag)
+def load_job(path: Path, bag: DiagnosticBag, overlay: dict[Path, str] | None = None) -> Loaded:
+    """Read ``path`` and its imports and lower them to one Job (None when there is no job).
+
+    ``overlay`` maps resolved paths to texts read instead of the files (`prov lsp`'s open
+    documents)."""
+    loader = Loader(bag, overlay or {})
     loader.load(path)
     if not loader.units:
         return Loaded(None, False, [], loader.sources)
