@@ -11,7 +11,7 @@ import queue
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -174,14 +174,21 @@ class StdioClient:
         )
 
     def wait_diagnostics(
-        self, uri: str, version: int | None = None, timeout: float = 30.0
+        self,
+        uri: str,
+        version: int | None = None,
+        timeout: float = 30.0,
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any]:
-        """The first diagnostics published for ``uri`` (at ``version`` when given)."""
+        """The first diagnostics published for ``uri`` (at ``version`` when given, and for which
+        ``where(params)`` holds when given)."""
         deadline = time.monotonic() + timeout
         with self._diag_event:
             while True:
                 for params in self.diagnostics.get(uri, []):
-                    if version is None or params.get("version") == version:
+                    if version is not None and params.get("version") != version:
+                        continue
+                    if where is None or where(params):
                         return params
                 left = deadline - time.monotonic()
                 if left <= 0 or self.process.poll() is not None:

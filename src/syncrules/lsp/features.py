@@ -38,6 +38,10 @@ class Text:
     def line(self, index: int) -> str:
         return self.source.line_text(index + 1)
 
+    def clamp(self, position: lsp.Position) -> lsp.Position:
+        """The position itself, or the nearest one inside the document."""
+        return self.position(self.offset(position))
+
     def offset(self, position: lsp.Position) -> int:
         starts = self.source.line_starts
         if position.line >= len(starts):
@@ -355,6 +359,7 @@ def _words(
 
 
 def completion(analysis: Analysis, text: Text, position: lsp.Position) -> list[Any]:
+    position = text.clamp(position)
     offset = text.offset(position)
     ctx = context_at(text.text, offset)
     if ctx.in_comment or ctx.in_string:
@@ -500,6 +505,7 @@ def _mapping_at(analysis: Analysis, line: int, col: int) -> Any:
 
 
 def hover(analysis: Analysis, text: Text, position: lsp.Position) -> lsp.Hover | None:
+    position = text.clamp(position)
     from syncrules.catalogue.functions import get as get_function
     from syncrules.explain import explain_code, explain_function
 
@@ -580,6 +586,7 @@ def _target_hover(analysis: Analysis, mapping: Any) -> str:
 
 
 def definition(analysis: Analysis, text: Text, position: lsp.Position) -> list[lsp.Location]:
+    position = text.clamp(position)
     from syncrules.ir.expressions import unescape
 
     offset = text.offset(position)

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from syncrules import __version__
@@ -30,10 +32,33 @@ DEBOUNCE = 0.05
 log = logging.getLogger("syncrules.lsp")
 
 
+class _Ignored:
+    """A message already answered (with an error): pygls's handler skips it."""
+
+    jsonrpc = "answered"
+
+
+class _Protocol(LanguageServerProtocol):
+    """Answers a request whose parameters cannot be read with an error (pygls logs it and
+    leaves the client waiting)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "id" in data and "method" in data:
+                self._send_response(data["id"], error=exc.to_response_error())
+                return _Ignored()
+            raise
+
+
 class ProvServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "prov", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "prov",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=_Protocol,
         )
         #: uri -> (document version, analysis)
         self.analyses: dict[str, tuple[int | None, Analysis]] = {}
@@ -116,7 +141,13 @@ class ProvServer(LanguageServer):
     def _flush(self, uri: str) -> None:
         self.timers.pop(uri, None)
         self.publish(uri)
+        self.publish_dependents(uri)
+
+    def publish_dependents(self, uri: str) -> None:
+        """Check again the open documents that import ``uri`` (their text did not change, what
+        they read did)."""
         for other in self.dependents(uri):
+            self.analyses.pop(other, None)
             self.publish(other)
 
 
@@ -134,8 +165,7 @@ def initialize(ls: ProvServer, params: lsp.InitializeParams) -> None:
 def did_open(ls: ProvServer, params: lsp.DidOpenTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.publish(uri)
-    for other in ls.dependents(uri):
-        ls.publish(other)
+    ls.publish_dependents(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -145,8 +175,7 @@ def did_change(ls: ProvServer, params: lsp.DidChangeTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: ProvServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    for other in ls.dependents(params.text_document.uri):
-        ls.publish(other)
+    ls.publish_dependents(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -158,8 +187,7 @@ def did_close(ls: ProvServer, params: lsp.DidCloseTextDocumentParams) -> None:
     ls.analyses.pop(uri, None)
     ls.last_good.pop(uri, None)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    for other in ls.dependents(uri):
-        ls.publish(other)
+    ls.publish_dependents(uri)
 
 
 @server.feature(
