@@ -13,6 +13,7 @@ command as the reason.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -98,8 +99,8 @@ def test_grammar_scopes(path: Path, snapshot: Any) -> None:
     assert len(lines) == text.count("\n") + 1
     for line, tokens in zip(text.split("\n"), lines, strict=True):
         # the tokens cover each line exactly, in order
-        assert [t[0] for t in tokens][0] == 0
-        assert all(a[1] == b[0] for a, b in zip(tokens, tokens[1:], strict=False))
+        assert tokens[0][0] == 0
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(tokens))
         assert not line or tokens[-1][1] == len(line)
         for _start, _end, scopes in tokens:
             assert not any(s.startswith("invalid") for s in scopes)

@@ -33,7 +33,7 @@ def _utf16(line: str, col: int) -> int:
     return len(line[: col - 1].encode("utf-16-le")) // 2
 
 
-# ---- diagnostics ----------------------------------------------------------------------------------
+# ---- diagnostics --------------------------------------------------------------------------------
 
 
 def test_a_typo_gives_prov101_at_its_exact_range(lsp_session: Session, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_second_location_is_related_information(lsp_session: Session, tmp_path
     assert related[0]["location"]["range"]["start"] == {"line": first_line, "character": first_col}
 
 
-# ---- completion -------------------------------------------------------------------------------
+# ---- completion ---------------------------------------------------------------------------------
 
 
 def _labels(result: Any) -> list[str]:
@@ -208,7 +208,7 @@ def test_completion_of_targets_functions_and_keywords(lsp_session: Session, tmp_
 
 def test_completion_for_an_ad_job_offers_ad_targets(lsp_session: Session) -> None:
     text = FABRIKAM.read_text(encoding="utf-8")
-    line, col = position_of(text, "map {\n", delta=6)
+    line, _ = position_of(text, "map {\n", delta=6)
     uri = lsp_session.open(
         FABRIKAM,
         text[: sum(len(x) for x in text.splitlines(True)[:line])]
@@ -541,7 +541,7 @@ def test_live_values_follow_the_first_test_and_fall_back_to_a_fixture(
     assert hints[7]["label"] == '= "Admiral"'
 
 
-# ---- robustness and the command -------------------------------------------------------------------
+# ---- robustness and the command -----------------------------------------------------------------
 
 
 def test_a_failing_request_answers_with_an_error_and_the_server_goes_on(

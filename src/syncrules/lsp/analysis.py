@@ -8,6 +8,7 @@ an open, unsaved file reads what the editor shows.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job, Mapping, TestCase
 from syncrules.source import SourceFile, display_path
+
+_IMPORTS = re.compile(r'^[ \t]*import[ \t]+"([^"\n]*)"', re.MULTILINE)
 
 
 @dataclass
@@ -66,7 +69,11 @@ def analyse(path: Path, text: str, overlay: dict[Path, str] | None = None) -> An
     ):
         ctx = check_job(loaded.job, bag)
     source = loaded.sources.get(shown) or SourceFile(shown, text.replace("\r\n", "\n"))
+    # every file read, parsed or not, and the imports of this one (even when missing): a
+    # change to any of them means this document is checked again
     files = {u.path.resolve() for u in loaded.units} | {key}
+    files |= {span_path(shown_path).resolve() for shown_path in loaded.sources}
+    files |= {(path.parent / target).resolve() for target in _IMPORTS.findall(text)}
     return Analysis(
         path=path,
         shown=shown,
