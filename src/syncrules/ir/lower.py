@@ -8,6 +8,7 @@ other check runs over the IR in ``syncrules.check``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,8 @@ class Loader:
     bag: DiagnosticBag
     #: texts that replace files on disk (an editor's unsaved buffers), by resolved path
     overlay: dict[Path, str] = field(default_factory=dict)
+    #: the parser (`prov lsp` passes one that reuses the models of unchanged items)
+    parse: Callable[[SourceFile, DiagnosticBag], Any] = parse_source
     units: list[_Unit] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     _done: set[Path] = field(default_factory=set)
@@ -123,7 +126,7 @@ class Loader:
         if source is None:
             return
         self.sources[source.path] = source  # kept even when parsing fails: excerpts for errors
-        model = parse_source(source, self.bag)
+        model = self.parse(source, self.bag)
         if model is None:
             return
         self._stack.append(key)
@@ -556,12 +559,17 @@ class Loaded:
     sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
-def load_job(path: Path, bag: DiagnosticBag, overlay: dict[Path, str] | None = None) -> Loaded:
+def load_job(
+    path: Path,
+    bag: DiagnosticBag,
+    overlay: dict[Path, str] | None = None,
+    parse: Callable[[SourceFile, DiagnosticBag], Any] | None = None,
+) -> Loaded:
     """Read ``path`` and its imports and lower them to one Job (None when there is no job).
 
     ``overlay`` maps resolved paths to texts read instead of the files (`prov lsp`'s open
-    documents)."""
-    loader = Loader(bag, overlay or {})
+    documents); ``parse`` replaces ``parse_source`` (same contract)."""
+    loader = Loader(bag, overlay or {}, parse or parse_source)
     loader.load(path)
     if not loader.units:
         return Loaded(None, False, [], loader.sources)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,19 @@ class Analysis:
         return self._live
 
 
-def analyse(path: Path, text: str, overlay: dict[Path, str] | None = None) -> Analysis:
-    """Check ``text`` as the file ``path`` (imports read from ``overlay`` first, then disk)."""
+def analyse(
+    path: Path,
+    text: str,
+    overlay: dict[Path, str] | None = None,
+    parse: Callable[[SourceFile, DiagnosticBag], Any] | None = None,
+) -> Analysis:
+    """Check ``text`` as the file ``path`` (imports read from ``overlay`` first, then disk);
+    ``parse`` replaces the parser (the server's ``ItemParser``)."""
     key = path.resolve()
     buffers = dict(overlay or {})
     buffers[key] = text
     bag = DiagnosticBag()
-    loaded = load_job(path, bag, buffers)
+    loaded = load_job(path, bag, buffers, parse)
     shown = display_path(path)
     ctx = None
     if loaded.job is not None and not any(

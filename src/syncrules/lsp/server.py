@@ -2,9 +2,10 @@
 
 Documents are analysed (``analysis.analyse``: `prov check` over the editor's buffers) when they
 open, and again a short while after the last change (``DEBOUNCE`` seconds) to publish
-diagnostics; a request on a document that changed since its last analysis analyses it on the
-spot, so answers always describe the text the client has. Documents that import a changed
-document are analysed again too. Every handler works on any text: a half-typed document is the
+diagnostics; only the items and mappings whose text changed are parsed again (``incremental``).
+A request on a document that changed since its last analysis analyses it on the spot, so
+answers always describe the text the client has. Documents that import a changed document are
+analysed again too. Every handler works on any text: a half-typed document is the
 normal case. A handler that fails answers its request with an error (pygls does that) and the
 server goes on.
 """
@@ -25,6 +26,7 @@ from pygls.uris import to_fs_path
 from syncrules import __version__
 from syncrules.lsp import features
 from syncrules.lsp.analysis import Analysis, analyse
+from syncrules.lsp.incremental import ItemParser
 
 #: seconds between the last change and the diagnostics run
 DEBOUNCE = 0.05
@@ -65,6 +67,7 @@ class ProvServer(LanguageServer):
         #: uri -> the last analysis in which the document parsed (outline while typing)
         self.last_good: dict[str, Analysis] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.parser = ItemParser()
         self.debounce = DEBOUNCE
 
     # ---- analysis --------------------------------------------------------------------------
@@ -90,7 +93,7 @@ class ProvServer(LanguageServer):
             and cached[1].source.text == (text.removeprefix("\ufeff").replace("\r\n", "\n"))
         ):
             return cached[1], features.Text(text)
-        result = analyse(self._path(uri), text, self._overlay())
+        result = analyse(self._path(uri), text, self._overlay(), self.parser)
         self.analyses[uri] = (doc.version, result)
         if result.parsed and result.job is not None:
             self.last_good[uri] = result
