@@ -24,29 +24,16 @@ from syncrules.diagnostics import DiagnosticBag
 from syncrules.frontend.parse import parse_source
 from syncrules.source import SourceFile
 
-_ITEM = re.compile(
-    r"(?:import|job|extension|match|scope|map|source|graph|preserve|test)(?![A-Za-z0-9_\-])"
+
+#: what the cutting looks at: line ends, comments, strings, braces and parentheses (a lone
+#: '"' or '/*' is a string or comment that never ends)
+_TOKENS = re.compile(r'\n|//[^\n]*|/\*.*?\*/|/\*|"(?:[^"\\]|\\.)*"|"|[{}()]', re.DOTALL)
+_ITEM_LINE = re.compile(
+    r"[ \t]*(?:import|job|extension|match|scope|map|source|graph|preserve|test)"
+    r"(?![A-Za-z0-9_\-])"
 )
-
-
-def _skip(text: str, i: int, n: int) -> int:
-    """The offset after the string or comment that starts at ``i`` (-1 if it never ends), or
-    ``i`` when none starts there."""
-    if text.startswith("//", i):
-        nl = text.find("\n", i)
-        return n if nl < 0 else nl
-    if text.startswith("/*", i):
-        close = text.find("*/", i + 2)
-        return -1 if close < 0 else close + 2
-    if text[i] == '"':
-        j = i + 1
-        while j < n and text[j] != '"':
-            j += 2 if text[j] == "\\" else 1
-        return -1 if j >= n else j + 1
-    return i
-
-
 _MAPPING = re.compile(r"[ \t]*[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*[ \t]*<-")
+_LEADING = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
 _MAP_OPEN = re.compile(r"map(?:\s|//[^\n]*|/\*.*?\*/)*\{", re.DOTALL)
 #: what a mapping is wrapped in to be parsed on its own
 MAP_PREFIX, MAP_SUFFIX = "map {\n", "\n}"
@@ -61,37 +48,27 @@ def _split_map(chunk: str, base: int, at: int) -> list[tuple[int, str, int]] | N
     opened = _MAP_OPEN.match(chunk, at)
     if opened is None:
         return None
-    n = len(chunk)
-    i = opened.end()
     depth, parens = 1, 0
     starts: list[int] = []
     close = -1
-    line_start = False
-    while i < n:
-        if line_start and depth == 1 and parens == 0 and _MAPPING.match(chunk, i):
-            starts.append(i)
-        line_start = False
-        j = _skip(chunk, i, n)
-        if j < 0:
-            return None
-        if j != i:
-            i = j
-            continue
-        ch = chunk[i]
-        if ch == "\n":
-            line_start = True
-        elif ch == "{":
+    for token in _TOKENS.finditer(chunk, opened.end()):
+        kind = token.group()
+        if kind == "\n":
+            if depth == 1 and parens == 0 and _MAPPING.match(chunk, token.end()):
+                starts.append(token.end())
+        elif kind == "{":
             depth += 1
-        elif ch == "}":
+        elif kind == "}":
             depth -= 1
             if depth == 0:
-                close = i
+                close = token.start()
                 break
-        elif ch == "(":
+        elif kind == "(":
             parens += 1
-        elif ch == ")":
+        elif kind == ")":
             parens = max(0, parens - 1)
-        i += 1
+        elif kind in ('"', "/*"):
+            return None
     if close < 0 or not starts:
         return None
     # the block without its mappings (blanked out, lines kept, so whatever follows the block in
@@ -110,78 +87,35 @@ def split_items(text: str) -> list[tuple[int, str, int]] | None:
     that text). One piece per top-level item (leading comments go with the item after them), a
     map block cut into its mappings. None when the text has fewer than two items or a string or
     comment never ends."""
-    starts: list[int] = []
+    starts: list[int] = [0] if _ITEM_LINE.match(text) else []
     depth = parens = 0
-    i, n = 0, len(text)
-    at_line_start = True
-    while i < n:
-        ch = text[i]
-        if at_line_start and depth == 0 and parens == 0:
-            j = i
-            while j < n and text[j] in " \t":
-                j += 1
-            if _ITEM.match(text, j):
-                starts.append(i)
-            at_line_start = False
-            i = j
-            continue
-        if ch == "\n":
-            at_line_start = True
-            i += 1
-        elif text.startswith("//", i):
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            if close < 0:
-                return None
-            at_line_start = False
-            i = close + 2
-        elif ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            if j >= n:
-                return None
-            i = j + 1
-        else:
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth = max(0, depth - 1)
-            elif ch == "(":
-                parens += 1
-            elif ch == ")":
-                parens = max(0, parens - 1)
-            i += 1
+    for token in _TOKENS.finditer(text):
+        kind = token.group()
+        if kind == "\n":
+            if depth == 0 and parens == 0 and _ITEM_LINE.match(text, token.end()):
+                starts.append(token.end())
+        elif kind == "{":
+            depth += 1
+        elif kind == "}":
+            depth = max(0, depth - 1)
+        elif kind == "(":
+            parens += 1
+        elif kind == ")":
+            parens = max(0, parens - 1)
+        elif kind in ('"', "/*"):
+            return None
     if len(starts) < 2:
         return None
     starts[0] = 0  # comments before the first item belong to it
-    bounds = [*starts, n]
+    bounds = [*starts, len(text)]
     pieces: list[tuple[int, str, int]] = []
     for k in range(len(starts)):
         chunk = text[bounds[k] : bounds[k + 1]]
-        at = _map_at(chunk)
-        mappings = _split_map(chunk, bounds[k], at) if at >= 0 else None
+        at = _LEADING.match(chunk).end()  # type: ignore[union-attr]  # always matches
+        is_map = chunk.startswith("map", at) and _ITEM_LINE.match(chunk, at) is not None
+        mappings = _split_map(chunk, bounds[k], at) if is_map else None
         pieces.extend(mappings or [(bounds[k], chunk, 0)])
     return pieces
-
-
-def _map_at(chunk: str) -> int:
-    """Where the chunk's `map` keyword is when its item (after leading comments) is a map
-    block, else -1."""
-    i, n = 0, len(chunk)
-    while i < n:
-        if chunk[i].isspace():
-            i += 1
-            continue
-        j = _skip(chunk, i, n)
-        if j == i or j < 0:
-            break
-        i = j
-    if chunk.startswith("map", i) and _ITEM.match(chunk, i) is not None:
-        return i
-    return -1
 
 
 class _Model:
@@ -192,19 +126,22 @@ class _Model:
         self.items = items
 
 
-def _shift(model: Any, delta: int) -> None:
-    for obj in get_children(lambda _obj: True, model):
-        start = getattr(obj, "_tx_position", None)
-        if start is not None:
-            obj._tx_position = start + delta
-            obj._tx_position_end = obj._tx_position_end + delta
+def _shift(entry: list[Any], delta: int) -> None:
+    """Move the positions of a cached model (``[model, offset, positioned objects]``)."""
+    if entry[2] is None:
+        entry[2] = [
+            o for o in get_children(lambda _obj: True, entry[0]) if hasattr(o, "_tx_position")
+        ]
+    for obj in entry[2]:
+        obj._tx_position += delta
+        obj._tx_position_end += delta
 
 
 class ItemParser:
     """A ``parse_source`` that reuses the models of unchanged items, one cache per file."""
 
     def __init__(self) -> None:
-        #: file -> item text -> [(model, offset it was placed at), ...]
+        #: file -> piece text -> [[model, offset it is placed at, its positioned objects], ...]
         self._cache: dict[str, dict[str, list[list[Any]]]] = {}
         self.reused = self.parsed = 0  # counters, for tests and benchmarks
 
@@ -229,10 +166,10 @@ class ItemParser:
                 if model is None or local.items or not hasattr(model, "_tx_position"):
                     self._cache.pop(source.path, None)
                     return parse_source(source, bag)  # diagnostics exactly as prov check
-                entry = [model, 0]
+                entry = [model, 0, None]
                 self.parsed += 1
             if entry[1] != offset:
-                _shift(entry[0], offset - entry[1])
+                _shift(entry, offset - entry[1])
                 entry[1] = offset
             new.setdefault(piece, []).append(entry)
             model = entry[0]
