@@ -126,7 +126,8 @@ def _parsed_nodes() -> dict[str, list[tuple[str, int, int]]]:
                 elif isinstance(node, AttrRef):
                     found[node.span.file].add(("attribute", node.span.line, node.span.col))
                 elif isinstance(node, Str):
-                    found[node.span.file].add(("string", node.span.line, node.span.col))
+                    kind = "macro" if node.raw.startswith("%") else "string"
+                    found[node.span.file].add((kind, node.span.line, node.span.col))
     return {k: sorted(v) for k, v in found.items()}
 
 
@@ -134,6 +135,7 @@ _SCOPE = {
     "function": "entity.name.function.prov",
     "attribute": "punctuation.definition.attribute.begin.prov",
     "string": "punctuation.definition.string.begin.prov",
+    "macro": "constant.other.placeholder.macro.prov",
 }
 
 
@@ -198,3 +200,5 @@ def test_every_kind_of_token() -> None:
     assert _scopes_of(path, "null") == ["constant.language"]
     assert _scopes_of(path, "priority") == ["keyword.other"]
     assert _scopes_of(path, "default") == ["keyword.other"]
+    assert _scopes_of(path, "objects") == ["keyword.other"]
+    assert _scopes_of(path, "%DomainFQDN%") == ["constant.other.placeholder.macro"]

@@ -431,7 +431,12 @@ def completion(analysis: Analysis, text: Text, position: lsp.Position) -> list[A
             return _words(
                 text,
                 offset,
-                ("target", "actions", ("deletion threshold", "deletion threshold ${1:500}")),
+                (
+                    "target",
+                    "actions",
+                    ("deletion threshold", "deletion threshold ${1:500}"),
+                    ("objects", 'objects "${1:User}" -> "${2:User}"'),
+                ),
                 keyword,
             )
         return []

@@ -24,7 +24,6 @@ from syncrules.diagnostics import DiagnosticBag
 from syncrules.frontend.parse import parse_source
 from syncrules.source import SourceFile
 
-
 #: what the cutting looks at: line ends, comments, strings, braces and parentheses (a lone
 #: '"' or '/*' is a string or comment that never ends)
 _TOKENS = re.compile(r'\n|//[^\n]*|/\*.*?\*/|/\*|"(?:[^"\\]|\\.)*"|"|[{}()]', re.DOTALL)
