@@ -541,6 +541,32 @@ def test_live_values_follow_the_first_test_and_fall_back_to_a_fixture(
     assert hints[7]["label"] == '= "Admiral"'
 
 
+def test_a_prov_sample_comment_names_the_record(lsp_session: Session, tmp_path: Path) -> None:
+    folder = tmp_path / "named.fixtures"
+    folder.mkdir()
+    (folder / "users.json").write_text(
+        '[{"externalId": "1", "title": "First"}, {"externalId": "2", "title": "Second"}]',
+        encoding="utf-8",
+    )
+    job = (
+        "// prov-sample: users.json#2\n"
+        'job "Named" {\n    target entra\n}\n'
+        "match [externalId] -> employeeId\n"
+        "map {\n    jobTitle <- [title]\n}\n"
+        'test "t" {\n    given user {"externalId": "3", "title": "From the test"}\n'
+        "    expect create\n}\n"
+    )
+    uri = lsp_session.open(_write(tmp_path / "named.prov", job), job)
+    hint = _hints(lsp_session, uri)[6]
+    assert hint["label"] == '= "Second"'  # the comment wins over the test
+    assert "fixture users.json, record 2" in hint["tooltip"]
+    version = lsp_session.change(uri, job.replace("#2", "#5"))
+    lsp_session.diagnostics(uri, version)
+    assert (
+        _hints(lsp_session, uri)[6]["label"] == "= error: prov-sample: users.json has 2 record(s)"
+    )
+
+
 # ---- robustness and the command -----------------------------------------------------------------
 
 

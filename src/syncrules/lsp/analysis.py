@@ -152,18 +152,51 @@ class LiveValue:
 
 @dataclass(frozen=True)
 class Sample:
-    record: dict[str, Any]
+    record: dict[str, Any] | None
     description: str
     test: TestCase | None
+    problem: str | None = None  # why the record named by `// prov-sample:` cannot be used
+
+
+#: ``// prov-sample: new-hires.json#2``: the record live values use (a fixture file, relative to
+#: the document's folder or to its ``<job>.fixtures/`` folder, and a 1-based record number)
+SAMPLE_DIRECTIVE = re.compile(r"^[ \t]*//[ \t]*prov-sample:[ \t]*(\S+?)(?:#(\d+))?[ \t]*$", re.M)
+
+
+def _named_sample(analysis: Analysis, name: str, number: int) -> Sample:
+    from syncrules.testing.fixtures import fixture_folder, read_records
+
+    folder = analysis.path.parent
+    candidates = [folder / name]
+    fixtures = fixture_folder(analysis.job) if analysis.job is not None else None
+    if fixtures is not None:
+        candidates.append(fixtures / name)
+    path = next((c for c in candidates if c.is_file()), None)
+    described = f"fixture {name}, record {number}"
+    if path is None:
+        return Sample(None, described, None, f"prov-sample: no file {name}")
+    try:
+        records = read_records(path)
+    except ValueError as exc:
+        return Sample(None, described, None, f"prov-sample: {exc}")
+    if not 1 <= number <= len(records):
+        return Sample(None, described, None, f"prov-sample: {name} has {len(records)} record(s)")
+    record = records[number - 1]
+    if not isinstance(record, dict):
+        return Sample(None, described, None, f"prov-sample: record {number} is not a user")
+    return Sample(record, described, None)
 
 
 def sample_record(analysis: Analysis) -> Sample | None:
-    """The record live values are computed for: the first `given user` of the first test in
-    the document, else of a test in a file it imports, else the first record of the job's
-    fixture folder (``<job>.fixtures/*.json``)."""
+    """The record live values are computed for: the one a ``// prov-sample: FILE#N`` comment
+    names, else the first `given user` of the first test in the document, else of a test in a
+    file it imports, else the first record of the job's fixture folder (``<job>.fixtures/``)."""
     job = analysis.job
     if job is None:
         return None
+    directive = SAMPLE_DIRECTIVE.search(analysis.source.text)
+    if directive is not None:
+        return _named_sample(analysis, directive.group(1), int(directive.group(2) or 1))
     tests = sorted(job.tests, key=lambda t: not analysis.own(t.span.file))
     for test in tests:
         if test.given and isinstance(test.given[0], dict):
@@ -209,8 +242,9 @@ def live_values(analysis: Analysis) -> list[LiveValue]:
         except ValueError:
             now = DEFAULT_NOW
     table = tuple((a.name, a.type, a.multivalued) for a in ctx.sources.values())
+    unreadable = sample.problem or ""
     try:
-        attributes = flatten(sample.record, table)
+        attributes = flatten(sample.record, table) if sample.record is not None else None
     except Exception as exc:  # a record the reader cannot take: say so on every mapping
         attributes = None
         unreadable = f"the sample record cannot be read: {exc}"
@@ -219,7 +253,7 @@ def live_values(analysis: Analysis) -> list[LiveValue]:
         if not analysis.own(mapping.span.file):
             continue
         if attributes is None:
-            out.append(LiveValue(mapping, "error", unreadable, sample.description))
+            out.append(LiveValue(mapping, f"error: {unreadable}", unreadable, sample.description))
             continue
         evaluation = EvalContext(
             now=now,
