@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "syncrules.commands.import_cmd:import_",
         "Decompile a synchronizationSchema into a readable .prov file.",
     ),
+    "lsp": (
+        "syncrules.commands.lsp_cmd:lsp",
+        "Run the Language Server for editors (LSP over stdio).",
+    ),
     "plan": (
         "syncrules.commands.plan_cmd:plan",
         "Compare two versions of a job: .prov files or folders, compiled JSON, or git REV:path.",

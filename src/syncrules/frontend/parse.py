@@ -365,6 +365,8 @@ def collector_paused() -> Iterator[None]:
 
 def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
     """Parse a .prov file; on a syntax error add PROV001 and return None."""
+    if not source.text:  # textX would read the file named by the path instead of ""
+        return EmptyModel()
     key = (source.path, source.text)
     cached = _PARSED.get(key)
     if cached is not None:
@@ -376,6 +378,14 @@ def parse_source(source: SourceFile, bag: DiagnosticBag) -> Any | None:
         while len(_PARSED) > _PARSED_KEEP:
             _PARSED.popitem(last=False)
     return model
+
+
+def parse_source_fresh(source: SourceFile, bag: DiagnosticBag) -> Any | None:
+    """``parse_source`` without the cache: a model of its own, which the caller may change (the
+    editor's incremental parser moves the positions of the models it reuses)."""
+    if not source.text:
+        return EmptyModel()
+    return _parse(source, bag)
 
 
 def _parse(source: SourceFile, bag: DiagnosticBag) -> Any | None:

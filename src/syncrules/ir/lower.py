@@ -96,6 +96,10 @@ class Loader:
     """Reads a file and, depth first, everything it imports (each file once)."""
 
     bag: DiagnosticBag
+    #: texts that replace files on disk (an editor's unsaved buffers), by resolved path
+    overlay: dict[Path, str] = field(default_factory=dict)
+    #: the parser (`prov lsp` passes one that reuses the models of unchanged items)
+    parse: Callable[[SourceFile, DiagnosticBag], Any] = parse_source
     units: list[_Unit] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     _done: set[Path] = field(default_factory=set)
@@ -109,6 +113,7 @@ class Loader:
             return
         if key in self._done:
             return
+        buffer = self.overlay.get(key)
         if span is not None and path.suffix.lower() != ".prov":
             # never read: a parse error would quote the file's first line (a token file, say)
             # in `prov check` output, which CI logs show
@@ -120,7 +125,7 @@ class Loader:
             )
             self._done.add(key)
             return
-        if span is not None and not path.is_file():
+        if buffer is None and span is not None and not path.is_file():
             why = refusal(path)
             if why is not None and path.exists():
                 self.bag.add(Code.UNREADABLE_FILE, span, detail=f"{display_path(path)} {why}")
@@ -128,12 +133,17 @@ class Loader:
                 self.bag.add(Code.IMPORT_NOT_FOUND, span, path=display_path(path))
             self._done.add(key)
             return
-        source = read_source(path, self.bag, span)
+        if buffer is not None:
+            source: SourceFile | None = SourceFile(
+                display_path(path), buffer.removeprefix("\ufeff").replace("\r\n", "\n")
+            )
+        else:
+            source = read_source(path, self.bag, span)
         self._done.add(key)
         if source is None:
             return
         self.sources[source.path] = source  # kept even when parsing fails: excerpts for errors
-        model = parse_source(source, self.bag)
+        model = self.parse(source, self.bag)
         if model is None:
             return
         self._stack.append(key)
@@ -582,9 +592,17 @@ class Loaded:
     sources: dict[str, SourceFile] = field(default_factory=dict)
 
 
-def load_job(path: Path, bag: DiagnosticBag) -> Loaded:
-    """Read ``path`` and its imports and lower them to one Job (None when there is no job)."""
-    loader = Loader(bag)
+def load_job(
+    path: Path,
+    bag: DiagnosticBag,
+    overlay: dict[Path, str] | None = None,
+    parse: Callable[[SourceFile, DiagnosticBag], Any] | None = None,
+) -> Loaded:
+    """Read ``path`` and its imports and lower them to one Job (None when there is no job).
+
+    ``overlay`` maps resolved paths to texts read instead of the files (`prov lsp`'s open
+    documents); ``parse`` replaces ``parse_source`` (same contract)."""
+    loader = Loader(bag, overlay or {}, parse or parse_source)
     loader.load(path)
     if not loader.units:
         return Loaded(None, False, [], loader.sources)
