@@ -1,7 +1,10 @@
 """String helpers with .NET semantics: invariant casing, ToTitleCase word breaking, encodings.
 
-Contract: imports only the standard library. Casing is the 1:1 "simple" case mapping .NET uses
-(``ß`` stays ``ß`` in upper case, ``İ`` lower-cases to ``i``), so string lengths never change.
+Contract: imports only the standard library. Casing is .NET's invariant culture: the 1:1 "simple" case
+mapping (``ß`` stays ``ß`` in upper case), so string lengths never change, and the Turkish
+``İ`` and ``ı`` are left as they are (``ToLower("İzmir")`` is ``İzmir``, ``ToUpper("ıstanbul")``
+is ``ıSTANBUL``). .NET Core keeps them on purpose, to agree with Windows, whose invariant
+casing tables have no mapping for them; ``prov explain semantics`` records the choice.
 """
 
 from __future__ import annotations
@@ -17,30 +20,35 @@ _WORD_SEPARATORS = frozenset(
 )
 
 
+def _simple_upper_char(ch: str) -> str:
+    if ch == "\u0131":  # dotless ı: the invariant culture leaves it (see module doc)
+        return ch
+    upper = ch.upper()
+    if len(upper) == 1:
+        return upper
+    # The full mapping expands (ß → SS, ᾳ → ΑΙ); the simple one is the title-case letter when
+    # that is one character (ᾳ → ᾼ), else the character itself (ß stays ß).
+    title = ch.title()
+    return title if len(title) == 1 else ch
+
+
 def simple_lower(text: str) -> str:
-    """Invariant lower case, one character for one character."""
+    """Invariant lower case, one character for one character (``İ`` is kept)."""
     if text.isascii():
         return text.lower()  # the same mapping for ASCII, without the per-character loop
     out = []
     for ch in text:
-        if ch == "\u0130":
-            out.append("i")
-            continue
         lower = ch.lower()
-        out.append(lower if len(lower) == 1 else ch)
+        out.append(lower if len(lower) == 1 else ch)  # only İ expands ("i̇"): kept
     return "".join(out)
 
 
 def simple_upper(text: str) -> str:
-    """Invariant upper case, one character for one character."""
+    """Invariant upper case, one character for one character (``ı`` is kept)."""
     upper = text.upper()
-    if len(upper) == len(text):
+    if len(upper) == len(text) and "\u0131" not in text:
         return upper  # no character expanded (ß → SS), so each took its 1:1 mapping
-    out = []
-    for ch in text:
-        upper = ch.upper()
-        out.append(upper if len(upper) == 1 else ch)
-    return "".join(out)
+    return "".join(_simple_upper_char(ch) for ch in text)
 
 
 def ignore_case(text: str) -> str:
@@ -52,6 +60,8 @@ def ignore_case(text: str) -> str:
 
 
 def _title_char(ch: str) -> str:
+    if ch == "\u0131":
+        return ch  # as simple_upper: the invariant culture has no capital for dotless ı
     title = ch.title()
     return title if len(title) == 1 else simple_upper(ch)
 
