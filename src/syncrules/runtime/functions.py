@@ -83,8 +83,16 @@ DECISIONS: dict[str, str] = {
     "StripSpaces": "Only U+0020 is removed; NULL gives NULL.",
     "Switch": 'The source and the keys compare as strings, NULL as ""; no match and no default '
     "gives NULL.",
-    "ToLower": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
-    "ToUpper": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
+    "ToLower": (
+        "One-to-one case mapping. Without a culture: .NET's invariant culture, which keeps İ "
+        "(ToLower(\"İzmir\") is \"İzmir\"); tr/az cultures lower I to ı and İ to i; any other "
+        "culture lowers İ to i."
+    ),
+    "ToUpper": (
+        "One-to-one case mapping (ß stays ß). Without a culture: .NET's invariant culture, which "
+        "keeps ı (ToUpper(\"ıstanbul\") is \"ıSTANBUL\"); tr/az cultures upper i to İ and ı "
+        "to I; any other culture uppers ı to I."
+    ),
     "Word": 'Runs of delimiters count as one break; NULL gives "".',
 }
 
@@ -215,17 +223,17 @@ def fn_StripSpaces(source: Any) -> str | None:
 
 
 def fn_ToLower(source: Any, culture: Any = None) -> str | None:
-    if source.__class__ is str and source.isascii():
+    if source.__class__ is str and source.isascii() and culture is None:
         return source.lower()  # type: ignore[no-any-return]  # simple_lower's ASCII case
     value = _s(source)
-    return None if value is None else text.simple_lower(value)
+    return None if value is None else text.simple_lower(value, _s(culture))
 
 
 def fn_ToUpper(source: Any, culture: Any = None) -> str | None:
-    if source.__class__ is str and source.isascii():
+    if source.__class__ is str and source.isascii() and culture is None:
         return source.upper()  # type: ignore[no-any-return]
     value = _s(source)
-    return None if value is None else text.simple_upper(value)
+    return None if value is None else text.simple_upper(value, _s(culture))
 
 
 def fn_Word(string: Any, wordNumber: Any, delimiters: Any) -> str:

@@ -32,8 +32,30 @@ def _simple_upper_char(ch: str) -> str:
     return title if len(title) == 1 else ch
 
 
-def simple_lower(text: str) -> str:
-    """Invariant lower case, one character for one character (``İ`` is kept)."""
+def casing_rule(culture: str | None) -> str:
+    """How a .NET culture cases the Turkish letters: ``invariant`` (no culture: ``İ`` and ``ı``
+    kept), ``turkic`` (``tr``, ``az``: ``i``↔``İ``, ``ı``↔``I``) or ``linguistic`` (any other
+    culture: ``İ`` lowers to ``i``, ``ı`` uppers to ``I``). Every other character cases the same
+    in every culture (checked against .NET over the whole BMP)."""
+    name = (culture or "").strip().lower()
+    if not name:
+        return "invariant"
+    return "turkic" if name.split("-")[0].split("_")[0] in ("tr", "az") else "linguistic"
+
+
+_LOWER_RULES = {"turkic": str.maketrans("I\u0130", "\u0131i"), "linguistic": str.maketrans(
+    "\u0130", "i")}
+_UPPER_RULES = {"turkic": str.maketrans("i\u0131", "\u0130I"), "linguistic": str.maketrans(
+    "\u0131", "I")}
+
+
+def simple_lower(text: str, culture: str | None = None) -> str:
+    """Lower case, one character for one character, in ``culture`` (see :func:`casing_rule`;
+    invariant by default, which keeps ``İ``)."""
+    if culture:
+        rule = casing_rule(culture)
+        if rule != "invariant":
+            text = text.translate(_LOWER_RULES[rule])
     if text.isascii():
         return text.lower()  # the same mapping for ASCII, without the per-character loop
     out = []
@@ -43,8 +65,13 @@ def simple_lower(text: str) -> str:
     return "".join(out)
 
 
-def simple_upper(text: str) -> str:
-    """Invariant upper case, one character for one character (``ı`` is kept)."""
+def simple_upper(text: str, culture: str | None = None) -> str:
+    """Upper case, one character for one character, in ``culture`` (see :func:`casing_rule`;
+    invariant by default, which keeps ``ı``)."""
+    if culture:
+        rule = casing_rule(culture)
+        if rule != "invariant":
+            text = text.translate(_UPPER_RULES[rule])
     upper = text.upper()
     if len(upper) == len(text) and "\u0131" not in text:
         return upper  # no character expanded (ß → SS), so each took its 1:1 mapping
