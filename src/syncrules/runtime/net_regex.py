@@ -52,12 +52,17 @@ class Translation:
     """A .NET pattern and its ``regex`` equivalent.
 
     ``numbers`` are the .NET group numbers in ascending order (0 first); ``names`` maps every
-    group name (numbers too, as .NET's ``GroupNumberFromName`` does) to its number. In
-    ``pattern`` the group numbered N is the ``regex`` group named ``gN``.
+    group name to its number, a group without a name being named by its number (.NET's
+    ``GetGroupNames``). In ``pattern`` the group numbered N is the ``regex`` group named ``gN``.
+
+    After an empty match .NET starts the next search one code unit further but keeps ``\\G``
+    anchored where the empty match was, so there ``\\G`` never matches: ``after_empty`` is the
+    pattern with ``\\G`` made to fail (the same text when there is none).
     """
 
     source: str
     pattern: str
+    after_empty: str  # the pattern for the search that follows an empty match (see below)
     numbers: tuple[int, ...]
     names: dict[str, int]
 
@@ -183,6 +188,8 @@ class _Parser:
         self.name_order: list[str] = []
         self.autocap = 1
         self.ignore_next_paren = False
+        self.enclosing: list[str] = []
+        self.emitted: set[int] = set()  # the kinds of the open groups ("test": (?(expr)..))
 
     # -- helpers
     def error(self, message: str, at: int | None = None) -> NetRegexError:
@@ -566,8 +573,12 @@ class _Parser:
                 self.autocap += 1
                 return "(" + self.body(inner, depth, start) + ")", opts
             number = self.unnamed.pop(0)
+            self.emitted.add(number)
             return f"(?P<g{number}>" + self.body(inner, depth, start) + ")", opts
-        self.ignore_next_paren = False
+        if self.counting:
+            # .NET's capture count forgets the pending "(?(" condition at any parenthesis, its
+            # parser only at the next plain one: after "(?(?=a)" the next "(" does not capture
+            self.ignore_next_paren = False
         self.i += 1
         ch = self.peek()
         if ch == ":":
@@ -586,10 +597,14 @@ class _Parser:
             return self.named_group(close, opts, depth, start)
         if ch == "(":
             return self.conditional(opts, depth, start)
-        # options: (?imnsx-imnsx) or (?imnsx-imnsx:...)
+        # options: (?imnsx-imnsx) or (?imnsx-imnsx:...); .NET reads none directly inside the
+        # branches of an expression conditional (there "(?i)" is an unrecognized construct)
         on = True
         new = set(opts)
-        while self.peek() and (self.peek() in "+-" or self.peek().lower() in _OPTION_LETTERS):
+        in_test = not self.counting and bool(self.enclosing) and self.enclosing[-1] == "test"
+        while not in_test and self.peek() and (
+            self.peek() in "+-" or self.peek().lower() in _OPTION_LETTERS
+        ):
             c = self.peek()
             self.i += 1
             if c in "+-":
@@ -609,7 +624,9 @@ class _Parser:
         raise self.error("Unrecognized grouping construct", start)
 
     def body(self, opts: frozenset[str], depth: int, start: int) -> str:
+        self.enclosing.append("group")
         text, _ = self.alternation(opts, depth + 1)
+        self.enclosing.pop()
         if self.peek() != ")":
             raise self.error("Not enough )'s", len(self.p))
         self.i += 1
@@ -645,6 +662,7 @@ class _Parser:
                 self.name_order.append(name)
             return "(" + self.body(opts, depth, start) + ")", opts
         key = number if number is not None else self.names[name or ""]
+        self.emitted.add(key)
         return f"(?P<g{key}>" + self.body(opts, depth, start) + ")", opts
 
     def conditional(self, opts: frozenset[str], depth: int, start: int
@@ -679,17 +697,26 @@ class _Parser:
                 raise self.error("Alternation conditions do not capture and cannot be named",
                                  start)
             self.ignore_next_paren = True
+            self.enclosing.append("test")
             cond, _ = self.atom(opts, depth + 1)
-            self.ignore_next_paren = False
+            self.enclosing.pop()
             test = "?=" + (cond or "")
+            kind = "test"
+        else:
+            kind = "ref"
+        self.enclosing.append(kind)
         text, branches = self.alternation(opts, depth + 1)
+        self.enclosing.pop()
         if branches > 2:
             raise self.error("Too many | in (?()|)", start)
         if self.peek() != ")":
             raise self.error("Not enough )'s", len(self.p))
         self.i += 1
         if branches == 1:
-            text += "|"
+            # .NET matches empty when the condition is false, but only where its first-character
+            # scan optimisation (which forgets the empty branch) lets a match start: not
+            # translatable; "(?(condition)yes|)" says what is meant and is translated.
+            raise Untranslatable("a (?(condition)yes) conditional without a '|no' branch", start)
         return "(?(" + test + ")" + text + ")", opts
 
     unnamed: list[int]
@@ -720,8 +747,16 @@ def translate(pattern: str) -> Translation:
     parser = _Parser(units, (slots, names))
     parser.unnamed = list(range(1, counter.autocap))  # unnamed groups: 1, 2, ... in order
     body, _ = parser.alternation(frozenset(), 0)
+    # .NET counts a group its parser then does not make capture (the first plain "(" after
+    # "(?(?=x)"): it exists and never matches
+    missing = "".join(f"(?P<g{n}>)" for n in sorted(set(slots) - parser.emitted))
+    if missing:
+        body = "(?:(?!)" + missing + ")?(?:" + body + ")"
     numbers = (0, *sorted(slots))
-    all_names = {str(n): n for n in numbers}
+    named = set(names.values())
+    all_names = {str(n): n for n in numbers if n not in named}  # as .NET's GetGroupNames
     all_names.update(names)
-    return Translation(source=pattern, pattern="(?V1)" + body, numbers=numbers, names=all_names)
+    return Translation(source=pattern, pattern="(?V1)" + body,
+                       after_empty="(?V1)" + body.replace("\\G", "(?!)"),
+                       numbers=numbers, names=all_names)
 

@@ -78,16 +78,30 @@ def validate_pattern(pattern: str) -> str | None:
     return None if problem is None else problem[1]
 
 
-def _matches(compiled: Any, units: str, timeout: float) -> Iterator[Any]:
+@functools.lru_cache(maxsize=512)
+def _compile_after_empty(pattern: str) -> Any:
+    translated = translation(pattern)
+    if translated.after_empty == translated.pattern:
+        return compile_pattern(pattern)
+    return regex.compile(translated.after_empty)
+
+
+def _matches(pattern: str, units: str, timeout: float) -> Iterator[Any]:
     """Every match, as .NET's ``Regex.Matches``/``Replace`` iterate: after an empty match the
-    next search starts one code unit further."""
+    next search starts one code unit further (where ``\\G`` no longer matches)."""
+    compiled = compile_pattern(pattern)
     pos, end = 0, len(units)
     while pos <= end:
         match = compiled.search(units, pos, timeout=timeout)
         if match is None:
             return
         yield match
-        pos = match.end() + 1 if match.end() == match.start() else match.end()
+        if match.end() == match.start():
+            pos = match.end() + 1
+            compiled = _compile_after_empty(pattern)
+        else:
+            pos = match.end()
+            compiled = compile_pattern(pattern)
 
 
 def _timeout(pattern: str, seconds: float) -> ExpressionError:
@@ -195,13 +209,12 @@ def _expander(pattern: str, replacement: str) -> Callable[[Any], str]:
     return expand
 
 
-def _splice(source: str, compiled: Any, timeout: float, pattern: str,
-            render: Callable[[Any], str]) -> str:
+def _splice(source: str, pattern: str, timeout: float, render: Callable[[Any], str]) -> str:
     units = utf16.to_units(source)
     out: list[str] = []
     done = 0
     try:
-        for match in _matches(compiled, units, timeout):
+        for match in _matches(pattern, units, timeout):
             out.append(units[done : match.start()])
             out.append(render(match))
             done = match.end()
@@ -219,8 +232,8 @@ def replace_all(source: str, pattern: str, replacement: str, timeout: float) -> 
     Raises:
         ExpressionError: ``invalid-regex``, ``unsupported-regex`` or ``regex-timeout``.
     """
-    compiled = compile_pattern(pattern)
-    return _splice(source, compiled, timeout, pattern, _expander(pattern, replacement))
+    compile_pattern(pattern)
+    return _splice(source, pattern, timeout, _expander(pattern, replacement))
 
 
 def _group_key(pattern: str, group: str) -> str | int:
@@ -239,7 +252,7 @@ def replace_group(source: str, pattern: str, group: str, replacement: str, timeo
         ExpressionError: ``invalid-regex``, ``unsupported-regex``, ``regex-timeout``, or
         ``invalid-argument`` when the pattern has no such group.
     """
-    compiled = compile_pattern(pattern)
+    compile_pattern(pattern)
     key = _group_key(pattern, group)
 
     def splice(match: Any) -> str:
@@ -250,7 +263,7 @@ def replace_group(source: str, pattern: str, group: str, replacement: str, timeo
         text = match.group(0)
         return str(text[: start - whole_start] + replacement + text[end - whole_start :])
 
-    return _splice(source, compiled, timeout, pattern, splice)
+    return _splice(source, pattern, timeout, splice)
 
 
 def search_group(source: str, pattern: str, group: str, timeout: float) -> str | None:
