@@ -52,6 +52,7 @@ class Code(enum.StrEnum):
     INVALID_ENUM_ARGUMENT = "PROV216"
     MISPLACED_COMPARISON = "PROV217"
     SEVERAL_VALUES_FOR_ONE = "PROV218"
+    UNSUPPORTED_REGEX = "PROV219"
     EVALUATION_FAILED = "PROV220"
     NO_MATCHING_PAIR = "PROV301"
     DUPLICATE_MATCHING_PRIORITY = "PROV302"
@@ -386,6 +387,21 @@ CODES: dict[Code, CodeInfo] = {
         "record with several cannot be written to one value and fails (in `prov run`, with "
         "the mapping named; in a `match`, it gives no matching key). Choose one value, for "
         'example Item([attr], 1), or join them: Join(",", [attr]).',
+    ),
+    Code.UNSUPPORTED_REGEX: CodeInfo(
+        "unsupported-regex",
+        "error",
+        "{detail}",
+        "The pattern is a valid .NET regular expression, but it uses a construct that syncrules "
+        "cannot run exactly as .NET does, so it is refused rather than run differently: a "
+        "balancing group ((?<name1-name2>...) or (?<-name>...)), a conditional without a 'no' "
+        "branch ((?(condition)yes): .NET's result there depends on its search optimisations; "
+        "write (?(condition)yes|) if an empty 'no' is meant), or a POSIX-style [:name:] inside a "
+        "class. The message names the construct and its position (0-based, counted in UTF-16 "
+        "code units). Everything else .NET accepts is translated: named groups numbered after "
+        "unnamed ones, class subtraction [a-z-[aeiou]], inline options (?imnsx-imnsx), "
+        "conditionals, \\p{IsBlock} names; and what .NET refuses (\\K, \\R, \\X, (?P<name>...), "
+        "possessive quantifiers) is PROV203.",
     ),
     Code.EVALUATION_FAILED: CodeInfo(
         "evaluation-failed",
