@@ -130,6 +130,34 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     InvalidOperation); the others go on."""
 
 
+DOTNET_STRINGS = (
+    "Strings count like .NET: lengths and positions (Len, Left, Mid, InStr, regular-expression "
+    "matches) are in UTF-16 code units, so Len(\"\U0001F600\") is 2. A cut inside a surrogate "
+    "pair leaves U+FFFD for the lone half, as .NET's encoders write it.",
+    "Casing (ToUpper, ToLower, PCase): one-to-one simple mapping (\u00df stays \u00df). "
+    "Without a culture, .NET's invariant culture, which leaves \u0130 and \u0131 as they are: "
+    "ToLower(\"\u0130zmir\") is \"\u0130zmir\", ToUpper(\"\u0131stanbul\") is "
+    "\"\u0131STANBUL\" (.NET Core keeps them on purpose to agree with the Windows invariant "
+    "tables .NET Framework uses). With a culture: tr and az apply the Turkish rules, any "
+    "other culture lowers \u0130 to i and uppers \u0131 to I. Generated UPNs and mail "
+    "nicknames follow: run NormalizeDiacritics first.",
+    "Regular expressions are translated from .NET, or refused at check time, never run "
+    "differently: named groups are numbered after the unnamed ones ($1 in "
+    "\"(?<first>\\w+) (\\w+)\" is the second word), class subtraction [a-z-[aeiou]], "
+    "inline options scoped as in .NET, (?n), conditionals, .NET's \\p{IsBlock} names, \\w as "
+    "[\\p{L}\\p{Mn}\\p{Nd}\\p{Pc}], \\b counting ZWJ and ZWNJ as word characters. Case-"
+    "insensitive matching lower-cases with the invariant culture (so (?i)i does not match "
+    "\u0130). After an empty match the next one is searched one code unit further, as in .NET. "
+    "What .NET refuses (\\K, \\R, \\X, (?P<n>...), possessive quantifiers) is PROV203/PROV306; "
+    "balancing groups and (?(condition)yes) without a '|no' branch are PROV219.",
+    "Checked against .NET Core 3.1 (tests/oracle, the oracle extra). One difference is kept "
+    "and excluded from those tests by name: turkic-culture-single-astral-character (.NET Core "
+    "3.1 on Linux returns one broken code unit for ToUpper/ToLower of a string that is a "
+    "single character outside the BMP in a tr or az culture, a runtime bug; syncrules leaves "
+    "the character as it is).",
+)
+
+
 def semantics() -> str:
     """The pinned rules, with the runtime's own wording of the inferred ones (one source)."""
     from syncrules.runtime import values
@@ -147,6 +175,10 @@ def semantics() -> str:
                 f"{title}: {text}", _WRAP, initial_indent="  - ", subsequent_indent="    "
             )
         )
+    body += [
+        textwrap.fill(text, _WRAP, initial_indent="  - ", subsequent_indent="    ")
+        for text in DOTNET_STRINGS
+    ]
     return "\n".join(body)
 
 

@@ -76,3 +76,9 @@ def test_functions_and_ordinal_ignore_case(dotnet: Net) -> None:
 def test_issue_examples(dotnet: Net) -> None:
     assert fn.fn_ToLower("İzmir") == dotnet.invariant.TextInfo.ToLower("İzmir") == "İzmir"
     assert fn.fn_ToUpper("ıstanbul") == dotnet.invariant.TextInfo.ToUpper("ıstanbul") == "ıSTANBUL"
+
+
+def test_the_excluded_class_is_listed_in_prov_explain_semantics() -> None:
+    from syncrules.explain import semantics
+
+    assert EXCLUDED_TURKIC_SINGLE_ASTRAL in semantics()
