@@ -142,19 +142,42 @@ class _Class:
         """A VERSION1 set for the class; ``lowered`` adds the lower case of every range (what
         .NET's AddLowercase does under IgnoreCase), subtraction classes included."""
         members = ""
-        extra: set[str] = set()
         for lo, hi in self.ranges or []:
+            if lowered and lo == hi:
+                lo = hi = _lower(lo)  # .NET replaces a single character by its lower case
             members += _esc(lo) if lo == hi else f"{_esc(lo)}-{_esc(hi)}"
-            if lowered:
-                for code in range(ord(lo), ord(hi) + 1):
-                    lower = _lower(chr(code))
-                    if lower != chr(code):
-                        extra.add(lower)
-        members += "".join(self.items or []) + _members(extra)
+            if lowered and lo != hi:
+                members += "".join(
+                    _esc(chr(a)) if a == b else f"{_esc(chr(a))}-{_esc(chr(b))}"
+                    for a, b in _lowercase_ranges(ord(lo), ord(hi))
+                )
+        members += "".join(self.items or [])
         base = "[" + ("^" if self.negated else "") + members + "]"
         if self.subtraction is None:
             return base
         return "[" + base + "--" + self.subtraction.plain(lowered) + "]"
+
+
+def _lowercase_ranges(first: int, last: int) -> list[tuple[int, int]]:
+    """The ranges .NET's ``AddLowercaseRange`` adds for ``first-last`` (its own old table)."""
+    from ._net_tables import LOWERCASE
+
+    out = []
+    for low, high, operation, data in LOWERCASE:
+        if high < first or low > last:
+            continue
+        a, b = max(low, first), min(high, last)
+        if operation == 0:
+            a = b = data
+        elif operation == 1:
+            a, b = a + data, b + data
+        elif operation == 2:
+            a, b = a | 1, b | 1
+        else:
+            a, b = a + (a & 1), b + (b & 1)
+        if a < first or b > last:
+            out.append((a, b))
+    return out
 
 
 def _case_insensitive(plain: str) -> str:
@@ -728,7 +751,7 @@ def _is_word_char(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _blocks() -> dict[str, tuple[int, int]]:
-    from ._net_blocks import BLOCKS
+    from ._net_tables import BLOCKS
 
     return BLOCKS
 
