@@ -78,10 +78,11 @@ class Translation:
 
 # ---- characters ------------------------------------------------------------------------------
 
-_CATEGORIES = frozenset(
-    "L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp "
-    "C Cc Cf Cs Co Cn".split()
-)
+_CATEGORIES = frozenset({
+    "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc",
+    "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C",
+    "Cc", "Cf", "Cs", "Co", "Cn",
+})
 _WORD = r"\p{L}\p{Mn}\p{Nd}\p{Pc}"  # .NET \w (Core 3.1): letters, Mn, Nd, Pc
 _DIGIT = r"\p{Nd}"
 _SPACE = r"\f\n\r\t\v\x85\p{Z}"  # .NET \s
@@ -124,7 +125,8 @@ def _members(chars: set[str]) -> str:
         j = i
         while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
             j += 1
-        out.append(_esc(chr(codes[i])) if i == j else f"{_esc(chr(codes[i]))}-{_esc(chr(codes[j]))}")
+        first, last = _esc(chr(codes[i])), _esc(chr(codes[j]))
+        out.append(first if i == j else f"{first}-{last}")
         i = j + 1
     return "".join(out)
 
@@ -313,7 +315,7 @@ class _Parser:
             if quant:
                 atom = "(?:" + atom + ")" + quant
                 self.skip_blank(opts)
-                if self.peek() in ("*", "+", "?") and self.peek() or (
+                if (self.peek() in ("*", "+", "?") and self.peek()) or (
                     self.peek() == "{" and self.is_quantifier()
                 ):
                     raise self.error(f"Nested quantifier '{self.peek()}'")
@@ -338,8 +340,12 @@ class _Parser:
             self.i += 1  # }
             if high is not None and low > high:
                 raise self.error("Illegal {x,y} with x > y", start)
-            q = "{%d}" % low if high == low else "{%d,}" % low if high is None else "{%d,%d}" % (
-                low, high)
+            if high == low:
+                q = f"{{{low}}}"
+            elif high is None:
+                q = f"{{{low},}}"
+            else:
+                q = f"{{{low},{high}}}"
         else:
             return ""
         self.skip_blank(opts)
@@ -380,9 +386,10 @@ class _Parser:
         ch = self.peek()
         if ch == "":
             raise self.error("Illegal \\ at end of pattern", start)
+        w = _BOUNDARY_WORD
         simple = {
-            "b": "(?:(?<=%s)(?!%s)|(?<!%s)(?=%s))" % ((_BOUNDARY_WORD,) * 4),
-            "B": "(?:(?<=%s)(?=%s)|(?<!%s)(?!%s))" % ((_BOUNDARY_WORD,) * 4),
+            "b": f"(?:(?<={w})(?!{w})|(?<!{w})(?={w}))",
+            "B": f"(?:(?<={w})(?={w})|(?<!{w})(?!{w}))",
             "A": "\\A",
             "G": "\\G",
             "Z": "(?=\\n?\\Z)",
