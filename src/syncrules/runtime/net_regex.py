@@ -254,7 +254,7 @@ class _Parser:
 
     def scan_capname(self) -> str:
         start = self.i
-        while self.peek() and _is_word_char(self.peek()):
+        while self.peek() and is_word_char(self.peek()):
             self.i += 1
         return self.p[start : self.i]
 
@@ -433,7 +433,7 @@ class _Parser:
                 if not self.is_slot(number):
                     raise self.error(f"Reference to undefined group number {number}", start)
                 return self.backref(number, opts)
-        elif ch and _is_word_char(ch):
+        elif ch and is_word_char(ch):
             name = self.scan_capname()
             if self.peek() == close:
                 self.i += 1
@@ -482,7 +482,7 @@ class _Parser:
             if 0 <= code < 32:
                 return chr(code)
             raise self.error("Unrecognized control character", start)
-        if _is_word_char(ch):
+        if is_word_char(ch):
             raise self.error(f"Unrecognized escape sequence \\{ch}", start)
         return ch
 
@@ -671,7 +671,7 @@ class _Parser:
             number = self.scan_decimal()
             if number == 0:
                 raise self.error("Capture number cannot be zero", start)
-        elif ch and _is_word_char(ch):
+        elif ch and is_word_char(ch):
             name = self.scan_capname()
         elif ch == "-":
             raise Untranslatable("a balancing group (?<-name>...)", start)
@@ -709,7 +709,7 @@ class _Parser:
             if not self.is_slot(number):
                 raise self.error(f"(?({number}) ) reference to undefined group", start)
             test = self.ref(number)
-        elif ch and _is_word_char(ch):
+        elif ch and is_word_char(ch):
             name = self.scan_capname()
             if self.peek() == ")" and name in self.names and not self.counting:
                 self.i += 1
@@ -752,7 +752,8 @@ class _Parser:
     unnamed: list[int]
 
 
-def _is_word_char(ch: str) -> bool:
+def is_word_char(ch: str) -> bool:
+    """.NET ``RegexCharClass.IsWordChar``: what group names are made of."""
     return regex.match("[" + _WORD + r"\u200c\u200d]", ch) is not None
 
 

@@ -113,8 +113,7 @@ def _timeout(pattern: str, seconds: float) -> ExpressionError:
 Part = str | tuple[str, str | int]
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or regex.match(r"[\p{Mn}\p{Pc}]", ch) is not None
+_is_word_char = net_regex.is_word_char  # group names in ${name}, as in patterns
 
 
 @functools.lru_cache(maxsize=512)

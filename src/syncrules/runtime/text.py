@@ -82,8 +82,9 @@ def ignore_case(text: str) -> str:
     """The form in which two texts are equal when .NET's ``OrdinalIgnoreCase`` says they are:
     each character upper-cased by the invariant 1:1 mapping (``ß`` and ``SS`` differ, ``ς``
     and ``Σ`` are equal). Entra compares attributes that are not ``caseExact`` this way
-    (matching, change detection, uniqueness)."""
-    return simple_upper(text)
+    (matching, change detection, uniqueness). Unlike ``ToUpper``, ``OrdinalIgnoreCase`` takes
+    ``ı`` and ``I`` as equal (``İ`` and ``i`` stay different), as .NET does."""
+    return simple_upper(text, "ordinal")  # any named culture: ı uppers to I, İ is kept
 
 
 def _title_char(ch: str) -> str:

@@ -65,6 +65,8 @@ def test_turkish_letters_case_by_culture(culture: str | None, lower: str, upper:
     ("ΟΔΥΣΣΕΑΣ", "οδυσσεας", True),  # final and medial sigma both upper-case to capital sigma
     ("ﬁle", "FILE", False),  # the ligature has no one-to-one upper case
     ("Ǆ", "ǆ", True),
+    ("\u0131", "I", True),  # what .NET's OrdinalIgnoreCase says (tests/oracle/test_casing.py)
+    ("\u0130", "i", False),
 ])
 def test_ignore_case_is_dotnet_ordinal_ignore_case(a: str, b: str, equal: bool) -> None:
     assert (ignore_case(a) == ignore_case(b)) is equal
