@@ -72,7 +72,7 @@ def test_an_import_of_another_kind_of_file_is_never_read(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     "pattern",
-    ["(?:(?:a{1000}){1000}){1000}", "(a{1000}){1000}", "[ab]{99999}{99999}", r"(\d{500}){500}"],
+    ["(?:(?:a{1000}){1000}){1000}", "(a{1000}){1000}", "(?:[ab]{99999}){99999}", r"(\d{500}){500}"],
 )
 def test_a_regex_too_costly_to_compile_is_refused_at_check(tmp_path: Path, pattern: str) -> None:
     # a regression would compile it: cap the address space so it fails fast, not the machine

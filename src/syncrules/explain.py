@@ -158,6 +158,37 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     its externalId, and one never found is a warning and is not set."""
 
 
+DOTNET_STRINGS = (
+    "Strings count like .NET: lengths and positions (Len, Left, Mid, InStr, regular-expression "
+    "matches) are in UTF-16 code units, so Len(\"\U0001F600\") is 2. A cut inside a surrogate "
+    "pair leaves U+FFFD for the lone half, as .NET's encoders write it.",
+    "Casing (ToUpper, ToLower, PCase): one-to-one simple mapping (\u00df stays \u00df). "
+    "Without a culture, .NET's invariant culture, which leaves \u0130 and \u0131 as they are: "
+    "ToLower(\"\u0130zmir\") is \"\u0130zmir\", ToUpper(\"\u0131stanbul\") is "
+    "\"\u0131STANBUL\" (.NET Core keeps them on purpose to agree with the Windows invariant "
+    "tables .NET Framework uses). With a culture: tr and az apply the Turkish rules, any "
+    "other culture lowers \u0130 to i and uppers \u0131 to I. Generated UPNs and mail "
+    "nicknames follow: run NormalizeDiacritics first. Comparisons that ignore case "
+    "(OrdinalIgnoreCase) take \u0131 and I as equal, as .NET does; \u0130 and i differ.",
+    "Regular expressions are translated from .NET, or refused at check time, never run "
+    "differently: named groups are numbered after the unnamed ones ($1 in "
+    "\"(?<first>\\w+) (\\w+)\" is the second word), class subtraction [a-z-[aeiou]], "
+    "inline options scoped as in .NET, (?n), conditionals, .NET's \\p{IsBlock} names, \\w as "
+    "[\\p{L}\\p{Mn}\\p{Nd}\\p{Pc}], \\b counting ZWJ and ZWNJ as word characters. Case-"
+    "insensitive matching lower-cases with the invariant culture (so (?i)i does not match "
+    "\u0130). After an empty match the next one is searched one code unit further, as in .NET. "
+    "What .NET refuses (\\K, \\R, \\X, (?P<n>...), possessive quantifiers) is PROV203/PROV306; "
+    "balancing groups and (?(condition)yes) without a '|no' branch are PROV221.",
+    "Checked against .NET Core 3.1 (tests/oracle, the oracle extra). One difference is kept "
+    "and excluded from those tests by name: unicode-category-changed-since-net-core-3.1 (the "
+    "342 BMP characters whose general category, and so \\w, \\p{..} and \\b, differ between "
+    ".NET Core 3.1's old Unicode tables and the newer ones syncrules uses; what Entra's own "
+    ".NET has is unknown, and the newer tables describe today's text). Case-insensitive "
+    "ranges gain their lower case from .NET's own (old) table, as in .NET: (?i)[\u00c0-\u00de] "
+    "also matches \u00f7.",
+)
+
+
 def semantics() -> str:
     """The pinned rules, with the runtime's own wording of the inferred ones (one source)."""
     from syncrules.runtime import values
@@ -173,6 +204,9 @@ def semantics() -> str:
         body.append(
             _fill(f"{title}: {text}", "  - ", "    ")
         )
+    body += [
+        _fill(text, "  - ", "    ") for text in DOTNET_STRINGS
+    ]
     return "\n".join(body)
 
 

@@ -61,7 +61,15 @@ DECISIONS: dict[str, str] = {
     "StripSpaces": "Only U+0020 is removed; NULL gives NULL.",
     "Switch": 'The source and the keys compare as strings, NULL as ""; no match and no default '
     "gives NULL.",
-    "ToLower": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
-    "ToUpper": "The culture is accepted and ignored: invariant, one-to-one case mapping.",
+    "ToLower": (
+        "One-to-one case mapping. Without a culture: .NET's invariant culture, which keeps İ "
+        "(ToLower(\"İzmir\") is \"İzmir\"); tr/az cultures lower I to ı and İ to i; any other "
+        "culture lowers İ to i."
+    ),
+    "ToUpper": (
+        "One-to-one case mapping (ß stays ß). Without a culture: .NET's invariant culture, which "
+        "keeps ı (ToUpper(\"ıstanbul\") is \"ıSTANBUL\"); tr/az cultures upper i to İ and ı "
+        "to I; any other culture uppers ı to I."
+    ),
     "Word": 'Runs of delimiters count as one break; NULL gives "".',
 }

@@ -141,6 +141,8 @@ def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None
         from syncrules.runtime import regexes
 
         for value in clause.values:
-            problem = regexes.validate_pattern(value)
-            if problem:
-                bag.add(Code.SCOPE_INVALID_REGEX, clause.span, detail=problem)
+            problem = regexes.pattern_problem(value)
+            if problem and problem[0] == "unsupported-regex":
+                bag.add(Code.UNSUPPORTED_REGEX, clause.span, detail=problem[1])
+            elif problem:
+                bag.add(Code.SCOPE_INVALID_REGEX, clause.span, detail=problem[1])

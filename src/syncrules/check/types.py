@@ -184,9 +184,11 @@ class _ExprChecker:
         if not isinstance(arg, Str):
             return
         if param.key in ("RegularExpression",) or param.name == "regexPattern":
-            problem = regexes.validate_pattern(arg.value)
-            if problem:
-                self.bag.add(Code.INVALID_REGEX, arg.span, detail=problem)
+            regex_problem = regexes.pattern_problem(arg.value)
+            if regex_problem and regex_problem[0] == "unsupported-regex":
+                self.bag.add(Code.UNSUPPORTED_REGEX, arg.span, detail=regex_problem[1])
+            elif regex_problem:
+                self.bag.add(Code.INVALID_REGEX, arg.span, detail=regex_problem[1])
         elif fn.name == "FormatDateTime" and param.name in ("inputFormat", "outputFormat"):
             problem = dates.validate_format(arg.value)
             if problem:

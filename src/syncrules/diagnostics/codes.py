@@ -55,6 +55,7 @@ class Code(enum.StrEnum):
     SEVERAL_VALUES_FOR_ONE = "PROV218"
     SWITCH_KEY_WITHOUT_VALUE = "PROV219"
     EVALUATION_FAILED = "PROV220"
+    UNSUPPORTED_REGEX = "PROV221"
     NO_MATCHING_PAIR = "PROV301"
     DUPLICATE_MATCHING_PRIORITY = "PROV302"
     MATCHING_ON_CREATE = "PROV303"
@@ -420,6 +421,21 @@ CODES: dict[Code, CodeInfo] = {
         "with every candidate already taken, Item past the end of a list, DefaultDomain without "
         "a default domain, a date that cannot be parsed with the given format. In `prov run` "
         "the record fails alone with this reason and the others are processed.",
+    ),
+    Code.UNSUPPORTED_REGEX: CodeInfo(
+        "unsupported-regex",
+        "error",
+        "{detail}",
+        "The pattern is a valid .NET regular expression, but it uses a construct that syncrules "
+        "cannot run exactly as .NET does, so it is refused rather than run differently: a "
+        "balancing group ((?<name1-name2>...) or (?<-name>...)), a conditional without a 'no' "
+        "branch ((?(condition)yes): .NET's result there depends on its search optimisations; "
+        "write (?(condition)yes|) if an empty 'no' is meant), or a POSIX-style [:name:] inside a "
+        "class. The message names the construct and its position (0-based, counted in UTF-16 "
+        "code units). Everything else .NET accepts is translated: named groups numbered after "
+        "unnamed ones, class subtraction [a-z-[aeiou]], inline options (?imnsx-imnsx), "
+        "conditionals, \\p{IsBlock} names; and what .NET refuses (\\K, \\R, \\X, (?P<name>...), "
+        "possessive quantifiers) is PROV203.",
     ),
     Code.NO_MATCHING_PAIR: CodeInfo(
         "no-matching-pair",

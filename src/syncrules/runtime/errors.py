@@ -13,6 +13,7 @@ REASONS: dict[str, str] = {
     "invalid-date": "a date/time string cannot be parsed or is out of range",
     "invalid-format": "a .NET date/time format string is invalid",
     "invalid-regex": "a regular expression pattern is invalid",
+    "unsupported-regex": "a valid .NET regular expression that syncrules cannot run faithfully",
     "regex-timeout": "a regular expression took longer than the context's regex_timeout",
     "value-too-long": "a function's result would be longer than any target attribute holds",
     "index-out-of-range": "Item() was asked for a value that does not exist",

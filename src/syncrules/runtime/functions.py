@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import regexes, text
+from . import regexes, text, utf16
 from .context import EvalContext
 from .date_functions import (  # noqa: F401  (registered in RUNTIME_FUNCTIONS below)
     fn_CDate,
@@ -82,11 +82,11 @@ def fn_InStr(value1: Any, value2: Any, start: Any = None, compareType: Any = Non
     mode = "binary" if compareType is None else _compare_mode(compareType)
     if haystack is None:
         return 0
-    if not needle:
-        return begin if begin <= len(haystack) + 1 else 0
+    if not needle:  # positions count UTF-16 code units, as in .NET
+        return begin if begin <= utf16.length(haystack) + 1 else 0
     if mode == "text":
         haystack, needle = text.simple_lower(haystack), text.simple_lower(needle)
-    return haystack.find(needle, begin - 1) + 1
+    return utf16.find(haystack, needle, begin - 1) + 1
 
 
 def _compare_mode(value: Any) -> str:
@@ -120,11 +120,11 @@ def fn_Join(separator: Any, first: Any, *rest: Any) -> str:
 def fn_Left(string: Any, numChars: Any) -> str:
     count = to_int(numChars, "Left NumChars")
     value = _s(string) or ""
-    return value if count < 0 else value[:count]
+    return value if count < 0 else utf16.substring(value, 0, count)  # UTF-16 code units
 
 
 def fn_Len(string: Any) -> int:
-    return len(_s(string) or "")
+    return utf16.length(_s(string) or "")  # UTF-16 code units: Len("😀") is 2, as in .NET
 
 
 def fn_Mid(source: Any, start: Any, length: Any) -> str:
@@ -134,7 +134,7 @@ def fn_Mid(source: Any, start: Any, length: Any) -> str:
             "invalid-argument", f"Mid needs start >= 1 and length >= 0, got {begin} and {count}"
         )
     value = _s(source) or ""
-    return value[begin - 1 : begin - 1 + count]
+    return utf16.substring(value, begin - 1, count)  # UTF-16 code units
 
 
 def fn_NormalizeDiacritics(source: Any) -> str | None:
@@ -153,17 +153,17 @@ def fn_StripSpaces(source: Any) -> str | None:
 
 
 def fn_ToLower(source: Any, culture: Any = None) -> str | None:
-    if source.__class__ is str and source.isascii():
+    if source.__class__ is str and source.isascii() and culture is None:
         return source.lower()  # type: ignore[no-any-return]  # simple_lower's ASCII case
     value = _s(source)
-    return None if value is None else text.simple_lower(value)
+    return None if value is None else text.simple_lower(value, _s(culture))
 
 
 def fn_ToUpper(source: Any, culture: Any = None) -> str | None:
-    if source.__class__ is str and source.isascii():
+    if source.__class__ is str and source.isascii() and culture is None:
         return source.upper()  # type: ignore[no-any-return]
     value = _s(source)
-    return None if value is None else text.simple_upper(value)
+    return None if value is None else text.simple_upper(value, _s(culture))
 
 
 def fn_Word(string: Any, wordNumber: Any, delimiters: Any) -> str:

@@ -1,9 +1,13 @@
-""".NET regular expressions on top of the ``regex`` package, with a timeout on every operation.
+"""".NET regular expressions on top of the ``regex`` package, with a timeout on every operation.
 
-Contract: imports only the standard library, ``regex`` and sibling runtime modules. Patterns are
-translated from .NET syntax where the two differ (``(?'name'..)``, ``\\k<name>``, ``\\Z``),
-compiled once (LRU cache) and run with ``timeout=``; a timeout becomes
-``ExpressionError("regex-timeout")`` and a bad pattern ``ExpressionError("invalid-regex")``.
+Contract: imports only the standard library, ``regex`` and sibling runtime modules. A pattern is
+first translated from .NET syntax (``net_regex.translate``: group numbering, classes, anchors,
+options, case-insensitivity spelt out; what cannot be translated faithfully is refused), then
+compiled once (LRU cache) and run with ``timeout=`` over the UTF-16 code units of the input
+(``utf16``), as .NET runs it; a timeout becomes ``ExpressionError("regex-timeout")``, a pattern
+.NET refuses ``ExpressionError("invalid-regex")`` and an untranslatable one
+``ExpressionError("unsupported-regex")``. Matches are found as .NET's ``Regex.Replace`` finds them:
+after an empty match the next search starts one code unit further.
 Replacement strings use .NET substitutions: ``$1``, ``${name}``, ``$$``, ``$&``, ``$```, ``$'``,
 ``$+``, ``$_``; a reference to a group that does not exist stays literal text, as in .NET.
 """
@@ -12,63 +16,34 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import regex
 
+from . import net_regex, utf16
 from .errors import MAX_VALUE_LENGTH, ExpressionError, too_long
 
-_GROUP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 
+@functools.lru_cache(maxsize=512)
+def translation(pattern: str) -> net_regex.Translation:
+    """The ``regex`` form of a .NET pattern (see ``net_regex``).
 
-def translate(pattern: str) -> str:
-    """Rewrite the .NET-only constructs of ``pattern`` into ``regex`` syntax."""
-    out: list[str] = []
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            if not in_class and nxt == "Z":
-                out.append(r"(?=\n?\z)")  # .NET \Z: end of input or before a final newline
-                i += 2
-                continue
-            if not in_class and nxt == "k" and i + 2 < len(pattern) and pattern[i + 2] in "<'":
-                close = ">" if pattern[i + 2] == "<" else "'"
-                end = pattern.find(close, i + 3)
-                if end > 0:
-                    out.append(f"(?P={pattern[i + 3 : end]})")
-                    i = end + 1
-                    continue
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            out.append(ch)
-            i += 1
-            # a ']' right after '[' or '[^' is a literal member
-            if pattern.startswith("^", i):
-                out.append("^")
-                i += 1
-            if pattern.startswith("]", i):
-                out.append("]")
-                i += 1
-            continue
-        elif ch == "(" and pattern.startswith("?'", i + 1):
-            end = pattern.find("'", i + 3)
-            if end > 0:
-                out.append(f"(?P<{pattern[i + 3 : end]}>")
-                i = end + 1
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    Raises:
+        ExpressionError: ``invalid-regex`` (.NET refuses it) or ``unsupported-regex``.
+    """
+    try:
+        return net_regex.translate(pattern)
+    except net_regex.Untranslatable as exc:
+        raise ExpressionError(
+            "unsupported-regex",
+            f"the regular expression {pattern!r} uses {exc.construct} (position "
+            f"{exc.position}), which syncrules cannot run faithfully",
+        ) from None
+    except net_regex.NetRegexError as exc:
+        raise ExpressionError(
+            "invalid-regex", f"invalid regular expression {pattern!r}: {exc}"
+        ) from None
 
 
 #: The most pattern atoms a compiled regular expression may expand to: counted repetitions are
@@ -147,11 +122,12 @@ def compile_pattern(pattern: str) -> Any:
     """The compiled form of a .NET pattern.
 
     Raises:
-        ExpressionError: ``invalid-regex`` (also for a pattern whose counted repetitions would
-        expand past ``MAX_PATTERN_COST`` atoms when compiled: it is refused, not compiled).
+        ExpressionError: ``invalid-regex`` or ``unsupported-regex`` (also ``invalid-regex`` for a
+        pattern whose counted repetitions would expand past ``MAX_PATTERN_COST`` atoms when
+        compiled: it is refused, not compiled).
     """
-    translated = translate(pattern)
-    cost = pattern_cost(translated)
+    translated = translation(pattern)
+    cost = max(pattern_cost(translated.pattern), pattern_cost(translated.after_empty))
     if cost > MAX_PATTERN_COST:
         raise ExpressionError(
             "invalid-regex",
@@ -160,20 +136,54 @@ def compile_pattern(pattern: str) -> Any:
             f"{MAX_PATTERN_COST}); use * or + instead of large or nested counts",
         )
     try:
-        return regex.compile(translated)
-    except (regex.error, ValueError, TypeError) as exc:
+        return regex.compile(translated.pattern)
+    except (regex.error, ValueError, TypeError, OverflowError) as exc:
         raise ExpressionError(
-            "invalid-regex", f"invalid regular expression {pattern!r}: {exc}"
+            "unsupported-regex",
+            f"the regular expression {pattern!r} cannot be run here: {exc}",
         ) from None
+
+
+def pattern_problem(pattern: str) -> tuple[str, str] | None:
+    """``(kind, message)`` when ``pattern`` cannot be used, kind being ``invalid-regex`` (.NET
+    refuses it) or ``unsupported-regex`` (syncrules cannot run it faithfully); else ``None``."""
+    try:
+        compile_pattern(pattern)
+    except ExpressionError as exc:
+        return exc.reason, exc.message
+    return None
 
 
 def validate_pattern(pattern: str) -> str | None:
     """An error message if ``pattern`` is not a usable regular expression, else ``None``."""
-    try:
-        compile_pattern(pattern)
-    except ExpressionError as exc:
-        return exc.message
-    return None
+    problem = pattern_problem(pattern)
+    return None if problem is None else problem[1]
+
+
+@functools.lru_cache(maxsize=512)
+def _compile_after_empty(pattern: str) -> Any:
+    translated = translation(pattern)
+    if translated.after_empty == translated.pattern:
+        return compile_pattern(pattern)
+    return regex.compile(translated.after_empty)
+
+
+def _matches(pattern: str, units: str, timeout: float) -> Iterator[Any]:
+    """Every match, as .NET's ``Regex.Matches``/``Replace`` iterate: after an empty match the
+    next search starts one code unit further (where ``\\G`` no longer matches)."""
+    compiled = compile_pattern(pattern)
+    pos, end = 0, len(units)
+    while pos <= end:
+        match = compiled.search(units, pos, timeout=timeout)
+        if match is None:
+            return
+        yield match
+        if match.end() == match.start():
+            pos = match.end() + 1
+            compiled = _compile_after_empty(pattern)
+        else:
+            pos = match.end()
+            compiled = compile_pattern(pattern)
 
 
 def _timeout(pattern: str, seconds: float) -> ExpressionError:
@@ -182,48 +192,58 @@ def _timeout(pattern: str, seconds: float) -> ExpressionError:
     )
 
 
-Part = str | tuple[str, str]
+Part = str | tuple[str, str | int]
+
+
+_is_word_char = net_regex.is_word_char  # group names in ${name}, as in patterns
 
 
 @functools.lru_cache(maxsize=512)
 def _parse_replacement(pattern: str, replacement: str) -> tuple[Part, ...]:
-    compiled = compile_pattern(pattern)
-    names = set(compiled.groupindex)
-
-    def exists(key: str) -> bool:
-        return key in names if not key.isdigit() else int(key) <= compiled.groups
-
+    """.NET ``RegexParser.ScanReplacement``: literal text and substitutions."""
+    translated = translation(pattern)
     parts: list[Part] = []
     text: list[str] = []
-    i = 0
-    while i < len(replacement):
+    i, n = 0, len(replacement)
+    while i < n:
         ch = replacement[i]
-        if ch != "$" or i + 1 >= len(replacement):
+        if ch != "$" or i + 1 >= n:
             text.append(ch)
             i += 1
             continue
-        nxt = replacement[i + 1]
+        j = i + 1
+        nxt = replacement[j]
+        angled = nxt == "{" and j + 1 < n
+        if angled:
+            j += 1
+            nxt = replacement[j]
         ref: Part | None = None
-        width = 0
-        if nxt == "$":
-            text.append("$")
-            i += 2
-            continue
-        if nxt == "{":
-            end = replacement.find("}", i + 2)
-            key = replacement[i + 2 : end] if end > 0 else ""
-            if end > 0 and _GROUP_NAME.fullmatch(key) and exists(key):
-                ref, width = ("group", key), end + 1 - i
-        elif nxt.isdigit():
-            end = i + 1
-            while end < len(replacement) and replacement[end].isdigit():
+        if nxt in "0123456789":
+            end = j
+            while end < n and replacement[end] in "0123456789":
                 end += 1
-            key = replacement[i + 1 : end]
-            if exists(key):
-                ref, width = ("group", key), end - i
-        elif nxt in "&`'+_":
-            ref, width = ("special", nxt), 2
-        if ref is None:
+            digits = replacement[j:end]
+            if angled:
+                if end < n and replacement[end] == "}":
+                    end += 1
+                else:
+                    digits = ""
+            if digits and int(digits) in translated.numbers:
+                ref, j = ("group", int(digits)), end
+        elif angled and _is_word_char(nxt):
+            end = j
+            while end < n and _is_word_char(replacement[end]):
+                end += 1
+            name = replacement[j:end]
+            if end < n and replacement[end] == "}" and name in translated.names:
+                ref, j = ("group", translated.names[name]), end + 1
+        elif not angled and nxt == "$":
+            text.append("$")
+            i = j + 1
+            continue
+        elif not angled and nxt in "&`'+_":
+            ref, j = ("special", nxt), j + 1
+        if ref is None:  # not a substitution: the "$" is literal text
             text.append("$")
             i += 1
             continue
@@ -231,27 +251,34 @@ def _parse_replacement(pattern: str, replacement: str) -> tuple[Part, ...]:
             parts.append("".join(text))
             text = []
         parts.append(ref)
-        i += width
+        i = j
     if text:
         parts.append("".join(text))
     return tuple(parts)
 
 
+def _group(match: Any, number: int) -> str:
+    value = match.group(0 if number == 0 else f"g{number}")
+    return "" if value is None else str(value)
+
+
 def _expander(pattern: str, replacement: str) -> Callable[[Any], str]:
-    """The substitution callback; it raises ``value-too-long`` as soon as the replacements made
-    so far (plus the text before the match) pass ``MAX_VALUE_LENGTH``."""
     parts = _parse_replacement(pattern, replacement)
-    built = [0]  # characters of the replacements made so far
+    last = translation(pattern).numbers[-1]
 
     def expand(match: Any) -> str:
         out: list[str] = []
-        size = built[0] + match.start()
+        size = 0
         for part in parts:
-            kind, key = ("text", part) if isinstance(part, str) else part
-            if kind == "text":
-                out.append(key)
-            elif kind == "group":
-                out.append(match.group(int(key) if key.isdigit() else key) or "")
+            if size > MAX_VALUE_LENGTH:
+                raise too_long("Replace", size)
+            if isinstance(part, str):
+                out.append(part)
+                size += len(part)
+                continue
+            kind, key = part
+            if kind == "group":
+                out.append(_group(match, int(key)))
             elif key == "&":
                 out.append(match.group(0))
             elif key == "`":
@@ -260,58 +287,72 @@ def _expander(pattern: str, replacement: str) -> Callable[[Any], str]:
                 out.append(match.string[match.end() :])
             elif key == "_":
                 out.append(match.string)
-            else:  # "$+": the last group of the pattern
-                last = match.re.groups
-                out.append((match.group(last) or "") if last else match.group(0))
+            else:  # "$+": the group with the highest number (the whole match when none)
+                out.append(_group(match, last))
             size += len(out[-1])
-            if size > MAX_VALUE_LENGTH:
-                raise too_long("Replace", size)
-        text = "".join(out)
-        built[0] += len(text)
-        return text
+        return "".join(out)
 
     return expand
+
+
+def _splice(source: str, pattern: str, timeout: float, render: Callable[[Any], str]) -> str:
+    """The source with every match replaced by ``render(match)``.
+
+    Raises:
+        ExpressionError: ``regex-timeout``, or ``value-too-long`` as soon as the text built so far
+        plus the rest of the source passes ``MAX_VALUE_LENGTH`` (checked while it is built).
+    """
+    units = utf16.to_units(source)
+    out: list[str] = []
+    done = 0
+    size = 0
+    try:
+        for match in _matches(pattern, units, timeout):
+            out.append(units[done : match.start()])
+            out.append(render(match))
+            size += len(out[-2]) + len(out[-1])
+            done = match.end()
+            if size + len(units) - done > MAX_VALUE_LENGTH:
+                raise too_long("Replace", size + len(units) - done)
+    except TimeoutError:
+        raise _timeout(pattern, timeout) from None
+    if not out:
+        return source
+    out.append(units[done:])
+    return utf16.from_units("".join(out))
 
 
 def replace_all(source: str, pattern: str, replacement: str, timeout: float) -> str:
     """.NET ``Regex.Replace(source, pattern, replacement)``: every match, with substitutions.
 
     Raises:
-        ExpressionError: ``invalid-regex``, ``regex-timeout`` or ``value-too-long`` (the result
-        would pass ``MAX_VALUE_LENGTH``; checked while it is built).
+        ExpressionError: ``invalid-regex``, ``unsupported-regex``, ``regex-timeout`` or
+        ``value-too-long`` (the result would pass ``MAX_VALUE_LENGTH``; checked while it is built).
     """
-    compiled = compile_pattern(pattern)
-    try:
-        result = str(compiled.sub(_expander(pattern, replacement), source, timeout=timeout))
-    except TimeoutError:
-        raise _timeout(pattern, timeout) from None
-    if len(result) > MAX_VALUE_LENGTH:
-        raise too_long("Replace", len(result))
-    return result
+    compile_pattern(pattern)
+    return _splice(source, pattern, timeout, _expander(pattern, replacement))
+
+
+def _group_key(pattern: str, group: str) -> str | int:
+    key = translation(pattern).group_key(group)
+    if key is None:
+        raise ExpressionError(
+            "invalid-argument", f"the regular expression {pattern!r} has no group {group!r}"
+        )
+    return key
 
 
 def replace_group(source: str, pattern: str, group: str, replacement: str, timeout: float) -> str:
     """In every match, replace only the text captured by ``group`` with ``replacement`` (literal).
 
     Raises:
-        ExpressionError: ``invalid-regex``, ``regex-timeout``, or ``invalid-argument`` when the
-        pattern has no such group.
+        ExpressionError: ``invalid-regex``, ``unsupported-regex``, ``regex-timeout``, or
+        ``invalid-argument`` when the pattern has no such group.
     """
-    compiled = compile_pattern(pattern)
-    key: str | int = int(group) if group.isdigit() else group
-    if (isinstance(key, int) and key > compiled.groups) or (
-        isinstance(key, str) and key not in compiled.groupindex
-    ):
-        raise ExpressionError(
-            "invalid-argument", f"the regular expression {pattern!r} has no group {group!r}"
-        )
-
-    built = [0]
+    compile_pattern(pattern)
+    key = _group_key(pattern, group)
 
     def splice(match: Any) -> str:
-        built[0] += len(replacement)
-        if built[0] + len(source) > MAX_VALUE_LENGTH:
-            raise too_long("Replace", built[0] + len(source))
         start, end = match.span(key)
         if start < 0:
             return str(match.group(0))
@@ -319,46 +360,36 @@ def replace_group(source: str, pattern: str, group: str, replacement: str, timeo
         text = match.group(0)
         return str(text[: start - whole_start] + replacement + text[end - whole_start :])
 
-    try:
-        result = str(compiled.sub(splice, source, timeout=timeout))
-    except TimeoutError:
-        raise _timeout(pattern, timeout) from None
-    if len(result) > MAX_VALUE_LENGTH:
-        raise too_long("Replace", len(result))
-    return result
+    return _splice(source, pattern, timeout, splice)
 
 
 def search_group(source: str, pattern: str, group: str, timeout: float) -> str | None:
     """The text ``group`` captured in the first match, or ``None`` when nothing matches.
 
     Raises:
-        ExpressionError: ``invalid-regex``, ``regex-timeout`` or ``invalid-argument``.
+        ExpressionError: ``invalid-regex``, ``unsupported-regex``, ``regex-timeout`` or
+        ``invalid-argument``.
     """
     compiled = compile_pattern(pattern)
-    key: str | int = int(group) if group.isdigit() else group
+    key = _group_key(pattern, group)
     try:
-        match = compiled.search(source, timeout=timeout)
+        match = compiled.search(utf16.to_units(source), timeout=timeout)
     except TimeoutError:
         raise _timeout(pattern, timeout) from None
     if match is None:
         return None
-    try:
-        value = match.group(key)
-    except IndexError:
-        raise ExpressionError(
-            "invalid-argument", f"the regular expression {pattern!r} has no group {group!r}"
-        ) from None
-    return None if value is None else str(value)
+    value = match.group(key)
+    return None if value is None else utf16.from_units(str(value))
 
 
 def search(pattern: str, text: str, timeout: float) -> bool:
     """Whether ``pattern`` matches anywhere in ``text`` (.NET ``Regex.IsMatch``).
 
     Raises:
-        ExpressionError: ``invalid-regex`` or ``regex-timeout``.
+        ExpressionError: ``invalid-regex``, ``unsupported-regex`` or ``regex-timeout``.
     """
     compiled = compile_pattern(pattern)
     try:
-        return compiled.search(text, timeout=timeout) is not None
+        return compiled.search(utf16.to_units(text), timeout=timeout) is not None
     except TimeoutError:
         raise _timeout(pattern, timeout) from None

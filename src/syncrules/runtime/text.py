@@ -1,7 +1,10 @@
 """String helpers with .NET semantics: invariant casing, ToTitleCase word breaking, encodings.
 
-Contract: imports only the standard library. Casing is the 1:1 "simple" case mapping .NET uses
-(``ß`` stays ``ß`` in upper case, ``İ`` lower-cases to ``i``), so string lengths never change.
+Contract: imports only the standard library. Casing is .NET's invariant culture: the 1:1 "simple" case
+mapping (``ß`` stays ``ß`` in upper case), so string lengths never change, and the Turkish
+``İ`` and ``ı`` are left as they are (``ToLower("İzmir")`` is ``İzmir``, ``ToUpper("ıstanbul")``
+is ``ıSTANBUL``). .NET Core keeps them on purpose, to agree with Windows, whose invariant
+casing tables have no mapping for them; ``prov explain semantics`` records the choice.
 """
 
 from __future__ import annotations
@@ -17,41 +20,76 @@ _WORD_SEPARATORS = frozenset(
 )
 
 
-def simple_lower(text: str) -> str:
-    """Invariant lower case, one character for one character."""
+def _simple_upper_char(ch: str) -> str:
+    if ch == "\u0131":  # dotless ı: the invariant culture leaves it (see module doc)
+        return ch
+    upper = ch.upper()
+    if len(upper) == 1:
+        return upper
+    # The full mapping expands (ß → SS, ᾳ → ΑΙ); the simple one is the title-case letter when
+    # that is one character (ᾳ → ᾼ), else the character itself (ß stays ß).
+    title = ch.title()
+    return title if len(title) == 1 else ch
+
+
+def casing_rule(culture: str | None) -> str:
+    """How a .NET culture cases the Turkish letters: ``invariant`` (no culture: ``İ`` and ``ı``
+    kept), ``turkic`` (``tr``, ``az``: ``i``↔``İ``, ``ı``↔``I``) or ``linguistic`` (any other
+    culture: ``İ`` lowers to ``i``, ``ı`` uppers to ``I``). Every other character cases the same
+    in every culture (checked against .NET over the whole BMP)."""
+    name = (culture or "").strip().lower()
+    if not name:
+        return "invariant"
+    return "turkic" if name.split("-")[0].split("_")[0] in ("tr", "az") else "linguistic"
+
+
+_LOWER_RULES = {"turkic": str.maketrans("I\u0130", "\u0131i"), "linguistic": str.maketrans(
+    "\u0130", "i")}
+_UPPER_RULES = {"turkic": str.maketrans("i\u0131", "\u0130I"), "linguistic": str.maketrans(
+    "\u0131", "I")}
+
+
+def simple_lower(text: str, culture: str | None = None) -> str:
+    """Lower case, one character for one character, in ``culture`` (see :func:`casing_rule`;
+    invariant by default, which keeps ``İ``)."""
+    if culture:
+        rule = casing_rule(culture)
+        if rule != "invariant":
+            text = text.translate(_LOWER_RULES[rule])
     if text.isascii():
         return text.lower()  # the same mapping for ASCII, without the per-character loop
     out = []
     for ch in text:
-        if ch == "\u0130":
-            out.append("i")
-            continue
         lower = ch.lower()
-        out.append(lower if len(lower) == 1 else ch)
+        out.append(lower if len(lower) == 1 else ch)  # only İ expands ("i̇"): kept
     return "".join(out)
 
 
-def simple_upper(text: str) -> str:
-    """Invariant upper case, one character for one character."""
+def simple_upper(text: str, culture: str | None = None) -> str:
+    """Upper case, one character for one character, in ``culture`` (see :func:`casing_rule`;
+    invariant by default, which keeps ``ı``)."""
+    if culture:
+        rule = casing_rule(culture)
+        if rule != "invariant":
+            text = text.translate(_UPPER_RULES[rule])
     upper = text.upper()
-    if len(upper) == len(text):
+    if len(upper) == len(text) and "\u0131" not in text:
         return upper  # no character expanded (ß → SS), so each took its 1:1 mapping
-    out = []
-    for ch in text:
-        upper = ch.upper()
-        out.append(upper if len(upper) == 1 else ch)
-    return "".join(out)
+    return "".join(_simple_upper_char(ch) for ch in text)
 
 
 def ignore_case(text: str) -> str:
     """The form in which two texts are equal when .NET's ``OrdinalIgnoreCase`` says they are:
     each character upper-cased by the invariant 1:1 mapping (``ß`` and ``SS`` differ, ``ς``
     and ``Σ`` are equal). Entra compares attributes that are not ``caseExact`` this way
-    (matching, change detection, uniqueness)."""
-    return simple_upper(text)
+    (matching, change detection, uniqueness). Unlike ``ToUpper``, ``OrdinalIgnoreCase`` takes
+    ``ı`` and ``I`` as equal (``İ`` and ``i`` stay different), as .NET does."""
+    return simple_upper(text, "ordinal")  # any named culture: ı uppers to I, İ is kept
 
 
 def _title_char(ch: str) -> str:
+    if ch == "\u0131":
+        return ch  # as simple_upper: the invariant culture has no capital for dotless ı
     title = ch.title()
     return title if len(title) == 1 else simple_upper(ch)
 

@@ -10,24 +10,54 @@ from syncrules.runtime.regexes import (
     replace_all,
     replace_group,
     search_group,
-    translate,
 )
 
 
 @pytest.mark.parametrize(
-    ("dotnet", "python"),
+    ("pattern", "source", "replacement", "expected"),
     [
-        ("(?'n'a)", "(?P<n>a)"),
-        (r"(?<n>a)\k<n>", r"(?<n>a)(?P=n)"),
-        (r"\k'n'", "(?P=n)"),
-        (r"a\Z", r"a(?=\n?\z)"),
-        (r"[\Z]", r"[\Z]"),
-        (r"[]'(?'x]", r"[]'(?'x]"),
-        (r"\\Z", r"\\Z"),
+        # every expected value is what .NET's Regex.Replace gives (tests/oracle checks them)
+        ("(?'n'a)", "xa", "[${n}]", "x[a]"),
+        (r"(?<n>a)\k<n>", "aab", "-", "-b"),
+        (r"(?<n>a)\k'n'", "aab", "-", "-b"),
+        (r"(?<first>\w+) (\w+)", "John Smith", "$2, $1", "John, Smith"),
+        (r"[a-z-[aeiou]]+", "education", "_", "e_u_a_io_"),
+        (r"(?i)s", "Ssſ", "x", "xxſ"),
+        (r"(?n)(a)(?<b>b)", "ab", "$1", "b"),
+        (r"(?<a>x)?(?(a)b|c)", "xbc", "-", "--"),
+        (r"a(?i)b|c", "aBC", "-", "--"),
+        (r"\p{IsGreek}+", "aβγ", "-", "a-"),
+        (r"a*?", "aaa", "-", "-a-a-a-"),
+        (".", "\U0001F600", "-", "--"),
+        (r"\W", "a\U0001F600", "-", "a--"),
+        ("^.", "\U0001F600", "", "\ufffd"),
+        (r"[\]'(?'x]", "a]x", "-", "a--"),
+        (r"\\Z", "\\Z", "-", "-"),
     ],
 )
-def test_translate(dotnet: str, python: str) -> None:
-    assert translate(dotnet) == python
+def test_dotnet_semantics(pattern: str, source: str, replacement: str, expected: str) -> None:
+    assert replace_all(source, pattern, replacement, 1.0) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\R", r"\X", r"a\Kb", r"(?P<n>a)", "a*+", "a++", "a{2}+", r"[\Z]", r"\k<x>",
+                r"(?<a>x)\2"],
+)
+def test_what_dotnet_refuses_is_invalid(pattern: str) -> None:
+    with pytest.raises(ExpressionError) as exc:
+        compile_pattern(pattern)
+    assert exc.value.reason == "invalid-regex"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "construct"),
+    [(r"(?<o>\()?[^()]*(?<-o>\))", "balancing group"), (r"(?<a-o>x)", "balancing group")],
+)
+def test_untranslatable_is_refused_with_the_construct(pattern: str, construct: str) -> None:
+    with pytest.raises(ExpressionError) as exc:
+        compile_pattern(pattern)
+    assert exc.value.reason == "unsupported-regex"
+    assert construct in exc.value.message and "position" in exc.value.message
 
 
 def test_dotnet_big_z_matches_before_final_newline() -> None:

@@ -43,7 +43,20 @@ def test_proper_case_lowers_first_and_honours_separators() -> None:
 
 def test_simple_case_mapping_keeps_length() -> None:
     assert simple_upper("straße") == "STRAßE"
-    assert simple_lower("\u0130") == "i"
+    assert simple_lower("\u0130") == "\u0130"  # .NET invariant culture keeps İ
+
+
+@pytest.mark.parametrize(("culture", "lower", "upper"), [
+    (None, "İzmir ıi", "İZMIR ıI"),
+    ("", "İzmir ıi", "İZMIR ıI"),
+    ("en-US", "izmir ıi", "İZMIR II"),
+    ("tr-TR", "izmir ıı", "İZMİR Iİ"),
+    ("az", "izmir ıı", "İZMİR Iİ"),
+])
+def test_turkish_letters_case_by_culture(culture: str | None, lower: str, upper: str) -> None:
+    # what .NET gives (tests/oracle/test_casing.py compares every character)
+    assert simple_lower("İzmir ıI", culture) == lower
+    assert simple_upper("İzmir ıi", culture) == upper
 
 
 @pytest.mark.parametrize("a, b, equal", [
@@ -52,6 +65,8 @@ def test_simple_case_mapping_keeps_length() -> None:
     ("ΟΔΥΣΣΕΑΣ", "οδυσσεας", True),  # final and medial sigma both upper-case to capital sigma
     ("ﬁle", "FILE", False),  # the ligature has no one-to-one upper case
     ("Ǆ", "ǆ", True),
+    ("\u0131", "I", True),  # what .NET's OrdinalIgnoreCase says (tests/oracle/test_casing.py)
+    ("\u0130", "i", False),
 ])
 def test_ignore_case_is_dotnet_ordinal_ignore_case(a: str, b: str, equal: bool) -> None:
     assert (ignore_case(a) == ignore_case(b)) is equal

@@ -221,8 +221,9 @@ class ExprCompiler:
             and isinstance(call.args[0], AttrRef)
             and self.is_text(call.args[0])
             and (len(call.args) == 1 or call.args[1] is None
-                 or constant_value(call.args[1]) is not None)
+                 or constant_value(call.args[1]) == "")
         ):
+            # (a culture changes how i and I case, and fn_ToLower below gets no culture)
             # a string attribute (a local of the fused path): an ASCII string's case mapping is
             # str's own, what simple_lower/upper do with it
             self.used.add(f"fn_{call.name}")
