@@ -188,7 +188,7 @@ class _ExprChecker:
             if problem:
                 self.bag.add(Code.INVALID_REGEX, arg.span, detail=problem)
         elif fn.name == "FormatDateTime" and param.name in ("inputFormat", "outputFormat"):
-            problem = dates.validate_format(arg.value)
+            problem = dates.validate_format(arg.value, parsing=param.name == "inputFormat")
             if problem:
                 self.bag.add(Code.INVALID_DATE_FORMAT, arg.span, fmt=arg.value, detail=problem)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import dates
 from .context import EvalContext
-from .dotnet_format import DATETIME_STYLES, DEFAULT_STYLES, format_datetime, parse_exact
+from .dotnet_format import DATETIME_STYLES, DEFAULT_STYLES, format_ticks, parse_exact_ticks, to_ticks
 from .errors import ExpressionError
 from .values import to_int, to_number, to_str
 
@@ -98,7 +98,7 @@ def fn_FormatDateTime(ctx: EvalContext, *args: Any) -> str | None:
         raise ExpressionError("invalid-argument", "FormatDateTime needs an outputFormat")
     in_fmt = _s(input_format)
     if in_fmt is None:
-        instant, kind = dates.parse_date(value), "utc"
+        ticks, kind = to_ticks(dates.parse_date(value)), "utc"
     else:
-        instant, kind = parse_exact(value, in_fmt, _styles(styles), today=ctx.now.date())
-    return format_datetime(instant, out_fmt, kind)
+        ticks, kind = parse_exact_ticks(value, in_fmt, _styles(styles), today=ctx.now.date())
+    return format_ticks(ticks, out_fmt, kind)
