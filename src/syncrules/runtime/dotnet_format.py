@@ -482,8 +482,10 @@ class _Parser:
                 raise _Fail(f"expected {f[self.i - 1]!r}")
         elif ch == ".":
             if not self.match("."):
-                if self.i < len(f) and f[self.i] == "F":
-                    self.i += _repeat(f, self.i)  # ".F" is optional
+                # An optional ".F": .NET looks for the F one character further than it should,
+                # so ".FF" is optional, ".F" alone is not, and ".xF" skips the x.
+                if self.i + 1 < len(f) and f[self.i + 1] == "F":
+                    self.i += 1 + _repeat(f, self.i + 1)
                 else:
                     raise _Fail("expected '.'")
         elif ch == " ":
@@ -500,6 +502,68 @@ class _Parser:
             self.p += 3
         elif not self.match(ch):
             raise _Fail(f"expected {ch!r} at position {self.p + 1}")
+
+
+def _number(text: str, start: int, end: int) -> int:
+    piece = text[start:end]
+    if not all("0" <= c <= "9" for c in piece):
+        raise _Fail(f"expected digits at position {start + 1}")
+    return int(piece)
+
+
+def _create(year: int, month: int, day: int, hour: int, minute: int, second: int) -> datetime:
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except (ValueError, OverflowError) as exc:
+        raise _Fail(str(exc)) from None
+
+
+def _parse_r(text: str) -> tuple[int, str]:
+    """.NET Core's strict 'r' parser (styles None): exactly ``ddd, dd MMM yyyy HH:mm:ss GMT``."""
+    if len(text) != 29 or text[3:5] != ", " or text[26:] != "GMT":
+        raise _Fail("not in the RFC 1123 form 'ddd, dd MMM yyyy HH:mm:ss GMT'")
+    if any(text[i] != c for i, c in ((7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " "))):
+        raise _Fail("not in the RFC 1123 form 'ddd, dd MMM yyyy HH:mm:ss GMT'")
+    weekdays = [d[:3].lower() for d in DAYS]
+    months = [m[:3].lower() for m in MONTHS]
+    if text[:3].lower() not in weekdays or text[8:11].lower() not in months:
+        raise _Fail("unknown day or month name")
+    value = _create(
+        _number(text, 12, 16), months.index(text[8:11].lower()) + 1, _number(text, 5, 7),
+        _number(text, 17, 19), _number(text, 20, 22), _number(text, 23, 25),
+    )  # fmt: skip
+    if value.weekday() != weekdays.index(text[:3].lower()):
+        raise _Fail("the day of the week does not match the date")
+    return to_ticks(value), "unspecified"
+
+
+def _parse_o(text: str) -> tuple[int, str]:
+    """.NET Core's strict 'o' parser (styles None): ``yyyy-MM-ddTHH:mm:ss.fffffff[Z|+hh:mm]``."""
+    shape = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."))
+    if len(text) < 27 or any(text[i] != c for i, c in shape):
+        raise _Fail("not in the round-trip form 'yyyy-MM-ddTHH:mm:ss.fffffffK'")
+    value = _create(
+        _number(text, 0, 4), _number(text, 5, 7), _number(text, 8, 10),
+        _number(text, 11, 13), _number(text, 14, 16), _number(text, 17, 19),
+    )  # fmt: skip
+    ticks = to_ticks(value) + _number(text, 20, 27)
+    if len(text) == 27:
+        return ticks, "unspecified"
+    if text[27:] == "Z":
+        offset = 0
+    elif len(text) == 33 and text[27] in "+-" and text[30] == ":":
+        offset = (_number(text, 28, 30) * 60 + _number(text, 31, 33)) * 60 * TICKS_PER_SECOND
+        offset = -offset if text[27] == "-" else offset
+        if abs(offset) > _MAX_OFFSET:
+            raise _Fail("the time-zone offset is beyond 14 hours")
+    else:
+        raise _Fail("not in the round-trip form 'yyyy-MM-ddTHH:mm:ss.fffffffK'")
+    adjusted = ticks - offset
+    if ticks < TICKS_PER_DAY and adjusted < 0:
+        adjusted += TICKS_PER_DAY  # a time of day wraps around, as in .NET
+    if not 0 <= adjusted <= MAX_TICKS:
+        raise _Fail("the date is out of range")
+    return adjusted, "local"
 
 
 def _strip_end(text: str) -> str:
@@ -561,6 +625,8 @@ def parse_exact_ticks(
 def _parse(
     text: str, fmt: str, styles: frozenset[str], today: date | None, window: int
 ) -> tuple[int, str]:
+    if fmt in ("r", "R", "o", "O") and not styles - {"None"}:
+        return _parse_r(text) if fmt in "rR" else _parse_o(text)  # .NET Core's fast paths
     utc_format = False
     if _one_unit(fmt):
         if fmt not in STANDARD_FORMATS:
@@ -627,7 +693,7 @@ def _build(r: _Result, styles: frozenset[str], today: date | None, window: int) 
         parsed = datetime(
             r.year, r.month, r.day, max(r.hour, 0), max(r.minute, 0), max(r.second, 0)
         )
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise _Fail(str(exc)) from None
     ticks = to_ticks(parsed) + max(r.fraction, 0)
     if r.weekday != -1 and (parsed.weekday() + 1) % 7 != r.weekday:
