@@ -10,6 +10,8 @@ DateAdd/DateDiff follow ``Microsoft.VisualBasic.DateAndTime`` (see ``INTERVALS``
 
 from __future__ import annotations
 
+import calendar
+import math
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +20,7 @@ from .errors import ExpressionError
 
 ENTRA_DATETIME_FORMAT = "M/d/yyyy h:mm:ss tt"
 FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+FILETIME_MAX = 2_650_467_743_999_999_999  # DateTime.MaxValue in FILETIME ticks
 
 INTERVALS: dict[str, str] = {
     "yyyy": "years (DateDiff: difference of the calendar years)",
@@ -25,8 +28,8 @@ INTERVALS: dict[str, str] = {
     "m": "months (DateAdd clamps the day to the month's end; DateDiff: calendar months)",
     "y": "days (day of year)",
     "d": "days (DateDiff: elapsed days, truncated toward zero)",
-    "w": "weeks of 7 days (DateDiff: elapsed days / 7, truncated)",
-    "ww": "weeks (DateDiff: number of Sunday week boundaries crossed)",
+    "w": "weekdays: DateAdd adds days (as VB does); DateDiff: elapsed days / 7, truncated",
+    "ww": "weeks of 7 days (DateDiff: Sunday-started weeks, time of day kept, truncated)",
     "h": "hours (DateDiff: elapsed, truncated)",
     "n": "minutes (DateDiff: elapsed, truncated)",
     "s": "seconds (DateDiff: elapsed, truncated)",
@@ -137,7 +140,7 @@ def render(value: datetime) -> str:
 
 
 def _interval(interval: str) -> str:
-    key = interval.strip().lower()
+    key = interval.lower()
     if key not in INTERVALS:
         raise ExpressionError(
             "invalid-argument",
@@ -146,28 +149,45 @@ def _interval(interval: str) -> str:
     return key
 
 
+def _outside() -> ExpressionError:
+    return ExpressionError("invalid-date", "DateAdd: the result is outside years 1-9999")
+
+
 def _add_months(value: datetime, months: int) -> datetime:
     index = value.year * 12 + value.month - 1 + months
     year, month = divmod(index, 12)
     if not 1 <= year <= 9999:
-        raise ExpressionError("invalid-date", "DateAdd: the result is outside years 1-9999")
+        raise _outside()
     month += 1
-    next_month = datetime(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
+    last_day = calendar.monthrange(year, month)[1]
     return value.replace(year=year, month=month, day=min(value.day, last_day))
 
 
+_INT32 = 2**31
+
+
+def _wrap32(number: int) -> int:
+    return (number + _INT32) % (2 * _INT32) - _INT32
+
+
 def date_add(interval: str, number: int | float, value: datetime) -> datetime:
-    """VB ``DateAdd``: ``number`` is truncated toward zero; m/q/yyyy clamp the day of month.
+    """VB ``DateAdd``: ``number`` is truncated toward zero and must fit an Int32; m/q/yyyy clamp
+    the day of month; ``w`` (weekday) adds days, as VB does.
 
     Raises:
-        ExpressionError: ``invalid-argument`` for an unknown interval, ``invalid-date`` when the
-        result leaves years 1-9999.
+        ExpressionError: ``invalid-argument`` for an unknown interval or a number beyond Int32
+        (VB's OverflowException), ``invalid-date`` when the result leaves years 1-9999.
     """
     key = _interval(interval)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ExpressionError("invalid-argument", f"DateAdd: {number} is not a number of {key}")
     count = int(number)  # VB Fix(): truncation toward zero
+    if not -_INT32 <= count < _INT32 or (key == "q" and not -_INT32 <= 3 * count < _INT32):
+        raise ExpressionError(
+            "invalid-argument", f"DateAdd: {number} is beyond a 32-bit integer (VB overflows)"
+        )
     if key == "yyyy":
-        return _add_months(value, 12 * count)
+        return _add_months(value, _wrap32(12 * count))  # Calendar.AddYears multiplies unchecked
     if key == "q":
         return _add_months(value, 3 * count)
     if key == "m":
@@ -175,7 +195,7 @@ def date_add(interval: str, number: int | float, value: datetime) -> datetime:
     step = {
         "d": timedelta(days=1),
         "y": timedelta(days=1),
-        "w": timedelta(days=7),
+        "w": timedelta(days=1),
         "ww": timedelta(days=7),
         "h": timedelta(hours=1),
         "n": timedelta(minutes=1),
@@ -184,22 +204,30 @@ def date_add(interval: str, number: int | float, value: datetime) -> datetime:
     try:
         return value + step * count
     except OverflowError:
-        raise ExpressionError(
-            "invalid-date", "DateAdd: the result is outside years 1-9999"
-        ) from None
+        raise _outside() from None
 
 
-def _week_start(value: datetime) -> datetime:
-    # Python: Monday = 0 ... Sunday = 6; VB's default first day of week is Sunday.
-    midnight = value.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight - timedelta(days=(value.weekday() + 1) % 7)
+_TICKS_PER = {"d": 864e9, "y": 864e9, "h": 36e9, "n": 6e8, "s": 1e7}
+
+
+def _ticks(value: datetime) -> int:
+    delta = value.astimezone(UTC) - FILETIME_EPOCH
+    return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+def _fix(number: float) -> int:
+    return int(number)  # int() truncates toward zero, as VB Fix
 
 
 def date_diff(interval: str, first: datetime, second: datetime) -> int:
     """VB ``DateDiff(interval, first, second)``: positive when ``second`` is later.
 
+    Elapsed intervals are computed as VB does, in double precision (``TimeSpan.TotalDays``...)
+    and truncated; ``ww`` steps each date back to its week's Sunday keeping the time of day.
+
     Raises:
-        ExpressionError: ``invalid-argument`` for an unknown interval.
+        ExpressionError: ``invalid-argument`` for an unknown interval; ``invalid-date`` when
+        ``ww`` would step back before year 1.
     """
     key = _interval(interval)
     if key == "yyyy":
@@ -208,30 +236,45 @@ def date_diff(interval: str, first: datetime, second: datetime) -> int:
         return (second.year - first.year) * 4 + (second.month - 1) // 3 - (first.month - 1) // 3
     if key == "m":
         return (second.year - first.year) * 12 + second.month - first.month
-    if key == "ww":
-        return (_week_start(second) - _week_start(first)).days // 7
-    elapsed = second - first
-    micro = (elapsed.days * 86400 + elapsed.seconds) * 1_000_000 + elapsed.microseconds
-    unit = {"d": 86400, "y": 86400, "w": 7 * 86400, "h": 3600, "n": 60, "s": 1}[key]
-    quotient = abs(micro) // (unit * 1_000_000)
-    return quotient if micro >= 0 else -quotient
+    elapsed = _ticks(second) - _ticks(first)
+    if key in ("w", "ww"):
+        if key == "ww":
+            # VB: Date.AddDays(-GetDayOfWeek(Date)), GetDayOfWeek = 1 (Sunday) ... 7 (Saturday)
+            back = [(value.weekday() + 1) % 7 + 1 for value in (first, second)]
+            for value, days in zip((first, second), back, strict=True):
+                try:
+                    value - timedelta(days=days)
+                except OverflowError:
+                    raise ExpressionError(
+                        "invalid-date", "DateDiff: 'ww' steps back before year 1"
+                    ) from None
+            elapsed += (back[0] - back[1]) * 864_000_000_000
+        return _fix(float(elapsed) * (1.0 / 864e9) / 7.0)
+    return _fix(float(elapsed) * (1.0 / _TICKS_PER[key]))
 
 
 def to_filetime(value: datetime) -> int:
-    """AD FILETIME: 100-nanosecond ticks since 1601-01-01 UTC."""
-    delta = value.astimezone(UTC) - FILETIME_EPOCH
-    return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+    """AD FILETIME: 100-nanosecond ticks since 1601-01-01 UTC (``DateTime.ToFileTimeUtc``).
+
+    Raises:
+        ExpressionError: ``invalid-date`` before 1601, where .NET throws.
+    """
+    ticks = _ticks(value)
+    if ticks < 0:
+        raise ExpressionError(
+            "invalid-date", f"{render(value)} is before 1601-01-01, where FILETIME starts"
+        )
+    return ticks
 
 
 def from_filetime(ticks: int) -> datetime:
-    """The instant of an AD FILETIME value.
+    """The instant of an AD FILETIME value (``DateTime.FromFileTimeUtc``).
 
     Raises:
         ExpressionError: ``invalid-date`` when the value is negative or past year 9999.
     """
     if ticks < 0:
         raise ExpressionError("invalid-date", f"FILETIME {ticks} is negative")
-    try:
-        return FILETIME_EPOCH + timedelta(microseconds=ticks // 10)
-    except OverflowError:
-        raise ExpressionError("invalid-date", f"FILETIME {ticks} is past year 9999") from None
+    if ticks > FILETIME_MAX:
+        raise ExpressionError("invalid-date", f"FILETIME {ticks} is past year 9999")
+    return FILETIME_EPOCH + timedelta(microseconds=ticks // 10)

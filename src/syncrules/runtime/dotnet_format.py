@@ -597,12 +597,13 @@ def parse_exact_ticks(
     fmt: str,
     styles: frozenset[str] = DEFAULT_STYLES,
     today: date | None = None,
-    two_digit_year_max: int = TWO_DIGIT_YEAR_MAX,
+    two_digit_year_max: int | None = None,
 ) -> tuple[int, str]:
     """``DateTime.ParseExact(text, fmt, InvariantCulture, styles)`` as ticks and kind.
 
     ``today`` stands in for ``DateTime.Now`` where the format has no year (or no date); without
-    it, year 1 January 1st.
+    it, year 1 January 1st. ``two_digit_year_max`` ends the window of ``yy`` years (default:
+    :data:`TWO_DIGIT_YEAR_MAX`).
 
     Raises:
         ExpressionError: ``invalid-format`` for a bad format, ``invalid-argument`` for a
@@ -615,7 +616,8 @@ def parse_exact_ticks(
     if fmt == "":
         raise _bad(fmt, "the format is empty")
     try:
-        return _parse(text, fmt, styles, today, two_digit_year_max)
+        window = TWO_DIGIT_YEAR_MAX if two_digit_year_max is None else two_digit_year_max
+        return _parse(text, fmt, styles, today, window)
     except _Fail as exc:
         raise ExpressionError(
             "invalid-date", f"{text!r} does not match the format {fmt!r}: {exc}"
