@@ -51,6 +51,7 @@ STYLES = st.one_of(
 TICKS = st.one_of(
     st.integers(0, MAX_TICKS),
     st.integers(630_000_000_000_000_000, 640_000_000_000_000_000),
+    st.integers(608_000_000_000_000_000, 615_000_000_000_000_000),  # 1928-1950: 'yy' windows
     st.integers(0, 3 * 86_400 * 10**7),
 )
 CASES = st.tuples(FORMATS, TICKS, _DAMAGE, st.integers(0, 40), STYLES)

@@ -64,6 +64,26 @@ DEFAULT_STYLES = frozenset({"RoundtripKind", "AllowLeadingWhite", "AllowTrailing
 
 TWO_DIGIT_YEAR_MAX = 2049  # Windows' GregorianCalendar.TwoDigitYearMax (.NET Core 3.1 says 2029)
 
+# Where syncrules knowingly differs from the .NET Core 3.1 runtime its differential tests run
+# (tests/oracle), keeping what Entra's service does; each name is the class those tests exclude.
+DOTNET_DIFFERENCES: tuple[tuple[str, str], ...] = (
+    (
+        "two-digit-year-window",
+        "a two-digit year ('yy' in FormatDateTime, '4/7/23' in CDate) falls in 1950-2049, "
+        "Windows' default window that the service's .NET Framework reads; .NET Core 3.1 uses "
+        "1930-2029.",
+    ),
+)
+CLOCK_RULE = (
+    "a date without a year ('MM/dd', 'March 16') takes the year of the evaluation clock, and a "
+    "time without a date takes its date (the clock of prov eval/run --now, or prov test's fixed "
+    "clock), where .NET reads the machine's clock; so results are deterministic for a clock."
+)
+PRECISION_RULE = (
+    "FormatDateTime keeps .NET's 100-nanosecond ticks (the 7th fraction digit survives); the "
+    "other date functions carry microseconds, which their M/d/yyyy h:mm:ss tt results never show."
+)
+
 TICKS_PER_SECOND = 10_000_000
 TICKS_PER_DAY = 86_400 * TICKS_PER_SECOND
 MAX_TICKS = 3_652_059 * TICKS_PER_DAY - 1  # 9999-12-31 23:59:59.9999999

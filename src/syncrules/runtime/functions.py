@@ -89,8 +89,8 @@ DECISIONS: dict[str, str] = {
 }
 
 CONTEXT_FUNCTIONS: frozenset[str] = frozenset(
-    {"DefaultDomain", "FormatDateTime", "Guid", "Now", "RandomString", "Replace",
-     "SelectUniqueValue"}
+    {"CDate", "DateAdd", "DateDiff", "DefaultDomain", "FormatDateTime", "Guid", "Now",
+     "NumFromDate", "RandomString", "Replace", "SelectUniqueValue"}
 )  # fmt: skip
 
 # Functions of the cloud-sync (AD2AAD) dialect that app provisioning does not have.
