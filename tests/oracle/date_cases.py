@@ -108,7 +108,7 @@ def outcome(ours: Callable[[], Any], theirs: Callable[[], Any]) -> tuple[str, An
         mine = ("error", exc.reason)
     try:
         net: Any = theirs()
-    except Exception as exc:  # noqa: BLE001 (.NET exceptions arrive as Python exceptions)
+    except Exception as exc:
         net = ("error", type(exc).__name__)
     if isinstance(mine, tuple) and isinstance(net, tuple) and mine[:1] == net[:1] == ("error",):
         return AGREE, mine, net

@@ -21,6 +21,7 @@ from syncrules.runtime.dotnet_format import DAYS, MONTHS, to_ticks
 from tests.oracle.date_cases import AGREE, net_today, outcome, run_family
 from tests.oracle.dotnet import Net, net_str
 
+
 @st.composite
 def hr_dates(draw: st.DrawFn) -> str:
     """A date/time string in one of the shapes HR systems export, with random (sometimes
@@ -36,11 +37,27 @@ def hr_dates(draw: st.DrawFn) -> str:
     iso = draw(st.sampled_from([f"{y4}-{mm}-{dd}", f"{y4}/{mm}/{dd}", f"{y4}.{mm}.{dd}"]))
     date_part = draw(
         st.sampled_from(
-            [iso, iso, f"{m}/{d}/{y4}", f"{mm}/{dd}/{y4}", f"{m}/{d}/{y2}", f"{mm}-{dd}-{y4}",
-             f"{d}-{mon}-{y4}", f"{dd}-{mon}-{y2}", f"{d} {mon} {y4}", f"{mon} {d}, {y4}",
-             f"{mon} {d} {y4}", f"{mon} {y4}", f"{y4}-{mm}", f"{mm}/{y4}", f"{mon} {d}",
-             f"{y4} {mon} {d}", f"{mm}/{dd}", ""]
-        )  # fmt: skip
+            [
+                iso,
+                iso,
+                f"{m}/{d}/{y4}",
+                f"{mm}/{dd}/{y4}",
+                f"{m}/{d}/{y2}",
+                f"{mm}-{dd}-{y4}",
+                f"{d}-{mon}-{y4}",
+                f"{dd}-{mon}-{y2}",
+                f"{d} {mon} {y4}",
+                f"{mon} {d}, {y4}",
+                f"{mon} {d} {y4}",
+                f"{mon} {y4}",
+                f"{y4}-{mm}",
+                f"{mm}/{y4}",
+                f"{mon} {d}",
+                f"{y4} {mon} {d}",
+                f"{mm}/{dd}",
+                "",
+            ]
+        )
     )
     if draw(st.integers(0, 7)) == 0 and date_part:
         weekday = draw(st.sampled_from(DAYS))
@@ -53,10 +70,14 @@ def hr_dates(draw: st.DrawFn) -> str:
     ampm = draw(st.sampled_from(["AM", "PM", "am", "pm"]))
     time_part = draw(
         st.sampled_from(
-            [f"{hour:02d}:{minute:02d}", f"{hour}:{minute:02d}:{second:02d}{fraction}",
-             f"{hour:02d}:{minute:02d}:{second:02d}", f"{h12}:{minute:02d}:{second:02d} {ampm}",
-             f"{h12}:{minute:02d} {ampm}"]
-        )  # fmt: skip
+            [
+                f"{hour:02d}:{minute:02d}",
+                f"{hour}:{minute:02d}:{second:02d}{fraction}",
+                f"{hour:02d}:{minute:02d}:{second:02d}",
+                f"{h12}:{minute:02d}:{second:02d} {ampm}",
+                f"{h12}:{minute:02d} {ampm}",
+            ]
+        )
     )
     with_time = date_part not in (f"{mon} {d}", f"{mm}/{dd}") and draw(st.booleans())
     if date_part == "" or with_time:
@@ -80,7 +101,10 @@ def test_cdate_agrees_with_dotnet(dotnet: Net) -> None:
         today = net_today(dotnet)
 
         def net() -> int:
-            return int(System.DateTime.Parse(net_str(text), dotnet.invariant).ToUniversalTime().Ticks) // 10
+            return (
+                int(System.DateTime.Parse(net_str(text), dotnet.invariant).ToUniversalTime().Ticks)
+                // 10
+            )
 
         result, _, theirs = outcome(lambda: to_ticks(dates.parse_date(text, today)) // 10, net)
         if result != AGREE:

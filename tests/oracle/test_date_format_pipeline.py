@@ -1,10 +1,10 @@
 """Differential: the ``FormatDateTime`` pipeline on the format pairs HR feeds use.
 
 ``FormatDateTime(source, [styles], inputFormat, outputFormat)`` is ``DateTime.ParseExact(source,
-inputFormat, InvariantCulture, styles).ToString(outputFormat, InvariantCulture)``; syncrules' runtime
-function (with the evaluation clock set to .NET's clock, since formats without a year take the
-current year) is compared with exactly that. Sources are values rendered with the input format,
-often damaged. Excluded class: ``two-digit-year-window`` (see ``test_date_parse_exact``).
+inputFormat, InvariantCulture, styles).ToString(outputFormat, InvariantCulture)``; syncrules'
+runtime function (with the evaluation clock set to .NET's clock, since formats without a year
+take the current year) is compared with exactly that. Sources are values rendered with the input
+format, often damaged. Excluded class: ``two-digit-year-window`` (see ``test_date_parse_exact``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ HR_INPUTS = (
     "HH:mm:ssFFF", "HH:mm", "hh:mm", "MM/dd", "d-MMM-yy", "dd-MMM-yyyy", "dddd, MMMM d, yyyy",
     "yyyy-MM-dd HH:mm:ss", "yyyyMMddHHmmss", "dd/MM/yyyy", "MMM d, yyyy", "u", "r",
 )  # fmt: skip
-HR_OUTPUTS = HR_INPUTS + ("yyyy", "HH", "MM", "dd", "dddd", "yyyy-MM-ddTHH:mm:ss.fffffffZ", "")
+HR_OUTPUTS = (*HR_INPUTS, "yyyy", "HH", "MM", "dd", "dddd", "yyyy-MM-ddTHH:mm:ss.fffffffZ", "")
 CASES = st.tuples(
     st.sampled_from(HR_INPUTS),
     st.sampled_from(HR_OUTPUTS),
@@ -43,7 +43,9 @@ def test_format_datetime_pipeline_agrees_with_dotnet(dotnet: Net) -> None:
 
     def compare(case: tuple[str, str, int, str, int, frozenset[str] | None]) -> str:
         in_fmt, out_fmt, ticks, how, at, styles = case
-        source = net_str(damage(str(System.DateTime(ticks).ToString(in_fmt, dotnet.invariant)), how, at))
+        source = net_str(
+            damage(str(System.DateTime(ticks).ToString(in_fmt, dotnet.invariant)), how, at)
+        )
         now = System.DateTime.UtcNow
         ctx = EvalContext(now=datetime(now.Year, now.Month, now.Day, tzinfo=UTC), seed=1)
         names = None if styles is None else ", ".join(sorted(styles)) or "None"

@@ -57,10 +57,13 @@ def test_date_diff_agrees_with_vb(dotnet: Net) -> None:
             lambda: date_diff(interval, from_ticks(first), from_ticks(second)),
             lambda: int(
                 VB.DateAndTime.DateDiff(
-                    interval, System.DateTime(first), System.DateTime(second),
-                    VB.FirstDayOfWeek.Sunday, VB.FirstWeekOfYear.Jan1,
+                    interval,
+                    System.DateTime(first),
+                    System.DateTime(second),
+                    VB.FirstDayOfWeek.Sunday,
+                    VB.FirstWeekOfYear.Jan1,
                 )
-            ),  # fmt: skip
+            ),
         )
         return result
 

@@ -4,7 +4,8 @@ Now and NumFromDate.
 Contract: imports only the standard library and sibling runtime modules; same calling convention as
 ``functions`` (which registers these callables): evaluated arguments positionally, NULL = ``None``,
 ``ctx`` first for all but DateFromNum (the evaluation clock supplies the date a text without a
-year or without a date lacks, where .NET takes the machine's clock). DateTimes leave as ``M/d/yyyy h:mm:ss tt`` strings.
+year or without a date lacks, where .NET takes the machine's clock). DateTimes leave as
+``M/d/yyyy h:mm:ss tt`` strings.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Any
 
 from . import dates
 from .context import EvalContext
-from .dotnet_format import DATETIME_STYLES, DEFAULT_STYLES, format_ticks, parse_exact_ticks, to_ticks
+from .dotnet_format import (
+    DATETIME_STYLES,
+    DEFAULT_STYLES,
+    format_ticks,
+    parse_exact_ticks,
+    to_ticks,
+)
 from .errors import ExpressionError
 from .values import to_int, to_number, to_str
 

@@ -35,6 +35,7 @@ INTERVALS: dict[str, str] = {
     "s": "seconds (DateDiff: elapsed, truncated)",
 }
 
+
 def _bad_date(text: str, why: str = "not a recognised date/time") -> ExpressionError:
     return ExpressionError("invalid-date", f"{text!r} is {why}")
 
@@ -96,7 +97,7 @@ def _weekday_of(word: str) -> int | None:
     return None
 
 
-def _lex(text: str) -> _Lexed:  # noqa: C901, PLR0912, PLR0915 (one branch per token kind)
+def _lex(text: str) -> _Lexed:
     tokens = _words(text)
     out = _Lexed()
     i = 0

@@ -4,8 +4,8 @@ Contract: imports only the standard library and sibling runtime modules. This is
 ``DateTimeFormat.FormatCustomized`` and ``DateTimeParse.DoStrictParse`` (``DateTime.ToString`` and
 ``DateTime.ParseExact`` with ``CultureInfo.InvariantCulture``), checked against a real .NET runtime
 by ``tests/oracle``. Values are .NET *ticks* (100-nanosecond units since 0001-01-01) so the 7th
-fraction digit survives a ``FormatDateTime``; :func:`format_datetime` and :func:`parse_exact` are the
-``datetime`` views of :func:`format_ticks` and :func:`parse_exact_ticks`.
+fraction digit survives a ``FormatDateTime``; :func:`format_datetime` and :func:`parse_exact`
+are the ``datetime`` views of :func:`format_ticks` and :func:`parse_exact_ticks`.
 
 A value carries a *kind* ("utc", "local", "unspecified") as .NET's DateTime does. The service runs
 in UTC, so "local" time is UTC as well and only the ``K`` specifier tells the kinds apart.
@@ -127,7 +127,8 @@ def _repeat(fmt: str, i: int) -> int:
 
 def _quoted(fmt: str, i: int) -> tuple[str, int] | None:
     """The text of the quoted string starting at ``fmt[i]`` and its length with the quotes."""
-    quote, pos, out = fmt[i], i + 1, []
+    quote, pos = fmt[i], i + 1
+    out: list[str] = []
     while pos < len(fmt):
         ch = fmt[pos]
         pos += 1
@@ -401,7 +402,7 @@ class _Parser:
         r.tz_used, r.offset = True, ticks
 
     # --- the format
-    def step(self) -> None:  # noqa: C901, PLR0912, PLR0915 (one branch per specifier, as in .NET)
+    def step(self) -> None:
         f, ch, r = self.f, self.f[self.i], self.r
         n = _repeat(f, self.i) if ch in "dfFghHmMstyz" else 1
         self.i += n
@@ -431,7 +432,9 @@ class _Parser:
             else:
                 raise _Fail("expected the era A.D.")
         elif ch in "hHms":
-            value = self.count_digits(1 if n < 2 else 2, {"m": "minute", "s": "second"}.get(ch, "hour"))
+            value = self.count_digits(
+                1 if n < 2 else 2, {"m": "minute", "s": "second"}.get(ch, "hour")
+            )
             if ch == "m":
                 r.minute = self.check(r.minute, value, "minute")
             elif ch == "s":
@@ -542,7 +545,9 @@ def _parse_r(text: str) -> tuple[int, str]:
     """.NET Core's strict 'r' parser (styles None): exactly ``ddd, dd MMM yyyy HH:mm:ss GMT``."""
     if len(text) != 29 or text[3:5] != ", " or text[26:] != "GMT":
         raise _Fail("not in the RFC 1123 form 'ddd, dd MMM yyyy HH:mm:ss GMT'")
-    if any(text[i] != c for i, c in ((7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " "))):
+    if any(
+        text[i] != c for i, c in ((7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " "))
+    ):
         raise _Fail("not in the RFC 1123 form 'ddd, dd MMM yyyy HH:mm:ss GMT'")
     weekdays = [d[:3].lower() for d in DAYS]
     months = [m[:3].lower() for m in MONTHS]
@@ -604,7 +609,11 @@ def check_styles(styles: frozenset[str]) -> str | None:
     """Why ``DateTimeFormatInfo.ValidateStyles`` refuses ``styles``, or ``None``."""
     if "AssumeLocal" in styles and "AssumeUniversal" in styles:
         return "the DateTimeStyles AssumeLocal and AssumeUniversal cannot be used together"
-    if "RoundtripKind" in styles and styles & {"AssumeLocal", "AssumeUniversal", "AdjustToUniversal"}:
+    if "RoundtripKind" in styles and styles & {
+        "AssumeLocal",
+        "AssumeUniversal",
+        "AdjustToUniversal",
+    }:
         return (
             "the DateTimeStyles RoundtripKind cannot be used with AssumeLocal, AssumeUniversal "
             "or AdjustToUniversal"
@@ -693,9 +702,9 @@ def _build(r: _Result, styles: frozenset[str], today: date | None, window: int) 
         if r.hour > 12:
             raise _Fail("12-hour clock hour above 12")
         r.hour = r.hour % 12 + (12 if r.pm else 0)
-    elif r.pm is not None and r.hour != -1 and (r.hour >= 12) != r.pm:
-        raise _Fail("the AM/PM designator contradicts the 24-hour clock hour")
-    elif r.pm is True and r.hour == -1:
+    elif (r.pm is not None and r.hour != -1 and (r.hour >= 12) != r.pm) or (
+        r.pm is True and r.hour == -1
+    ):
         raise _Fail("the AM/PM designator contradicts the 24-hour clock hour")
     now = today or date(1, 1, 1)
     if -1 in (r.year, r.month, r.day):

@@ -116,7 +116,6 @@ def test_quotes_and_escapes() -> None:
     assert format_datetime(utc(2021, 3, 4), "'a\\'b'\"c\"\\d") == "a'bcd"
 
 
-
 @pytest.mark.parametrize(
     ("fmt", "text"),
     [
