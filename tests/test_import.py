@@ -117,9 +117,11 @@ def test_portal_download_round_trips_with_unmodelled_parts(tmp_path: Path) -> No
         '        "False"\n'
         "    )\n"
     ) in text
-    assert '    userPrincipalName <- Join("@", [userName], "%DomainFQDN%")  on create\n' in text
+    assert "    userPrincipalName <- Join(\"@\", [userName], %DomainFQDN%)  on create\n" in text
     assert (
-        '    jobTitle          <- Replace([title], , "(?<t>.*) \\(Temp\\)", , "${t}", , )\n' in text
+        # strings keep the spelling Graph (and the portal) show: \\( as stored, not shortened
+        '    jobTitle          <- Replace([title], , "(?<t>.*) \\\\(Temp\\\\)", , "${t}", , )\n'
+        in text
     )
     for kept in (
         "flowBehavior FlowAlways",
@@ -186,3 +188,43 @@ def test_existing_output_is_not_overwritten(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
     assert result.exit_code == 1 and "--force" in result.stderr
     assert out.read_text(encoding="utf-8") == "// mine\n"
+
+
+def test_object_mappings_keep_their_names(tmp_path: Path) -> None:
+    """A schema whose source object is the SCIM core User URN imports (no "User -> User"
+    required) and compiles back to the same names, through `objects "..." -> "..."`."""
+    compiled = compile_paths([ROOT / "examples" / "contoso-hr"], None, ("json",))
+    [(_, document)] = compiled.documents
+    schema = copy.deepcopy(document["schema"])
+    urn = "urn:ietf:params:scim:schemas:core:2.0:User"
+    rule = schema["synchronizationRules"][0]
+    rule["objectMappings"][0]["sourceObjectName"] = urn
+    for directory in schema["directories"]:
+        if directory["name"] == rule["sourceDirectoryName"]:
+            for obj in directory["objects"]:
+                obj["name"] = urn
+    source = tmp_path / "scim.json"
+    source.write_text(json.dumps(schema), encoding="utf-8")
+    out = tmp_path / "job.prov"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f'    objects "{urn}" -> "User"\n' in text
+    assert 'extension "urn:ietf:params:scim:schemas:extension:contoso:1.0:User"' in text
+    assert format_source(text, str(out))[0] == text
+    again = compile_paths([out], None, ("json",))
+    assert again.ok, [d.message for d in again.diagnostics]
+    [(_, document)] = again.documents
+    assert normalise(document["schema"]) == normalise(schema)
+
+
+def test_a_schema_without_user_objects_names_what_it_has(tmp_path: Path) -> None:
+    compiled = compile_paths([ROOT / "examples" / "contoso-hr"], None, ("json",))
+    [(_, document)] = compiled.documents
+    schema = copy.deepcopy(document["schema"])
+    schema["synchronizationRules"][0]["objectMappings"][0]["sourceObjectName"] = "Group"
+    source = tmp_path / "groups.json"
+    source.write_text(json.dumps(schema), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(tmp_path / "x.prov")])
+    assert result.exit_code != 0
+    assert "no object mapping of users (found: 'Group' -> 'User')" in result.output

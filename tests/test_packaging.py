@@ -42,3 +42,58 @@ def test_pyproject_ships_the_grammar_and_data() -> None:
     text = Path("pyproject.toml").read_text(encoding="utf-8")
     assert '"grammar/prov.tx" = "syncrules/grammar/prov.tx"' in text
     assert 'syncrules = "syncrules.pytest_plugin"' in text
+
+
+def _core_closure() -> set[str]:
+    """Every distribution `pip install syncrules` brings: the core requirements, transitively."""
+    import re
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = ["syncrules"]
+    while todo:
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in metadata.requires(name) or ():
+            req = Requirement(line)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return seen
+
+
+def test_a_rules_repository_needs_only_syncrules_and_pytest() -> None:
+    """What the pytest plugin imports to run a rules repository (tests and fixture snapshots)
+    comes with `pip install syncrules pytest`: no extra is needed."""
+    import json
+    import re
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    code = (
+        "import sys, json\n"
+        "import syncrules.pytest_plugin, syncrules.api, syncrules.testing.runner\n"
+        "import syncrules.testing.fixtures, syncrules.testing.snapshot\n"
+        "import syncrules.backends.python.load, syrupy, syrupy.extensions.single_file\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = json.loads(done.stdout)
+    owners = metadata.packages_distributions()
+    # pytest and its own requirements; mypy_extensions is an optional import of syrupy's (it is
+    # used when present, skipped when absent).
+    allowed = _core_closure() | {"pytest", "pluggy", "iniconfig", "packaging", "pygments",
+                                 "mypy-extensions"}
+    missing = set()
+    for module in modules:
+        if module in sys.stdlib_module_names or module.startswith("_") or module == "syncrules":
+            continue
+        for dist in owners.get(module, ()):
+            if re.sub(r"[-_.]+", "-", dist).lower() not in allowed:
+                missing.add(f"{module} (from {dist})")
+    assert not missing, f"imported but not brought by `pip install syncrules pytest`: {missing}"
+    assert "syrupy" in _core_closure()

@@ -10,8 +10,14 @@ from syncrules.diagnostics.codes import CODES, lookup
 _WRAP = 88
 
 
+def _fill(text: str, first: str = "", rest: str = "") -> str:
+    """Wrap at spaces only: paths and names such as docs/entra-provisioning.md stay whole."""
+    return textwrap.fill(text, _WRAP, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False, break_long_words=False)
+
+
 def _para(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, _WRAP, initial_indent=indent, subsequent_indent=indent)
+    return _fill(text, indent, indent)
 
 
 def explain_code(code_text: str) -> str | None:
@@ -84,7 +90,7 @@ def explain_function(name: str) -> str | None:
     if notes:
         lines += ["", "Decisions where Microsoft's documentation is silent or inferred:"]
         lines += [
-            textwrap.fill(n, _WRAP, initial_indent="  - ", subsequent_indent="    ") for n in notes
+            _fill(n, "  - ", "    ") for n in notes
         ]
     return "\n".join(lines)
 
@@ -112,6 +118,12 @@ Semantics syncrules pins where Microsoft's documentation is silent \
   - Only \\" and \\\\ are escapes in string constants; any other backslash stays ("\\+" is \\+).
   - Function names match without regard to case and print in canonical casing; attribute names
     are case-sensitive.
+  - prov fmt changes layout and the casing of function names only: a string constant keeps its
+    spelling ("\\," stays "\\,", "\\\\," stays "\\\\,", though both are the string \\,).
+  - %DomainFQDN%-style macro constants (a name between two %, as in Entra's own Cloud Sync
+    mappings) are constants: Graph stores them with the macro as the name and no expression, and
+    the provisioning agent substitutes them. Offline no agent runs: they evaluate to their own
+    text, and print back as written.
   - Attribute values that are not caseExact (matching, change detection, uniqueness and UPN
     checks) compare as .NET's OrdinalIgnoreCase does: one-to-one upper case, so "ß" and "SS"
     differ and "ς" and "Σ" are equal.
@@ -151,9 +163,7 @@ def semantics() -> str:
     body = [SEMANTICS_HEAD]
     for title, text in extra:
         body.append(
-            textwrap.fill(
-                f"{title}: {text}", _WRAP, initial_indent="  - ", subsequent_indent="    "
-            )
+            _fill(f"{title}: {text}", "  - ", "    ")
         )
     return "\n".join(body)
 

@@ -53,9 +53,7 @@ class ProvFile(pytest.File):
                     yield ProvTestItem.from_parent(self, name=case.name, job=job, case=case)
             if result.owns_job.get(id(job), True):
                 for fixture in fixture_files(job):
-                    yield ProvFixtureItem.from_parent(
-                        self, name=f"fixture[{fixture.stem}]", job=job, fixture=fixture
-                    )
+                    yield ProvFixtureItem.from_fixture(self, job=job, fixture=fixture)
 
 
 def _module(config: pytest.Config, job: Any) -> Any:
@@ -115,36 +113,49 @@ class ProvTestItem(_ProvItem):
         return self.path, self.case.span.line - 1, f"prov test: {self.case.name}"
 
 
-def _snapshot_target() -> None:
-    """Stands for the fixture item in syrupy's naming (module and function name)."""
+def _fixture_test(config: pytest.Config, job: Any, fixture: Path) -> Any:
+    """The test function of one fixture file; it takes syrupy's public ``snapshot`` fixture.
 
+    Its module and name (``syncrules.pytest_plugin._snapshot_target``) are what syrupy uses to
+    name the snapshot file, so they stay fixed.
+    """
 
-class ProvFixtureItem(_ProvItem):
-    def __init__(self, *, job: Any, fixture: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.job = job
-        self.fixture = fixture
-        self.path = fixture  # snapshots live beside the fixture: <job>.fixtures/__snapshots__/
-        self.obj = _snapshot_target
-
-    def runtest(self) -> None:
-        from syrupy.assertion import SnapshotAssertion
-        from syrupy.location import PyTestLocation
-
+    def _snapshot_target(snapshot: Any) -> None:
         from syncrules.testing.fixtures import fixture_snapshot
         from syncrules.testing.snapshot import FixtureJson
 
         try:
-            text = fixture_snapshot(_module(self.config, self.job), self.fixture)
+            text = fixture_snapshot(_module(config, job), fixture)
         except ValueError as exc:  # unreadable or malformed fixture file: say so, no traceback
             raise ProvFailure(str(exc)) from None
-        snapshot = SnapshotAssertion(
-            update_snapshots=self.config.option.update_snapshots,
-            extension_class=FixtureJson,
-            test_location=PyTestLocation(self),
-            session=self.config._syrupy,  # type: ignore[attr-defined]
-        )
-        assert text == snapshot
+        assert text == snapshot.use_extension(FixtureJson)
+
+    return _snapshot_target
+
+
+class ProvFixtureItem(pytest.Function):
+    """A fixture file, snapshot-tested through syrupy's ``snapshot`` fixture (public API only).
+
+    A :class:`pytest.Function`, so that pytest resolves fixtures for it as for any test; its
+    ``path`` is the fixture file, so snapshots live beside it: ``<job>.fixtures/__snapshots__/``.
+    """
+
+    @classmethod
+    def from_fixture(cls, parent: pytest.Collector, *, job: Any, fixture: Path) -> ProvFixtureItem:
+        item = cls.from_parent(parent, name=f"fixture[{fixture.stem}]",
+                               callobj=_fixture_test(parent.config, job, fixture))
+        item.path = fixture
+        item.fixture = fixture
+        return item
+
+    fixture: Path
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, ProvFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.fixture, 0, f"prov fixture: {self.fixture.name}"

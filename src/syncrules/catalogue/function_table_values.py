@@ -64,7 +64,7 @@ _register(
         description="True if the expression evaluates to non-zero or to a true comparison.",
         example='CBool([attribute1] = [attribute2]) -> True when both are "abc"',
         null_rule="A comparison with a NULL operand is false; "
-        'NULL and "" are False [inferred, docs/entra-provisioning.md §7.4].',
+        'NULL and "" are False [inferred, docs/entra-provisioning.md §7, item 4].',
         notes=(SOURCE_KEY,),
     ),
     Function(
@@ -214,7 +214,7 @@ _register(
         example='IIF([country]="USA", [country], [department]) -> "USA" when country is "USA"',
         null_rule='A condition on a NULL or "" attribute is documented as unsupported; here a '
         'comparison with NULL is false and a NULL or "" condition takes valueIfFalse '
-        "[inferred, docs/entra-provisioning.md §7.4]; only the chosen branch is evaluated.",
+        "[inferred, docs/entra-provisioning.md §7, item 4]; only the chosen branch is evaluated.",
         min_args=3,
         notes=(
             "Keys from real exports: a comparison condition is split by the JSON backend into "

@@ -28,7 +28,8 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str) -> None:
 
     \b
     REV:path names a file or folder in a git revision; the path is relative to the current
-    folder (HEAD:rules/hr.prov from the repository root, HEAD:hr.prov from rules/).
+    folder (HEAD:examples/contoso-hr/contoso-hr.prov from the repository root,
+    HEAD:contoso-hr.prov from examples/contoso-hr/).
 
     \b
     Shows mappings added, removed or changed, scoping groups, actions, matching and extension

@@ -155,9 +155,9 @@ def run(
     """Run a whole provisioning cycle offline: one log record per input operation.
 
     \b
-    prov run rules/hr.prov --input users.csv                 # a plan: what would happen
-    prov run rules/hr.prov --input users.csv --apply         # write .prov/directory.sqlite
-    prov run rules/hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
+    prov run hr.prov --input users.csv                 # a plan: what would happen
+    prov run hr.prov --input users.csv --apply         # write .prov/directory.sqlite
+    prov run hr.prov --input bulk.json --format json   # provisioning log as JSON Lines
 
     A bad operation (invalid JSON line, CSV row, lone surrogate, NaN, a value the source schema
     cannot take, ...) fails alone with its reason; the rest are processed. With --apply,

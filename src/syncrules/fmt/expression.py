@@ -37,7 +37,7 @@ def format_expression(
         expr = parse_expression(text, FILE, bag)
         if expr is None:
             return None, bag.sorted()
-        out = _compact(expr) if compact_form else readable(expr, width)
+        out = _compact(expr, as_written=True) if compact_form else readable(expr, width)
     except RecursionError:
         bag.add(
             Code.SYNTAX_ERROR,

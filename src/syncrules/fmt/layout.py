@@ -277,6 +277,8 @@ class Printer:
             return ["actions " + ", ".join(a.name for a in obj.actions)]
         if kind == "ThresholdSetting":
             return [f"deletion threshold {obj.value.raw}"]
+        if kind == "ObjectsSetting":
+            return [f"objects {obj.source.raw} -> {obj.target.raw}"]
         return [self._text_of(obj)]
 
     def _ext_attribute(self, obj: Any, depth: int) -> list[str]:

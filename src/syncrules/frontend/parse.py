@@ -26,6 +26,7 @@ _TOKEN_NAMES: tuple[tuple[str, str], ...] = (
     (r"-?\d+(?:", "a number"),
     (r"-?\d+(?!", "a whole number"),
     ("&H", "a hex number such as &HF"),
+    ("%[A-Za-z_]", "a macro constant such as %DomainFQDN%"),
     ("<>|", "a comparison operator (=, <>, <, <=, >, >=)"),
     (r"(NOT\s+REGEX", "a scoping operator (EQUALS, IS NOT NULL, REGEX MATCH, ...)"),
     ("[A-Za-z_](?:[A-Za-z0-9_.:]", "an attribute name"),
@@ -208,8 +209,8 @@ def _char_hint(text: str, offset: int, before: str) -> str | None:
         return "arguments are separated by ',' in Entra, not ';'"
     if ch == "%":
         return (
-            "%...% macros such as %DomainFQDN% belong to the Azure AD Connect rule dialect; "
-            "write the value, or use DefaultDomain() where it is available"
+            "a macro constant is a name between two %, such as %DomainFQDN%; "
+            "anything else is written as a string in double quotes"
         )
     if ch == "[" and before == ")":
         return "indexing after a call is not supported; use Item(Split(...), 1) (1-based)"

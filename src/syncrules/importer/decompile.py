@@ -147,15 +147,30 @@ def _pick(schema: dict[str, Any], root: str) -> tuple[dict[str, Any], dict[str, 
             "API-driven provisioning apps (templates API2AAD and API2AD), whose source is the "
             "SCIM API schema"
         )
-    mappings = [
-        (i, m)
-        for i, m in enumerate(_objects(rule.get("objectMappings"), f"{where}.objectMappings"))
-        if str(m.get("sourceObjectName", "")).lower() == "user"
-        and str(m.get("targetObjectName", "")).lower() == "user"
-    ]
-    if not mappings:
-        raise ImportProblem(f"the rule {rule.get('name')!r} has no User -> User object mapping")
-    return rule, mappings[0][1], f"{where}.objectMappings[{mappings[0][0]}]"
+    every = list(enumerate(_objects(rule.get("objectMappings"), f"{where}.objectMappings")))
+    for index, m in every:
+        for key in ("sourceObjectName", "targetObjectName"):
+            _typed(m.get(key), str, f"{where}.objectMappings[{index}].{key}")
+    # The users' object mapping, by whatever names it has: User -> User first, then one whose
+    # objects are users by name (a SCIM URN such as urn:ietf:params:scim:schemas:core:2.0:User).
+    for test in (_is_user_exactly, _is_user_like):
+        mappings = [(i, m) for i, m in every if test(m.get("sourceObjectName"))
+                    and test(m.get("targetObjectName"))]
+        if mappings:
+            return rule, mappings[0][1], f"{where}.objectMappings[{mappings[0][0]}]"
+    found = ", ".join(f"{m.get('sourceObjectName')!r} -> {m.get('targetObjectName')!r}"
+                      for _, m in every) or "none"
+    raise ImportProblem(
+        f"the rule {rule.get('name')!r} has no object mapping of users (found: {found})")
+
+
+def _is_user_exactly(name: Any) -> bool:
+    return isinstance(name, str) and name.lower() == "user"
+
+
+def _is_user_like(name: Any) -> bool:
+    """``User``, or a schema name ending in ``:User`` (SCIM core or an extension's URN)."""
+    return isinstance(name, str) and (name.lower() == "user" or name.lower().endswith(":user"))
 
 
 def _target_kind(rule: dict[str, Any]) -> TargetKind:
@@ -166,8 +181,10 @@ def _target_kind(rule: dict[str, Any]) -> TargetKind:
 
 
 def _extensions(
-    schema: dict[str, Any], rule: dict[str, Any], notes: list[str], root: str
+    schema: dict[str, Any], rule: dict[str, Any], notes: list[str], root: str,
+    source_object: str = "user",
 ) -> dict[str, list[str]]:
+    """Extension attributes of the source object (``source_object``, lower case)."""
     core = source_attributes()
     by_urn: dict[str, list[str]] = {}
     directories = _typed(schema.get("directories"), list, f"{root}directories") or []
@@ -178,7 +195,7 @@ def _extensions(
             continue
         where = f"{root}directories[{d_index}].objects"
         for o_index, obj in enumerate(_typed(directory.get("objects"), list, where) or []):
-            if not isinstance(obj, dict) or str(obj.get("name", "")).lower() != "user":
+            if not isinstance(obj, dict) or str(obj.get("name", "")).lower() != source_object:
                 continue
             at = f"{where}[{o_index}].attributes"
             for a_index, attr in enumerate(_typed(obj.get("attributes"), list, at) or []):
@@ -227,6 +244,9 @@ def _job_lines(
     threshold = _number(job_settings.get("deletionThreshold"), "job.deletionThreshold", 0)
     if threshold is not None:
         lines.append(f"    deletion threshold {threshold}")
+    objects = (str(mapping.get("sourceObjectName")), str(mapping.get("targetObjectName")))
+    if objects != ("User", "User"):
+        lines.append(f"    objects {escape(objects[0])} -> {escape(objects[1])}")
     lines.append("}")
     return lines
 
@@ -343,7 +363,8 @@ def decompile(
         f"preserve {escape(preserve_name)}",
         *_graph_lines(job_settings),
     ]
-    for urn, attrs in sorted(_extensions(schema, rule, notes, root).items()):
+    source_object = str(mapping.get("sourceObjectName")).lower()
+    for urn, attrs in sorted(_extensions(schema, rule, notes, root, source_object).items()):
         lines += ["", f"extension {escape(urn)} {{", *(f"    {a}" for a in attrs), "}"]
     matches, plain = [], []
     where = f"{mapping_at}.attributeMappings"

@@ -90,6 +90,8 @@ def _params(source: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+_MACRO = re.compile(r"%[A-Za-z_][A-Za-z0-9_]*%")
+
 def _build(source: dict[str, Any]) -> Expr:
     kind = source.get("type") or "Attribute"
     name = source.get("name")
@@ -100,6 +102,8 @@ def _build(source: dict[str, Any]) -> Expr:
             raise TreeError(f"the attribute name {name!r} cannot be written in .prov")
         return AttrRef(name=name)
     if kind == "Constant":
+        if source.get("expression") is None and _MACRO.fullmatch(name):
+            return Str(value=name, raw=name)  # %DomainFQDN%: a macro constant, kept as such
         return Str(value=name)
     if kind != "Function":
         raise TreeError(f"unknown source type {kind!r}")

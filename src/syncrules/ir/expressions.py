@@ -79,7 +79,9 @@ class ExpressionLowerer:
         if kind == "AttrRef":
             return AttrRef(name=self.resolve(obj.raw[1:-1]), span=span)
         if kind == "StringLit":
-            return Str(value=unescape(obj.raw), span=span)
+            return Str(value=unescape(obj.raw), raw=obj.raw, span=span)
+        if kind == "MacroLit":
+            return Str(value=obj.raw, raw=obj.raw, span=span)
         if kind in ("NumberLit", "HexLit"):
             return Num(text=obj.raw, span=span)
         if kind == "BareName":

@@ -166,6 +166,7 @@ class _JobBuilder:
         self.target: TargetKind | None = None
         self.actions: tuple[str, ...] = ("create", "update")
         self.threshold: int | None = None
+        self.objects: tuple[str, str] = ("User", "User")
         self.extensions: list[Extension] = []
         self.mappings: list[Mapping] = []
         self.scope: list[ScopeGroup] = []
@@ -217,9 +218,8 @@ class _JobBuilder:
         for setting in item.settings:
             skind = type(setting).__name__
             sspan = span_of(setting, src)
-            label = {"TargetSetting": "target", "ActionsSetting": "actions"}.get(
-                skind, "deletion threshold"
-            )
+            label = {"TargetSetting": "target", "ActionsSetting": "actions",
+                     "ObjectsSetting": "objects"}.get(skind, "deletion threshold")
             if label in seen:
                 self.bag.add(Code.DUPLICATE_SETTING, sspan, setting=label)
                 continue
@@ -249,6 +249,8 @@ class _JobBuilder:
                             hint=_suggest(word.name, ACTIONS),
                         )
                 self.actions = tuple(a for a in ACTIONS if a in actions)
+            elif skind == "ObjectsSetting":
+                self.objects = (unescape(setting.source.raw), unescape(setting.target.raw))
             else:
                 threshold = self._number(setting.value, src, "deletion threshold", 0)
                 if threshold is None:  # too long, reported: the job still has a threshold
@@ -495,6 +497,8 @@ class _JobBuilder:
             target=self.target or TargetKind.ENTRA,
             actions=self.actions,
             deletion_threshold=self.threshold,
+            source_object=self.objects[0],
+            target_object=self.objects[1],
             extensions=tuple(self.extensions),
             mappings=tuple(self.mappings),
             scope=tuple(self.scope),

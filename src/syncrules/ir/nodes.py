@@ -33,9 +33,20 @@ class Expr(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Str(Expr):
-    """A string constant; ``value`` is unescaped (only \\" and \\\\ are escapes)."""
+    """A string constant; ``value`` is unescaped (only \\" and \\\\ are escapes).
+
+    ``raw`` is the literal as written in the source (quotes included), when it came from one:
+    ``prov fmt`` prints it back unchanged (``"\\,"`` and ``"\\\\,"`` are the same value, but
+    the formatter never changes how a user spelled a string). It takes no part in equality.
+    """
 
     value: str
+    raw: str | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def is_macro(self) -> bool:
+        """``%DomainFQDN%`` written bare: a macro constant (Graph: its expression is null)."""
+        return self.raw is not None and self.raw[:1] == "%"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,3 +214,6 @@ class Job(Node):
     #: the schema kept by `preserve "file.json"` (parts the language does not model), if any
     preserved: object | None = field(default=None, compare=False, hash=False, repr=False)
     preserve_path: str | None = None
+    #: the object mapping's object names (``objects "..." -> "..."``; Graph's default is User)
+    source_object: str = "User"
+    target_object: str = "User"

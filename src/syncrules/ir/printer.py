@@ -21,10 +21,14 @@ from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
 
 
-def compact(expr: Expr | None) -> str:
+def compact(expr: Expr | None, as_written: bool = False) -> str:
+    """The one-line form Graph stores. Strings are canonically escaped, or with ``as_written``
+    (``prov fmt --expression --compact``) spelled as in the source."""
     if expr is None:
         return ""
     if isinstance(expr, Str):
+        if expr.raw is not None and (as_written or expr.is_macro):
+            return expr.raw
         return escape(expr.value)
     if isinstance(expr, AttrRef):
         return f"[{expr.name}]"
@@ -34,15 +38,15 @@ def compact(expr: Expr | None) -> str:
         return expr.name
     if isinstance(expr, Compare):
         # Graph prints comparisons without spaces: IIF(BitAnd([uac], 2)="0", ...)
-        return f"{compact(expr.left)}{expr.op}{compact(expr.right)}"
+        return f"{compact(expr.left, as_written)}{expr.op}{compact(expr.right, as_written)}"
     if isinstance(expr, Call):
-        return f"{expr.name}({_slots(expr.args)})"
+        return f"{expr.name}({_slots(expr.args, as_written)})"
     raise AssertionError(f"cannot print {type(expr).__name__}")
 
 
-def _slots(args: tuple[Expr | None, ...]) -> str:
+def _slots(args: tuple[Expr | None, ...], as_written: bool) -> str:
     # Empty slots print as nothing: "Replace([x], , \"re\", , \"\", , )".
-    return ", ".join(compact(a) for a in args)
+    return ", ".join(compact(a, as_written) for a in args)
 
 
 #: The one-line form is kept only for calls nesting at most this many calls
@@ -75,11 +79,12 @@ def literal(value: str) -> str:
 
 
 def flat(expr: Expr | None) -> str:
-    """The one-line readable form (compact with spaced comparisons and minimal string escapes)."""
+    """The one-line readable form: compact with spaced comparisons; strings as written in the
+    source, or (made by a program) with minimal escapes."""
     if expr is None:
         return ""
     if isinstance(expr, Str):
-        return literal(expr.value)
+        return expr.raw if expr.raw is not None else literal(expr.value)
     if isinstance(expr, Compare):
         return f"{flat(expr.left)} {expr.op} {flat(expr.right)}"
     if isinstance(expr, Call):

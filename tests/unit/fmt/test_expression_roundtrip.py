@@ -1,12 +1,14 @@
 """Round-trip guarantees of the expression formatter, over random IR trees and the documentation vectors.
 
 For every expression x: fmt(fmt(x)) == fmt(x); compact(readable(x)) == compact(x); the readable
-and the compact form both parse to the same tree as x (IR equality ignores spans).
+and the compact form both parse to the same tree as x (IR equality ignores spans); and fmt changes
+layout and casing only: every string literal keeps its spelling.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +30,14 @@ def _parse(text: str) -> Expr:
     return expr
 
 
+STRING = re.compile(r'"(?:[^"\\]|\\[\s\S])*"')
+
+
+def _strings(text: str) -> list[str]:
+    """The string literals of ``text`` as spelled."""
+    return STRING.findall(text)
+
+
 def _check_round_trip(expr: Expr, width: int = 100) -> None:
     flat = compact(expr)
     assert _parse(flat) == expr, flat
@@ -35,11 +45,15 @@ def _check_round_trip(expr: Expr, width: int = 100) -> None:
     assert _parse(nice) == expr, nice
     assert compact(_parse(nice)) == flat
     formatted, diags = format_expression(flat, width=width)
-    assert diags == [] and formatted == nice
-    again, _ = format_expression(nice, width=width)
-    assert again == nice
+    assert diags == [] and formatted is not None and _parse(formatted) == expr
+    assert formatted == readable(_parse(flat), width)
+    assert _strings(formatted) == _strings(flat)  # fmt never respells a string
+    again, _ = format_expression(formatted, width=width)
+    assert again == formatted
     one_line, _ = format_expression(nice, compact=True)
-    assert one_line == flat
+    assert one_line is not None and _parse(one_line) == expr
+    assert _strings(one_line) == _strings(nice)
+    assert one_line == compact(_parse(nice), as_written=True)
 
 
 @PROPERTY
@@ -61,7 +75,9 @@ def test_odd_spacing_formats_the_same(expr: Expr, spaces: list[str]) -> None:
     """Newlines and odd spacing between tokens (also between a name and its '(') change nothing."""
     spaced = respace(compact(expr), spaces)
     assert _parse(spaced) == expr, spaced
-    assert format_expression(spaced)[0] == readable(expr)
+    formatted = format_expression(spaced)[0]
+    assert formatted == readable(_parse(compact(expr)))
+    assert formatted is not None and _strings(formatted) == _strings(compact(expr))
 
 
 def _vectors() -> list[dict[str, object]]:

@@ -37,7 +37,7 @@ def test_expression_from_stdin() -> None:
     assert result.exit_code == 0
     assert result.stdout == 'Replace([x], , "\\+", , "", , )\n'
     result = run("-e", "-", "--compact", stdin='Replace([x],,"\\+",,"",,)')
-    assert result.stdout == 'Replace([x], , "\\\\+", , "", , )\n'
+    assert result.stdout == 'Replace([x], , "\\+", , "", , )\n'  # spelled as written
 
 
 @pytest.mark.parametrize(("text", "line", "col", "hint"), BROKEN, ids=[b[0] for b in BROKEN])

@@ -40,7 +40,7 @@ BROKEN = [
     ('Join("a", [b)', 1, 11, "'[' at 1:11 is never closed"),
     ('IIF(([a]="1"), 1, 2)', 1, 5, "no grouping parentheses"),
     ('Join(" ", [a]) Join(" ", [b])', 1, 16, "expression is one value"),
-    ('Join("@", [a], %DomainFQDN%)', 1, 16, "Azure AD Connect"),
+    ('Join("@", [a], %Domain FQDN%)', 1, 16, "a name between two %"),
     ('IIF([a]="x, "y", "z")', 1, 14, "quotes do not pair up"),
 ]
 

@@ -59,7 +59,9 @@ def source_tree(expr: Expr) -> dict[str, Any]:
             "type": "Attribute",
         }
     if isinstance(expr, Str):
-        return _constant(expr.value, escape(expr.value))
+        # A macro constant (%DomainFQDN%) is stored as Entra's own mappings store it: the macro
+        # as its name, no expression.
+        return _constant(expr.value, None if expr.is_macro else escape(expr.value))
     if isinstance(expr, Num):
         # Graph stores numbers as constants with the quoted form:
         # {"name": "2", "expression": "\"2\""}
@@ -111,9 +113,11 @@ def _call_params(call: Call) -> list[dict[str, Any]]:
     return params
 
 
-def _attribute_definition(defn: AttributeDef, anchor: bool = False) -> dict[str, Any]:
+def _attribute_definition(
+    defn: AttributeDef, anchor: bool = False, referenced_object: str = names.OBJECT_NAME
+) -> dict[str, Any]:
     referenced = (
-        [{"referencedObjectName": "User", "referencedProperty": None}]
+        [{"referencedObjectName": referenced_object, "referencedProperty": None}]
         if defn.type == "Reference"
         else []
     )
@@ -149,7 +153,7 @@ def _source_directory(job: Job) -> dict[str, Any]:
                     for n in sorted(attrs)
                 ],
                 "metadata": [],
-                "name": names.OBJECT_NAME,
+                "name": job.source_object,
                 "supportedApis": [],
             }
         ],
@@ -162,11 +166,11 @@ def _target_directory(job: Job) -> dict[str, Any]:
     defs = []
     for name in used:
         defn = catalogue.get(name) or AttributeDef(name=name, type="String", multivalued=False)
-        defs.append(_attribute_definition(defn))
+        defs.append(_attribute_definition(defn, referenced_object=job.target_object))
     return {
         "name": names.TARGET_DIRECTORY[job.target],
         "objects": [
-            {"attributes": defs, "metadata": [], "name": names.OBJECT_NAME, "supportedApis": []}
+            {"attributes": defs, "metadata": [], "name": job.target_object, "supportedApis": []}
         ],
     }
 
@@ -228,8 +232,8 @@ def build_document(job: Job) -> dict[str, Any]:
                 "metadata": [],
                 "name": names.OBJECT_MAPPING_NAME,
                 "scope": _scope(job),
-                "sourceObjectName": names.OBJECT_NAME,
-                "targetObjectName": names.OBJECT_NAME,
+                "sourceObjectName": job.source_object,
+                "targetObjectName": job.target_object,
             }
         ],
         "priority": 1,
