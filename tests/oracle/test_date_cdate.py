@@ -59,6 +59,7 @@ def hr_dates(draw: st.DrawFn) -> str:
             ]
         )
     )
+    without_year = date_part in (f"{mon} {d}", f"{mm}/{dd}")
     if draw(st.integers(0, 7)) == 0 and date_part:
         weekday = draw(st.sampled_from(DAYS))
         weekday = draw(st.sampled_from([weekday, weekday[:3]]))
@@ -79,7 +80,7 @@ def hr_dates(draw: st.DrawFn) -> str:
             ]
         )
     )
-    with_time = date_part not in (f"{mon} {d}", f"{mm}/{dd}") and draw(st.booleans())
+    with_time = not without_year and draw(st.booleans())
     if date_part == "" or with_time:
         joiner = "T" if date_part == iso and draw(st.booleans()) else " "
         text = date_part + (joiner if date_part else "") + time_part

@@ -105,12 +105,12 @@ def _m9(a: Any, ctx: EvalContext) -> Any:
 
 def _m10(a: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-    return fn_CStr(fn_DateDiff('d', fn_CDate(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')), fn_Now(ctx)))
+    return fn_CStr(fn_DateDiff(ctx, 'd', fn_CDate(ctx, a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')), fn_Now(ctx)))
 
 
 def _m11(a: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-    return fn_DateAdd('m', 6, fn_CDate(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')))
+    return fn_DateAdd(ctx, 'm', 6, fn_CDate(ctx, a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start')))
 
 
 def _m12(a: Any, ctx: EvalContext) -> Any:
@@ -634,7 +634,7 @@ def evaluate(
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
     ctx.target = 'extensionAttribute6'
     try:
-        v = fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
+        v = fn_CStr(fn_DateDiff(ctx, 'd', fn_CDate(ctx, s6), fn_Now(ctx)))
     except NoFlow:
         no_flow.append('extensionAttribute6')
     except ExpressionError as exc:
@@ -643,8 +643,9 @@ def evaluate(
         if v is not None:
             values['extensionAttribute6'] = v
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
+    ctx.target = 'extensionAttribute7'
     try:
-        v = fn_DateAdd('m', 6, fn_CDate(s6))
+        v = fn_DateAdd(ctx, 'm', 6, fn_CDate(ctx, s6))
     except NoFlow:
         no_flow.append('extensionAttribute7')
     except ExpressionError as exc:
