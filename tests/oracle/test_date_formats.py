@@ -47,7 +47,7 @@ def test_format_strings_agree_with_dotnet(dotnet: Net) -> None:
         )
         return result
 
-    run_family("date formats", CASES, compare, 3000)
+    run_family("date formats", CASES, compare, 1200)
 
 
 def test_output_format_validation_agrees_with_dotnet(dotnet: Net) -> None:
@@ -62,4 +62,4 @@ def test_output_format_validation_agrees_with_dotnet(dotnet: Net) -> None:
         ours = validate_format(fmt) is not None
         return AGREE if ours == refused else f"syncrules refuses={ours}, .NET refuses={refused}"
 
-    run_family("output format validation", FORMATS, compare, 2000)
+    run_family("output format validation", FORMATS, compare, 1000)
