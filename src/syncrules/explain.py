@@ -191,13 +191,21 @@ DOTNET_STRINGS = (
 
 def semantics() -> str:
     """The pinned rules, with the runtime's own wording of the inferred ones (one source)."""
-    from syncrules.runtime import values
+    from syncrules.runtime import dotnet_format, values
     from syncrules.runtime.scoping import AMPERSAND_RULE
 
     extra = [
         ("Comparisons", values.COMPARISON_RULE),
         ("NULL in comparisons", values.NULL_COMPARISON),
         ("Scoping & and !&", AMPERSAND_RULE),
+    ]
+    extra += [
+        ("Dates without a year", dotnet_format.CLOCK_RULE),
+        ("Date precision", dotnet_format.PRECISION_RULE),
+    ]
+    extra += [
+        (f"Differs from .NET Core 3.1 ({name})", text)
+        for name, text in dotnet_format.DOTNET_DIFFERENCES
     ]
     body = [SEMANTICS_HEAD]
     for title, text in extra:

@@ -354,8 +354,12 @@ raw_values = st.one_of(
     st.just(MISSING), st.none(), text_constants, st.sampled_from([True, False, 0, 7, -2, 2.5]),
     st.lists(st.one_of(text_constants, st.sampled_from([True, 3])), max_size=3),
 )
+# Typed as ``source_values`` types them (the MappingFn contract): a single-valued text attribute
+# is a string or absent, never a list or a number; the others take anything.
+raw_texts = st.one_of(st.just(MISSING), st.none(), text_constants)
 raw_attributes = st.fixed_dictionaries(
-    {name: raw_values for name in (*TEXT_ATTRS, M_ATTR, B_ATTR, "externalId")}
+    {**{name: raw_texts for name in (*TEXT_ATTRS, "externalId")},
+     **{name: raw_values for name in (M_ATTR, B_ATTR)}}
 ).map(lambda d: {k: v for k, v in d.items() if v is not MISSING})
 
 _TEXT_OPERATORS = ["EQUALS", "NOT EQUALS", "Includes", "ENDS_WITH", "REGEX MATCH",

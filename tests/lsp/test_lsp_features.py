@@ -501,7 +501,7 @@ def test_inlay_hints_show_values_for_the_tests_sample_record(
     assert at("    accountEnabled    <-")["label"] == "= true"
     assert (
         at("    employeeLeaveDateTime")["label"]
-        == "= error: 'Engineer' is not a recognised date/time"
+        == "= error: 'Engineer' is not a date/time .NET reads (the word 'Engineer')"
     )
     upn_end = position_of(text, ")  on create")[0]
     assert hints[upn_end]["label"] == '= "bjensen@contoso.com"'  # a multi-line mapping

@@ -71,6 +71,7 @@ _register(
         name="CDate",
         params=(param("expression", "source", S),),
         returns=D,
+        needs_context=True,  # a date without a year takes the evaluation clock's year
         description="Parses a date string (offsets honoured) into a UTC DateTime.",
         example='CDate("2021-06-30+08:00") -> "6/29/2021 4:00:00 PM"',
         null_rule='NULL yields NULL [inferred]; "" or an unparsable string is an evaluation error '
@@ -122,6 +123,7 @@ _register(
             param("dateTime", "dateTime", D),
         ),
         returns=D,
+        needs_context=True,  # a date without a year takes the evaluation clock's year
         description="Adds value intervals (yyyy m d ww h n s; may be negative) to a DateTime.",
         example='DateAdd("d", 7, CDate("2012-03-16-07:00")) -> "3/23/2012 7:00:00 AM"',
         null_rule="A NULL dateTime yields NULL [inferred]; an unparsable date or a non-numeric "
@@ -139,6 +141,7 @@ _register(
             param("date2", "date2", D),
         ),
         returns=N,
+        needs_context=True,  # a date without a year takes the evaluation clock's year
         description="date2 - date1 in whole intervals (VB DateDiff semantics).",
         example='DateDiff("d", CDate("2021-08-18+08:00"), CDate("2021-08-31+08:00")) -> 13',
         null_rule="A NULL date yields NULL [inferred]; an unparsable date is an evaluation error.",
@@ -299,6 +302,7 @@ _register(
         name="NumFromDate",
         params=(param("value", "source", S),),
         returns=N,
+        needs_context=True,  # a date without a year takes the evaluation clock's year
         description="An ISO 8601 date string to AD FILETIME (for accountExpires).",
         example='NumFromDate("2012-01-01 23:00:00+00:00") -> 129699324000000000 (the inverse of '
         "the DateFromNum example)",

@@ -190,7 +190,7 @@ class _ExprChecker:
             elif regex_problem:
                 self.bag.add(Code.INVALID_REGEX, arg.span, detail=regex_problem[1])
         elif fn.name == "FormatDateTime" and param.name in ("inputFormat", "outputFormat"):
-            problem = dates.validate_format(arg.value)
+            problem = dates.validate_format(arg.value, parsing=param.name == "inputFormat")
             if problem:
                 self.bag.add(Code.INVALID_DATE_FORMAT, arg.span, fmt=arg.value, detail=problem)
 

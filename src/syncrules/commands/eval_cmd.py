@@ -69,7 +69,11 @@ def _jsonable(value: Any) -> Any:
 @click.option(
     "--input", "input_", metavar="JSON|@FILE", help="Attribute values: a flat JSON object."
 )
-@click.option("--now", metavar="ISO-8601", help="The clock for Now() (default: the real time).")
+@click.option(
+    "--now",
+    metavar="ISO-8601",
+    help="The clock for Now() and for dates without a year (default: the real time).",
+)
 @click.option("--seed", type=int, help="Seed for RandomString and Guid (repeatable results).")
 @click.option("--default-domain", metavar="DOMAIN", help="The tenant's default domain.")
 @click.option(

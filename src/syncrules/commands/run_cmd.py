@@ -122,7 +122,11 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the JSON Lines provisioning log to this file.",
 )
-@click.option("--now", metavar="ISO-8601", help="The cycle's clock (Now(), activityDateTime).")
+@click.option(
+    "--now",
+    metavar="ISO-8601",
+    help="The cycle's clock (Now(), dates without a year, activityDateTime).",
+)
 @click.option("--seed", type=int, help="Seed for RandomString and Guid.")
 @click.option("--default-domain", metavar="DOMAIN", help="The tenant's default domain.")
 @click.option("--job", "job_name", help="The job to run when RULES holds several.")

@@ -3,7 +3,9 @@ Now and NumFromDate.
 
 Contract: imports only the standard library and sibling runtime modules; same calling convention as
 ``functions`` (which registers these callables): evaluated arguments positionally, NULL = ``None``,
-``ctx`` first for FormatDateTime and Now. DateTimes leave as ``M/d/yyyy h:mm:ss tt`` strings.
+``ctx`` first for all but DateFromNum (the evaluation clock supplies the date a text without a
+year or without a date lacks, where .NET takes the machine's clock). DateTimes leave as
+``M/d/yyyy h:mm:ss tt`` strings.
 """
 
 from __future__ import annotations
@@ -13,37 +15,44 @@ from typing import Any
 
 from . import dates
 from .context import EvalContext
-from .dotnet_format import DATETIME_STYLES, DEFAULT_STYLES, format_datetime, parse_exact
+from .dotnet_format import (
+    DATETIME_STYLES,
+    DEFAULT_STYLES,
+    format_ticks,
+    parse_exact_ticks,
+    to_ticks,
+)
 from .errors import ExpressionError
 from .values import to_int, to_number, to_str
 
 _s = to_str
 
 
-def _date(value: Any, what: str) -> Any:
+def _date(ctx: EvalContext, value: Any, what: str) -> Any:
     rendered = _s(value)
     if rendered is None:
         return None
     if isinstance(value, bool | int | float):
         raise ExpressionError("invalid-date", f"{what}: {rendered!r} is not a date")
-    return dates.parse_date(rendered)
+    # A date without a year (or a time without a date) takes the evaluation clock's date.
+    return dates.parse_date(rendered, today=ctx.now.date())
 
 
-def fn_CDate(expression: Any) -> str | None:
-    parsed = _date(expression, "CDate")
+def fn_CDate(ctx: EvalContext, expression: Any) -> str | None:
+    parsed = _date(ctx, expression, "CDate")
     return None if parsed is None else dates.render(parsed)
 
 
-def fn_DateAdd(interval: Any, value: Any, dateTime: Any) -> str | None:
+def fn_DateAdd(ctx: EvalContext, interval: Any, value: Any, dateTime: Any) -> str | None:
     number = to_number(value, "DateAdd value")
-    parsed = _date(dateTime, "DateAdd")
+    parsed = _date(ctx, dateTime, "DateAdd")
     if parsed is None:
         return None
     return dates.render(dates.date_add(_s(interval) or "", number, parsed))
 
 
-def fn_DateDiff(interval: Any, date1: Any, date2: Any) -> int | None:
-    first, second = _date(date1, "DateDiff"), _date(date2, "DateDiff")
+def fn_DateDiff(ctx: EvalContext, interval: Any, date1: Any, date2: Any) -> int | None:
+    first, second = _date(ctx, date1, "DateDiff"), _date(ctx, date2, "DateDiff")
     if first is None or second is None:
         return None
     return dates.date_diff(_s(interval) or "", first, second)
@@ -55,8 +64,8 @@ def fn_DateFromNum(value: Any) -> str | None:
     return dates.render(dates.from_filetime(to_int(value, "DateFromNum value")))
 
 
-def fn_NumFromDate(value: Any) -> str | None:
-    parsed = _date(value, "NumFromDate")
+def fn_NumFromDate(ctx: EvalContext, value: Any) -> str | None:
+    parsed = _date(ctx, value, "NumFromDate")
     return None if parsed is None else str(dates.to_filetime(parsed))
 
 
@@ -98,7 +107,7 @@ def fn_FormatDateTime(ctx: EvalContext, *args: Any) -> str | None:
         raise ExpressionError("invalid-argument", "FormatDateTime needs an outputFormat")
     in_fmt = _s(input_format)
     if in_fmt is None:
-        instant, kind = dates.parse_date(value), "utc"
+        ticks, kind = to_ticks(dates.parse_date(value, today=ctx.now.date())), "utc"
     else:
-        instant, kind = parse_exact(value, in_fmt, _styles(styles), today=ctx.now.date())
-    return format_datetime(instant, out_fmt, kind)
+        ticks, kind = parse_exact_ticks(value, in_fmt, _styles(styles), today=ctx.now.date())
+    return format_ticks(ticks, out_fmt, kind)

@@ -143,7 +143,7 @@ def _m8(a: Any, ctx: EvalContext) -> Any:
 
 def _e9(ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
-    return fn_NumFromDate('2030-01-01 00:00:00Z')
+    return fn_NumFromDate(ctx, '2030-01-01 00:00:00Z')
 
 
 def _m9(a: Any, ctx: EvalContext) -> Any:
@@ -475,6 +475,7 @@ def evaluate(
             if v is not None:
                 values['employeeNumber'] = v
         # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
+        ctx.target = 'accountExpires'
         try:
             v = _e9(ctx)
         except NoFlow:

@@ -153,7 +153,7 @@ def _m9(a: Any, ctx: EvalContext) -> Any:
 
 def _e10(s6: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-    return fn_CStr(fn_DateDiff('d', fn_CDate(s6), fn_Now(ctx)))
+    return fn_CStr(fn_DateDiff(ctx, 'd', fn_CDate(ctx, s6), fn_Now(ctx)))
 
 
 def _m10(a: Any, ctx: EvalContext) -> Any:
@@ -163,7 +163,7 @@ def _m10(a: Any, ctx: EvalContext) -> Any:
 
 def _e11(s6: Any, ctx: EvalContext) -> Any:
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-    return fn_DateAdd('m', 6, fn_CDate(s6))
+    return fn_DateAdd(ctx, 'm', 6, fn_CDate(ctx, s6))
 
 
 def _m11(a: Any, ctx: EvalContext) -> Any:
@@ -747,6 +747,7 @@ def evaluate(
             if v is not None:
                 values['extensionAttribute6'] = v
         # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
+        ctx.target = 'extensionAttribute7'
         try:
             v = _e11(s6, ctx)
         except NoFlow:

@@ -234,6 +234,11 @@ def test_behaviour_flags() -> None:
         "SelectUniqueValue",
         "Replace",
         "FormatDateTime",  # a time-only inputFormat takes the date from the context clock
+        # a date without a year (or a time without a date) takes the context clock's date
+        "CDate",
+        "DateAdd",
+        "DateDiff",
+        "NumFromDate",
     }
     assert {f.name for f in ALL if f.lazy} == {"IIF", "Switch", "Coalesce", "SelectUniqueValue"}
     assert {f.name: f.result_from for f in ALL if f.result_from} == {

@@ -15,7 +15,7 @@ from syncrules.runtime.dates import (
     render,
     to_filetime,
 )
-from syncrules.runtime.dotnet_format import format_datetime, parse_exact, tokenize
+from syncrules.runtime.dotnet_format import format_datetime, parse_exact
 
 
 def utc(*parts: int) -> datetime:
@@ -86,7 +86,6 @@ def test_filetime_both_ways() -> None:
 @pytest.mark.parametrize(
     ("fmt", "problem"),
     [
-        ("", "empty"),
         ("%", "%"),
         ("ffffffff", "7"),
         ("'abc", "unterminated"),
@@ -106,9 +105,15 @@ def test_validate_format_ok(fmt: str) -> None:
     assert validate_format(fmt) is None
 
 
-def test_tokenize_quotes_and_escapes() -> None:
-    texts = [t.text for t in tokenize("'a\\'b'\"c\"\\d") if not t.spec]
-    assert texts == ["a'b", "c", "d"]
+def test_empty_format_is_general_for_output_and_invalid_for_input() -> None:
+    assert validate_format("") is None
+    assert format_datetime(utc(2021, 3, 4, 5, 6, 7), "") == "03/04/2021 05:06:07"
+    message = validate_format("", parsing=True)
+    assert message is not None and "empty" in message
+
+
+def test_quotes_and_escapes() -> None:
+    assert format_datetime(utc(2021, 3, 4), "'a\\'b'\"c\"\\d") == "a'bcd"
 
 
 @pytest.mark.parametrize(

@@ -180,8 +180,9 @@ class ExprCompiler:
                     first = False
                 else:
                     parts.append(f"{v} if {key} == {k}")
-            if not parts:
-                return f"({default})"
+            if not parts:  # the source is still read: a multi-valued one fails, as it does
+                self.used.add("switch_key")  # in fn_Switch and the interpreter
+                return f"(switch_key({source}), {default})[1]"
             return "(" + " else ".join(parts) + f" else {default})"
         if call.name == "Coalesce" and call.args:
             self.used.add("is_null")
