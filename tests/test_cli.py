@@ -241,7 +241,7 @@ def test_eval_now_and_seed(runner: CliRunner) -> None:
 def test_internal_error_banner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     import syncrules.api
 
-    def boom(paths: object) -> None:
+    def boom(paths: object, params: object = None) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(syncrules.api, "check_paths", boom)

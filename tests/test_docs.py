@@ -28,7 +28,7 @@ def _repo_paths(text: str) -> set[str]:
     found = set()
     for match in PATH.finditer(text):
         path = match.group(1).rstrip(".")
-        if path.split("/")[0] in TOP_LEVEL and "/" in path or path in TOP_LEVEL:
+        if (path.split("/")[0] in TOP_LEVEL and "/" in path) or path in TOP_LEVEL:
             found.add(path)
     return found
 

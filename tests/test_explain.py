@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from syncrules.catalogue.function_decisions import DECISIONS
 from syncrules.catalogue.functions import all_functions
 from syncrules.cli import main
-from syncrules.catalogue.function_decisions import DECISIONS
 
 FUNCTIONS = sorted(all_functions())
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from syncrules.check import check_job
 from syncrules.diagnostics import Code, Diagnostic, DiagnosticBag, Severity
-from syncrules.frontend.paths import expand_paths
 from syncrules.frontend.parse import collector_paused
+from syncrules.frontend.paths import expand_paths
 from syncrules.ir.lower import load_job
 from syncrules.ir.nodes import Job
+from syncrules.ir.params import ParamValues
 from syncrules.safeio import resolved
 from syncrules.source import SourceFile
 
@@ -49,15 +50,19 @@ class CompileResult(CheckResult):
     written: list[Path] = field(default_factory=list)
 
 
-def check_paths(paths: Iterable[str | Path]) -> CheckResult:
-    """Parse, lower and check every job under ``paths``; report every problem."""
+def check_paths(paths: Iterable[str | Path], params: ParamValues | None = None) -> CheckResult:
+    """Parse, lower and check every job under ``paths``; report every problem.
+
+    ``params``: the values of ``$name`` parameters (an environment of the project file)."""
     result = CheckResult()
     with collector_paused():
-        _run(paths, result)
+        _run(paths, result, params)
     return result
 
 
-def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
+def _run(
+    paths: Iterable[str | Path], result: CheckResult, params: ParamValues | None = None
+) -> None:
     bag = DiagnosticBag()
     files = expand_paths(list(paths), bag)
     imported: set[Path] = set()
@@ -69,7 +74,7 @@ def _run(paths: Iterable[str | Path], result: CheckResult) -> None:
             continue
         seen.add(key)
         local = DiagnosticBag()
-        loaded = load_job(path, local)
+        loaded = load_job(path, local, params)
         for shown, source in loaded.sources.items():
             result.sources.setdefault(shown, source)
         for unit in loaded.units:
@@ -117,6 +122,7 @@ def compile_paths(
     paths: Iterable[str | Path],
     out_dir: str | Path | None = None,
     targets: tuple[str, ...] = ("json", "python"),
+    params: ParamValues | None = None,
 ) -> CompileResult:
     """Check, then build each job's artefacts; write them under ``out_dir`` when given.
 
@@ -124,17 +130,20 @@ def compile_paths(
     and collections walking it again and again would make the time grow faster than the rules.
     """
     with collector_paused():
-        return _compile_paths(paths, out_dir, targets)
+        return _compile_paths(paths, out_dir, targets, params)
 
 
 def _compile_paths(
-    paths: Iterable[str | Path], out_dir: str | Path | None, targets: tuple[str, ...]
+    paths: Iterable[str | Path],
+    out_dir: str | Path | None,
+    targets: tuple[str, ...],
+    params: ParamValues | None,
 ) -> CompileResult:
     from syncrules.backends.jobconfig.emit import build_document, dumps
     from syncrules.backends.jobconfig.schema import validate
 
     result = CompileResult()
-    _run(paths, result)
+    _run(paths, result, params)
     if not result.ok:
         return result
     from syncrules.backends.python.emit import emit_package
@@ -173,6 +182,6 @@ def _compile_paths(
     return result
 
 
-def compile_path(path: str | Path) -> CompileResult:
+def compile_path(path: str | Path, params: ParamValues | None = None) -> CompileResult:
     """Compile one file or folder in memory (nothing written)."""
-    return compile_paths([path], None, ("json",))
+    return compile_paths([path], None, ("json",), params)

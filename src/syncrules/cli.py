@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from syncrules import __version__
+from syncrules.commands.environment import env_option, resolve_environment
 from syncrules.output import err, out
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -147,6 +148,14 @@ def report(result: Any, fmt: str, max_errors: int | None, strict: bool = False) 
         from syncrules.diagnostics.sarif import render_sarif
 
         out(render_sarif(diags))
+    elif fmt in ("github", "azure-devops"):
+        from syncrules.diagnostics.ci import render_azure, render_github
+        from syncrules.diagnostics.render import render_text as text_of
+
+        if diags:  # annotations for the CI on stdout, the readable form in the log (stderr)
+            out(render_github(diags) if fmt == "github" else render_azure(diags))
+            err(text_of(diags, _sources(result), max_errors))
+            err(summary(diags))
     elif diags:
         err(render_text(diags, _sources(result), max_errors))
         err(summary(diags))
@@ -175,20 +184,25 @@ _max_errors = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
+    type=click.Choice(["text", "json", "sarif", "github", "azure-devops"]),
     default="text",
     show_default=True,
-    help="text to stderr; json (an array) or sarif (2.1.0) to stdout.",
+    help="text to stderr; json (an array) or sarif (2.1.0) to stdout; github (workflow "
+    "annotations) or azure-devops (logging commands) to stdout, with the text on stderr.",
 )
 @_max_errors
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-def check(paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool) -> None:
+@env_option
+def check(
+    paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool, env_name: str | None
+) -> None:
     """Check .prov files (or folders of them) and report every problem."""
     from syncrules.api import check_paths
 
-    result = check_paths(paths)
+    environment = resolve_environment(env_name, paths)
+    result = check_paths(paths, environment.param_values() if environment else None)
     code = report(result, fmt, max_errors, strict)
-    if fmt == "text" and code == EXIT_OK:
+    if fmt in ("text", "github", "azure-devops") and code == EXIT_OK:
         jobs = len(result.compiled_jobs())
         err(f"ok: {jobs} job{'s' if jobs != 1 else ''} checked")
     sys.exit(code)
@@ -222,15 +236,25 @@ def check(paths: tuple[Path, ...], fmt: str, max_errors: int, strict: bool) -> N
     "a JSON array on stdout.",
 )
 @_max_errors
+@env_option
 def compile_(
-    paths: tuple[Path, ...], out_dir: Path, target: str, fmt: str, max_errors: int
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    target: str,
+    fmt: str,
+    max_errors: int,
+    env_name: str | None,
 ) -> None:
-    """Compile .prov files into <job>.json (a Graph synchronizationSchema) and a Python package."""
+    """Compile .prov files into <job>.json (a Graph synchronizationSchema) and a Python package.
+
+    With --env NAME, $name parameters compile to the values of that environment."""
     from syncrules.api import compile_paths
 
     targets = ("json", "python") if target == "all" else (target,)
+    environment = resolve_environment(env_name, paths)
+    params = environment.param_values() if environment else None
     try:
-        result = compile_paths(paths, out_dir, targets)
+        result = compile_paths(paths, out_dir, targets, params)
     except OSError as exc:
         err(f"error: cannot write to {out_dir}: {exc.strerror}")
         sys.exit(EXIT_ERRORS)

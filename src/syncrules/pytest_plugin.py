@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
 _STASH_MODULES = pytest.StashKey[dict[int, Any]]()
+# jobs lowered again for tests that set parameters (runner.job_for_case)
+_STASH_LOWERED = pytest.StashKey[dict[Any, Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,9 +84,22 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class ProvFile(pytest.File):
     def collect(self) -> Any:
         from syncrules.api import check_paths
+        from syncrules.ir.params import ParamValues
+        from syncrules.project import ProjectProblem, select_environment
         from syncrules.testing.fixtures import fixture_files
 
-        result = check_paths([self.path])
+        # PROV_ENV picks the environment of the project file, as `prov test` does
+        environment = select_environment(None, self.path)
+        if isinstance(environment, ProjectProblem):
+            yield ProvEnvironmentItem.from_parent(self, name="environment", problem=environment)
+            return
+        given = environment.param_values() if environment is not None else None
+        self.environment = environment
+        # unset parameters are deferred: a test may set them; each such test is lowered again
+        deferred = ParamValues(
+            dict(given.values) if given else {}, given.origin if given else None, deferred=True
+        )
+        result = check_paths([self.path], deferred)
         if not result.ok:
             yield ProvCheckItem.from_parent(self, name="check", result=result)
             return
@@ -136,6 +151,20 @@ class ProvCheckItem(_ProvItem):
         return self.path, 0, f"prov check {self.path.name}"
 
 
+class ProvEnvironmentItem(_ProvItem):
+    """PROV_ENV names an environment the project file does not have (or the file is broken)."""
+
+    def __init__(self, *, problem: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def runtest(self) -> None:
+        raise ProvFailure(f"error: {self.problem.message}")
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"prov environment {self.path.name}"
+
+
 class ProvTestItem(_ProvItem):
     def __init__(self, *, job: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -143,9 +172,21 @@ class ProvTestItem(_ProvItem):
         self.case = case
 
     def runtest(self) -> None:
-        from syncrules.testing.runner import run_case
+        from syncrules.testing.runner import job_for_case, run_case
 
-        result = run_case(_module(self.config, self.job), self.job, self.case)
+        environment = getattr(self.parent, "environment", None)
+        job = self.job
+        if job.params:
+            lowered = self.config.stash.setdefault(_STASH_LOWERED, {})
+            params = environment.param_values() if environment is not None else None
+            own = job_for_case(job, self.case, params, lowered)
+            if isinstance(own, list):
+                from syncrules.diagnostics.render import render_text
+
+                raise ProvFailure(render_text(own))
+            job = own
+        domain = environment.default_domain if environment is not None else None
+        result = run_case(_module(self.config, job), job, self.case, domain)
         if result.status != "passed":
             lines = [f"{result.location}: {result.name}", *(f"  {f}" for f in result.failures)]
             lines += ["what happened:", *(f"  {s}" for s in result.steps)]
@@ -184,8 +225,11 @@ class ProvFixtureItem(pytest.Function):
 
     @classmethod
     def from_fixture(cls, parent: pytest.Collector, *, job: Any, fixture: Path) -> ProvFixtureItem:
-        item = cls.from_parent(parent, name=f"fixture[{fixture.stem}]",
-                               callobj=_fixture_test(parent.config, job, fixture))
+        item = cls.from_parent(
+            parent,
+            name=f"fixture[{fixture.stem}]",
+            callobj=_fixture_test(parent.config, job, fixture),
+        )
         item.path = fixture
         item.fixture = fixture
         return item

@@ -19,6 +19,11 @@ behaviour of the endpoints syncrules uses (docs/entra-provisioning.md §4.3, §5
   ``echo`` (a 400 Graph error, or for ``GET`` a schema, holding ``transform(token)``),
   ``apply-then-fail`` (the request is served, then answered 500), ``huge`` (a 200 body of
   ``size`` bytes).
+- ``GET .../servicePrincipals/{sp}/synchronization/jobs`` -> the principal's jobs (``value``);
+  ``GET``/``PUT .../synchronization/secrets``: the PUT merges the keys it is given (the merge or
+  replace semantics of the real API are unverified; syncrules sends one key either way), the GET
+  answers the stored keys, their values masked as ``*****`` unless ``readable_secrets``;
+- more than one token may be valid (``tokens``): a refreshed token is accepted too.
 
 Every request is recorded (method, path with query, headers without Authorization, body).
 """
@@ -39,6 +44,8 @@ BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 _JOB_ROUTE = re.compile(
     r"^/servicePrincipals/(?P<sp>[^/]+)/synchronization/jobs/(?P<job>[^/]+)/(?P<op>schema|bulkUpload)$"
 )
+# GET/PUT .../synchronization/secrets and GET .../synchronization/jobs (the list)
+_SP_ROUTE = re.compile(r"^/servicePrincipals/(?P<sp>[^/]+)/synchronization/(?P<op>secrets|jobs)$")
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,18 @@ class FakeGraph:
 
     def __init__(self, token: str, base_path: str = "/v1.0") -> None:
         self.token = token
+        self.tokens: set[str] = {token}
+        self.secrets: dict[str, dict[str, str]] = {}  # service principal -> key -> value
+        self.readable_secrets = False
         self.base_path = base_path
         self.schemas: dict[tuple[str, str], dict[str, Any]] = {}
         self.requests: list[Recorded] = []
-        self._failures: dict[str, deque[Failure]] = {"schema": deque(), "bulkUpload": deque()}
+        self._failures: dict[str, deque[Failure]] = {
+            "schema": deque(),
+            "bulkUpload": deque(),
+            "secrets": deque(),
+            "jobs": deque(),
+        }
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -169,8 +184,11 @@ class FakeGraph:
                 return _error(
                     404, "ResourceNotFound", f"Resource not found for the segment '{path}'."
                 )
-            if headers.get("authorization") != f"Bearer {self.token}":
+            if headers.get("authorization") not in {f"Bearer {t}" for t in self.tokens}:
                 return _error(401, "InvalidAuthenticationToken", "Access token validation failure.")
+            sp_route = _SP_ROUTE.match(path[len(self.base_path) :])
+            if sp_route is not None:
+                return self._principal(method, unquote(sp_route["sp"]), sp_route["op"], body)
             route = _JOB_ROUTE.match(path[len(self.base_path) :])
             if route is None:
                 return _error(404, "ResourceNotFound", "Resource not found.")
@@ -189,6 +207,45 @@ class FakeGraph:
             if operation == "schema":
                 return self._schema(method, key, headers, body)
             return self._bulk_upload(method, key, headers, body)
+
+    def _principal(
+        self, method: str, sp: str, operation: str, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        queue = self._failures[operation]
+        failure = next((f for f in queue if f.method in (None, method)), None)
+        if failure is not None:
+            queue.remove(failure)
+            return _error(failure.status, "Scripted", "scripted failure")
+        if not any(known == sp for known, _ in self.schemas):
+            return _error(404, "ResourceNotFound", "The service principal was not found.")
+        ok = {"Content-Type": "application/json"}
+        if operation == "jobs":
+            if method != "GET":
+                return _error(405, "MethodNotAllowed", f"{method} is not supported.")
+            jobs = [
+                {"id": job, "templateId": job.split(".")[0]} for s, job in self.schemas if s == sp
+            ]
+            return 200, ok, json.dumps({"value": sorted(jobs, key=lambda j: j["id"])}).encode()
+        stored = self.secrets.setdefault(sp, {})
+        if method == "GET":
+            items = [
+                {"key": k, "value": v if self.readable_secrets else "*****"}
+                for k, v in sorted(stored.items())
+            ]
+            return 200, ok, json.dumps({"value": items}).encode()
+        if method == "PUT":
+            try:
+                payload = json.loads(body)
+                pairs = payload["value"]
+                assert isinstance(pairs, list)
+                for pair in pairs:
+                    assert isinstance(pair["key"], str) and isinstance(pair["value"], str)
+            except (ValueError, KeyError, TypeError, AssertionError):
+                return _error(400, "BadRequest", "Expected {value: [{key, value}]}.")
+            for pair in pairs:
+                stored[pair["key"]] = pair["value"]
+            return 204, {}, b""
+        return _error(405, "MethodNotAllowed", f"{method} is not supported.")
 
     def _schema(
         self, method: str, key: tuple[str, str], headers: dict[str, str], body: bytes

@@ -31,7 +31,7 @@ FILES = sorted(
 
 def _check(path: Path, text: str, parse: Any = None) -> tuple[Any, ...]:
     bag = DiagnosticBag()
-    loaded = load_job(path, bag, {path.resolve(): text}, parse)
+    loaded = load_job(path, bag, overlay={path.resolve(): text}, parse=parse)
     job = loaded.job
     if job is not None and not bag.has_errors:
         check_job(job, bag)

@@ -13,7 +13,7 @@ from syncrules.output import err, out
 
 @click.command(name="plan")
 @click.argument("old")
-@click.argument("new")
+@click.argument("new", required=False)
 @click.option(
     "--fixtures",
     type=click.Path(path_type=Path, exists=True),
@@ -28,8 +28,25 @@ from syncrules.output import err, out
 @click.option("--seed", type=int, help="Seed for RandomString and Guid; default 0.")
 @click.option("--default-domain", metavar="DOMAIN",
               help="The tenant's default domain (DefaultDomain()).")
-def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
-         seed: int | None, default_domain: str | None) -> None:
+@click.option(
+    "--env",
+    "env_names",
+    metavar="NAME",
+    multiple=True,
+    help="An environment of the project file for both sides; given twice, the first is OLD's "
+    "and the second NEW's (with one PATH: the same job in two environments) "
+    "[env var: PROV_ENV].",
+)
+def plan(
+    old: str,
+    new: str | None,
+    fixtures: Path | None,
+    fmt: str,
+    now: str | None,
+    seed: int | None,
+    default_domain: str | None,
+    env_names: tuple[str, ...],
+) -> None:
     """Compare two versions of a job: .prov files or folders, compiled JSON, or git REV:path.
 
     \b
@@ -44,12 +61,15 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
     entry that cannot be evaluated (not a JSON object) is an error named with its position (exit
     1); the plan of the other records is still shown.
 
-    \b
     Each fixture file's records are one cycle of `prov run` against an empty in-memory directory
     (matching, UPN collisions, references), with --now, --seed and --default-domain; a fixture
     file's own "context" wins over them.
+
+    \b
+    prov plan --env test --env prod hr.prov   # what differs between two environments
     """
     from syncrules.backends.jobconfig.merge import render_changes
+    from syncrules.commands.environment import resolve_environment
     from syncrules.commands.eval_cmd import parse_now
     from syncrules.commands.textio import require_text
     from syncrules.diagnostics.render import render_text
@@ -57,15 +77,32 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
     from syncrules.plan.sides import SideError, SideLoadDiagnostics, load_side
     from syncrules.testing.fixtures import FixtureContext
 
+    if len(env_names) > 2:
+        raise click.UsageError("--env is given at most twice (OLD's, then NEW's)")
+    if new is None:
+        if len(env_names) != 2:
+            raise click.UsageError("give OLD and NEW, or one PATH with --env A --env B")
+        new = old
+    start = [p for p in (old, new) if Path(p).exists()]
+    envs = [resolve_environment(name, start) for name in env_names] or [
+        resolve_environment(None, start)
+    ]
+    params_old = envs[0].param_values() if envs[0] else None
+    params_new = envs[-1].param_values() if envs[-1] else None
+    # the fixtures' context: the options, else NEW's environment (its default domain)
     context = FixtureContext()
-    moment = parse_now(now)
+    domain = require_text(default_domain, "--default-domain")
+    if domain is None and envs[-1] is not None:
+        domain = envs[-1].default_domain
     context = FixtureContext(
-        moment or context.now, context.seed if seed is None else seed,
-        require_text(default_domain, "--default-domain"),
+        parse_now(now) or context.now, context.seed if seed is None else seed, domain
     )
+    labels = (old, new)
+    if len(env_names) == 2:
+        labels = (f"{old} (--env {env_names[0]})", f"{new} (--env {env_names[1]})")
     try:
-        before = load_side(old)
-        after = load_side(new)
+        before = load_side(old, label=labels[0], params=params_old)
+        after = load_side(new, label=labels[1], params=params_new)
         result = make_plan(before, after, fixtures, context)
     except SideLoadDiagnostics as exc:
         err(render_text(exc.diagnostics, exc.sources))
@@ -106,7 +143,7 @@ def plan(old: str, new: str, fixtures: Path | None, fmt: str, now: str | None,
             )
         )
     else:
-        out(f"plan: {old} -> {new}")
+        out(f"plan: {labels[0]} -> {labels[1]}")
         for line in result.settings:
             out(f"  {line}")
         if result.changes or not result.settings:

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import click
 
+from syncrules.commands.environment import env_option, resolve_environment
 from syncrules.commands.textio import prepare_parent, printable, require_text
 from syncrules.output import err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
@@ -76,11 +77,11 @@ class _Sink:
             self.buffer = []
 
 
-def _load_job(rules: Path, job_name: str | None) -> Any:
+def _load_job(rules: Path, job_name: str | None, params: Any = None) -> Any:
     from syncrules.api import check_paths
     from syncrules.diagnostics.render import render_text
 
-    result = check_paths([rules])
+    result = check_paths([rules], params)
     if result.diagnostics:
         err(render_text(result.diagnostics, dict(result.sources)))
     if not result.ok:
@@ -138,6 +139,7 @@ def _load_job(rules: Path, job_name: str | None) -> Any:
     help="Operations per committed transaction with --apply (changes are buffered and "
     "written in bulk at each commit).",
 )
+@env_option
 def run(
     rules: Path,
     input_path: Path,
@@ -151,6 +153,7 @@ def run(
     default_domain: str | None,
     job_name: str | None,
     batch_size: int,
+    env_name: str | None,
 ) -> None:
     """Run a whole provisioning cycle offline: one log record per input operation.
 
@@ -180,7 +183,10 @@ def run(
         raise click.UsageError(problem.message)
     moment = parse_now(now) or datetime.now(UTC)
     require_text(default_domain, "--default-domain")
-    job = _load_job(rules, job_name)
+    environment = resolve_environment(env_name, [rules])
+    if environment is not None and default_domain is None:
+        default_domain = environment.default_domain
+    job = _load_job(rules, job_name, environment.param_values() if environment else None)
     handle: IO[str] | None = None
     if output is not None:
         unwritable = prepare_parent(output)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from syncrules.commands.environment import env_option, resolve_environment
 from syncrules.output import err, out
 
 
@@ -29,10 +30,11 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit"]),
+    type=click.Choice(["text", "json", "junit", "sarif", "github", "azure-devops"]),
     default="text",
     show_default=True,
-    help="text to stderr; json or junit (XML) to stdout.",
+    help="text to stderr; json, junit (XML) or sarif (failed tests, 2.1.0) to stdout; github "
+    "(workflow annotations) or azure-devops (logging commands) to stdout, the text to stderr.",
 )
 @click.option("--coverage", is_flag=True, help="Report mappings, branches and clauses exercised.")
 @click.option(
@@ -43,6 +45,7 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
     help="Fail (exit 1) when coverage is below PERCENT (implies --coverage; exact, no rounding).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
+@env_option
 def test(
     paths: tuple[Path, ...],
     pattern: str | None,
@@ -50,6 +53,7 @@ def test(
     coverage: bool,
     threshold: float | None,
     verbose: bool,
+    env_name: str | None,
 ) -> None:
     """Run rule tests (default PATHS: the current folder).
 
@@ -65,12 +69,29 @@ def test(
     error. A failing expectation is reported at its own line.
     """
     from syncrules.diagnostics.render import render_text as render_diagnostics
-    from syncrules.testing.report import render_json, render_junit, render_text
+    from syncrules.testing.report import (
+        render_ci,
+        render_json,
+        render_junit,
+        render_sarif,
+        render_text,
+    )
     from syncrules.testing.runner import run_tests
 
     targets = list(paths) or [Path(".")]
-    report = run_tests(targets, pattern, coverage or threshold is not None)
+    environment = resolve_environment(env_name, targets)
+    report = run_tests(
+        targets,
+        pattern,
+        coverage or threshold is not None,
+        environment.param_values() if environment else None,
+        environment.default_domain if environment else None,
+    )
     if report.diagnostics:
+        if fmt in ("github", "azure-devops"):
+            from syncrules.diagnostics.ci import render_azure, render_github
+
+            out((render_github if fmt == "github" else render_azure)(report.diagnostics))
         err(render_diagnostics(report.diagnostics, report.check.sources))
     if not report.check.ok:
         err("error: the rules have errors; no test was run")
@@ -79,6 +100,13 @@ def test(
         out(render_json(report))
     elif fmt == "junit":
         out(render_junit(report))
+    elif fmt == "sarif":
+        out(render_sarif(report))
+    elif fmt in ("github", "azure-devops"):
+        annotations = render_ci(report, fmt)
+        if annotations:
+            out(annotations)
+        err(render_text(report, verbose))
     else:
         err(render_text(report, verbose))
     code = 0 if report.ok else 1

@@ -35,6 +35,10 @@ class Code(enum.StrEnum):
     UNKNOWN_TYPE = "PROV112"
     UNKNOWN_EXPECTATION = "PROV113"
     UNMAPPED_EXPECTATION = "PROV114"
+    UNDECLARED_PARAMETER = "PROV120"
+    UNSET_PARAMETER = "PROV121"
+    PARAMETER_TYPE = "PROV122"
+    DUPLICATE_PARAMETER = "PROV123"
     WRONG_ARITY = "PROV201"
     ARGUMENT_TYPE = "PROV202"
     INVALID_REGEX = "PROV203"
@@ -268,6 +272,40 @@ CODES: dict[Code, CodeInfo] = {
         "`== value` would always fail and `not set` or `does not flow` would always pass, "
         "whatever the rules do; usually it is a typo (userPrincipleName for "
         "userPrincipalName). Correct the name, or map the attribute.",
+    ),
+    Code.UNDECLARED_PARAMETER: CodeInfo(
+        "undeclared-parameter",
+        "error",
+        "parameter '${name}' is not declared",
+        "A `$name` use, or a test's `param name = value`, names a parameter that no "
+        "`param name: TYPE` line of the job (or of a file it imports) declares. Declare it "
+        "(`param domain: string`), or fix the spelling.",
+    ),
+    Code.UNSET_PARAMETER: CodeInfo(
+        "unset-parameter",
+        "error",
+        "parameter '{name}' has no value: {where}",
+        "A `$name` use compiles to the value of the parameter in the chosen environment: the "
+        "`[environments.NAME.params]` table of the project file (`prov.toml` at the root of the "
+        "rules repository, or `[tool.syncrules]` in `pyproject.toml`). Choose the environment "
+        "with `--env NAME` (or the PROV_ENV variable) and give the parameter a value there. In a "
+        "`test` block, `param name = value` sets it for that test.",
+    ),
+    Code.PARAMETER_TYPE: CodeInfo(
+        "parameter-type",
+        "error",
+        "{detail}",
+        "Parameters are declared `string` or `integer`, and a value must have the declared "
+        'type: in prov.toml a string is quoted (domain = "contoso.com") and an integer is not '
+        "(threshold = 25); in a test, `param n = 5` or `param s = \"text\"`. Values are never "
+        "converted from one type to the other.",
+    ),
+    Code.DUPLICATE_PARAMETER: CodeInfo(
+        "duplicate-parameter",
+        "error",
+        "parameter '{name}' is declared again with another type",
+        "A parameter may be declared in several files of a job (each file that uses it may "
+        "say so), but always with the same type.",
     ),
     Code.WRONG_ARITY: CodeInfo(
         "wrong-arity",

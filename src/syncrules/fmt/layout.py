@@ -35,7 +35,7 @@ from syncrules.source import SourceFile
 
 INDENT = "    "
 #: Top-level items of these kinds are not separated by a blank line from one of the same kind.
-_GLUED = ("Import", "Match", "Preserve")
+_GLUED = ("Import", "Match", "Preserve", "Param")
 
 Rendered = tuple[list[str], list[Comment]]
 
@@ -264,6 +264,10 @@ class Printer:
             )
         if kind == "Preserve":
             return self._leaf(item, lambda obj, depth: [f"preserve {obj.path.raw}"], kind)
+        if kind == "Param":
+            return self._leaf(
+                item, lambda obj, depth: [f"param {obj.name.name}: {obj.type.name}"], kind
+            )
         return self._verbatim(item, kind)
 
     def _import(self, obj: Any, depth: int) -> list[str]:
@@ -372,6 +376,8 @@ class Printer:
             return self._json(step.record, depth, prefix, record=True)
         if kind == "TestTaken":
             return ["taken " + ", ".join(v.raw for v in step.values)]
+        if kind == "TestParam":
+            return [f"param {step.name.name} = {step.value.raw}"]
         if kind == "TestExpect":
             return [self._expect_head(step)[0]]  # an expect without checks
         return [self._text_of(step)]

@@ -31,6 +31,8 @@ _TOKEN_NAMES: tuple[tuple[str, str], ...] = (
     (r"-?\d+(?!", "a whole number"),
     ("&H", "a hex number such as &HF"),
     ("%[A-Za-z_]", "a macro constant such as %DomainFQDN%"),
+    # a $parameter stands where a constant may, but Entra's own syntax has none: not suggested
+    (r"\$[A-Za-z_]", ""),
     ("<>|", "a comparison operator (=, <>, <, <=, >, >=)"),
     (r"(NOT\s+REGEX", "a scoping operator (EQUALS, IS NOT NULL, REGEX MATCH, ...)"),
     ("[A-Za-z_](?:[A-Za-z0-9_.:]", "an attribute name"),

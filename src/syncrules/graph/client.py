@@ -40,11 +40,17 @@ class Operation(enum.Enum):
     READ_SCHEMA = "read the synchronization schema"
     WRITE_SCHEMA = "replace the synchronization schema"
     BULK_UPLOAD = "upload users (bulkUpload)"
+    READ_SECRETS = "read the synchronization secrets"
+    WRITE_SECRETS = "set the synchronization secrets (the deletion threshold)"
+    LIST_JOBS = "list the synchronization jobs"
 
 
 _PERMISSIONS = {
     Operation.READ_SCHEMA: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
     Operation.WRITE_SCHEMA: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
+    Operation.READ_SECRETS: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
+    Operation.WRITE_SECRETS: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
+    Operation.LIST_JOBS: "Synchronization.Read.All (or Synchronization.ReadWrite.All)",
     Operation.BULK_UPLOAD: (
         "SynchronizationData-User.Upload (SynchronizationData-User.Upload.OwnedBy for apps that "
         "own the service principal)"
@@ -308,6 +314,51 @@ class GraphClient:
             body=body,
             content_type="application/json",
         )
+
+    @property
+    def secrets_path(self) -> str:
+        """``/servicePrincipals/{id}/synchronization/secrets`` (the job's secrets live on its
+        service principal's synchronization)."""
+        return self.settings.job_path.rsplit("/jobs/", 1)[0] + "/secrets"
+
+    def get_secrets(self) -> Reply | GraphError:
+        """GET the synchronization secrets (values may be masked)."""
+        return self._send("GET", self.secrets_path, Operation.READ_SECRETS)
+
+    def put_secrets(self, body: dict[str, Any]) -> Reply | GraphError:
+        """PUT ``{"value": [{"key", "value"}]}`` (see ``graph/secrets.py`` for what is sent)."""
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._send(
+            "PUT",
+            self.secrets_path,
+            Operation.WRITE_SECRETS,
+            body=data,
+            content_type="application/json",
+        )
+
+    def list_jobs(self) -> list[dict[str, Any]] | GraphError:
+        """GET the service principal's synchronization jobs (``value``), following nextLink."""
+        from urllib.parse import quote
+
+        sp = quote(self.settings.service_principal, safe="")
+        path: str | None = f"/servicePrincipals/{sp}/synchronization/jobs"
+        jobs: list[dict[str, Any]] = []
+        pages = 0
+        while path is not None and pages < 100:
+            pages += 1
+            reply = self._send("GET", path, Operation.LIST_JOBS)
+            if isinstance(reply, GraphError):
+                return reply
+            body = reply.body if isinstance(reply.body, dict) else {}
+            items = body.get("value")
+            if not isinstance(items, list):
+                return GraphError(reply.status, "Graph returned a job list without 'value'", 1)
+            jobs.extend(item for item in items if isinstance(item, dict))
+            link = body.get("@odata.nextLink")
+            path = None
+            if isinstance(link, str) and link.startswith(self.settings.url + "/"):
+                path = link[len(self.settings.url) :]
+        return jobs
 
     def bulk_upload(self, payload: dict[str, Any]) -> Reply | GraphError:
         """POST one SCIM BulkRequest; Graph answers 202 with a provisioning-logs ``Location``."""

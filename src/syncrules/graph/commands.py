@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,20 +55,27 @@ from syncrules.graph.upload import (
     payload_text,
     validate_records,
 )
+from syncrules.ir.nodes import GraphConfig
 
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
+    from syncrules.project import Environment
 
 DEFAULT_PAYLOAD_DIR = "prov-payloads"
 _CONNECTION_HELP = f"""
 \b
 Connection: the service principal id and job id come from --service-principal/--job, else
-{ENV_SERVICE_PRINCIPAL}/{ENV_JOB}, else the .prov file's graph {{ }} block. The base URL from
---graph-url, else {ENV_GRAPH_URL}, else the block's url, else {DEFAULT_GRAPH_URL}. The token from
-{ENV_ACCESS_TOKEN}, else azure-identity (pip install "syncrules[graph]").
+{ENV_SERVICE_PRINCIPAL}/{ENV_JOB}, else the --env environment of prov.toml (its graph table, or
+jobs."<job name>"), else the .prov file's graph {{ }} block. The base URL from --graph-url, else
+{ENV_GRAPH_URL}, else the environment's or the block's url, else {DEFAULT_GRAPH_URL}. The token
+from {ENV_ACCESS_TOKEN}, else azure-identity (pip install "syncrules[graph]") with the credential
+named by PROV_AUTH (client-secret, certificate, github-oidc, azure-pipelines, workload-identity,
+managed-identity, azure-cli, device-code, default) or chosen from the AZURE_* variables set; the
+token's scope follows the Graph URL's cloud (global, US Government, China).
 
 \b
-Exit codes: 0 ok, 1 remote or operation failure, 2 usage error, 3 internal error.
+Exit codes: 0 ok, 1 remote or operation failure, 2 usage error (or, with --dry-run
+--detailed-exitcode, a live schema that differs), 3 internal error.
 """
 
 
@@ -98,6 +105,13 @@ def _run(fn: Callable[..., int]) -> Callable[..., None]:
 
 
 def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option(
+        "--env",
+        "env_name",
+        metavar="NAME",
+        help="An environment of the project file (prov.toml): its graph settings (service "
+        "principal, job, url, tenant) and parameter values [env var: PROV_ENV].",
+    )(fn)
     fn = click.option("--graph-url", help=f"Graph base URL [default: {DEFAULT_GRAPH_URL}].")(fn)
     fn = click.option("--job", "job_id", help=f"Synchronization job id (or {ENV_JOB}).")(fn)
     fn = click.option(
@@ -117,7 +131,7 @@ def _max_attempts_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _compile(
-    path: Path, console: Console
+    path: Path, console: Console, environment: Environment | None = None
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[Job]] | int:
     """Compile ``path`` (``syncrules.api``); print diagnostics; return the result or a code."""
     try:
@@ -127,7 +141,7 @@ def _compile(
         return EXIT_BUG
     from syncrules.diagnostics.render import render_text
 
-    result = compile_path(path)
+    result = compile_path(path, environment.param_values() if environment else None)
     if result.diagnostics:
         console.err(render_text(result.diagnostics, result.sources))
     if not result.ok:
@@ -136,11 +150,13 @@ def _compile(
     return list(result.documents), list(result.compiled_jobs())
 
 
-def _load_job(path: Path | None, console: Console) -> Job | int | None:
+def _load_job(
+    path: Path | None, console: Console, environment: Environment | None = None
+) -> Job | int | None:
     """The single job of a .prov file (None without a file), or an exit code."""
     if path is None:
         return None
-    compiled = _compile(path, console)
+    compiled = _compile(path, console, environment)
     if isinstance(compiled, int):
         return compiled
     _, jobs = compiled
@@ -152,19 +168,54 @@ def _load_job(path: Path | None, console: Console) -> Job | int | None:
     return jobs[0]
 
 
+def _block(job: Job | None, environment: Environment | None) -> GraphConfig | None:
+    """The job's graph block with the chosen environment's settings over it (prov.toml is
+    more specific than the .prov file: it says where the job lives in *this* environment)."""
+    block = job.graph if job is not None else None
+    if environment is None:
+        return block
+    target = environment.graph_for(job.name if job is not None else None)
+    return GraphConfig(
+        service_principal=target.service_principal or (block.service_principal if block else None),
+        job=target.job or (block.job if block else None),
+        url=target.url or (block.url if block else None),
+    )
+
+
+def _client_env(environment: Environment | None) -> dict[str, str]:
+    """The process environment, with the environment's tenant as AZURE_TENANT_ID (unless set)."""
+    env = dict(os.environ)
+    tenant = environment.graph.tenant if environment is not None else None
+    if tenant and not env.get("AZURE_TENANT_ID"):
+        env["AZURE_TENANT_ID"] = tenant
+    return env
+
+
+def _environment(env_name: str | None, paths: list[Path | None], console: Console) -> Any:
+    """The chosen environment (--env / PROV_ENV), None, or an exit code after a message."""
+    from syncrules.project import ProjectProblem, select_environment, start_of
+
+    chosen = select_environment(env_name, start_of([p for p in paths if p is not None]))
+    if isinstance(chosen, ProjectProblem):
+        console.err(f"error: {chosen.message}")
+        return EXIT_USAGE
+    return chosen
+
+
 def _settings(
     console: Console,
     job: Job | None,
     service_principal: str | None,
     job_id: str | None,
     graph_url: str | None,
+    environment: Environment | None = None,
 ) -> GraphSettings | int:
     settings = resolve_settings(
         service_principal=service_principal,
         job=job_id,
         graph_url=graph_url,
         env=os.environ,
-        block=job.graph if job is not None else None,
+        block=_block(job, environment),
     )
     if isinstance(settings, ConfigProblem):
         console.err(f"error: {settings.message}")
@@ -188,10 +239,17 @@ def _settings(
     "-o",
     "--output",
     "output_path",
-    default="-",
-    show_default=True,
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Where to write the schema JSON ('-' = stdout).",
+    default=None,
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Where to write the schema JSON ('-' = stdout, the default); with --all, the folder "
+    "for the .prov files and prov.toml (default: the current folder).",
+)
+@click.option(
+    "--all",
+    "all_jobs",
+    is_flag=True,
+    help="Every synchronization job of the service principal: one .prov file per job (as "
+    "`prov import` writes it) and a prov.toml environment saying where they came from.",
 )
 @_run
 def pull_command(
@@ -202,29 +260,71 @@ def pull_command(
     service_principal: str | None,
     job_id: str | None,
     graph_url: str | None,
+    env_name: str | None,
     max_attempts: int,
-    output_path: Path,
+    output_path: Path | None,
+    all_jobs: bool,
 ) -> int:
     """Write the live synchronization schema of a job to a file.
 
     Sends GET .../servicePrincipals/{id}/synchronization/jobs/{job}/schema and writes the JSON with
-    sorted keys, ready for `prov import` or review.
+    sorted keys, ready for `prov import` or review. With --all, lists the jobs of the service
+    principal (GET .../synchronization/jobs) and imports each one.
     """
-    job = _load_job(prov_file, console)
+    if all_jobs and env_name:
+        # --all writes the environment: --env names it; an existing one lends its settings
+        from syncrules.project import ProjectProblem, select_environment
+
+        found = select_environment(env_name, output_path or Path("."))
+        environment = None if isinstance(found, ProjectProblem) else found
+    else:
+        environment = _environment(env_name, [prov_file], console)
+        if isinstance(environment, int):
+            return environment
+    job = _load_job(prov_file, console, environment)
     if isinstance(job, int):
         return job
-    settings = _settings(console, job, service_principal, job_id, graph_url)
+    if all_jobs:
+        from syncrules.graph.bootstrap import pull_all
+
+        if job_id is not None:
+            console.err("error: --all lists the jobs itself; leave out --job")
+            return EXIT_USAGE
+        settings = _settings(console, job, service_principal, "*", graph_url, environment)
+        if isinstance(settings, int):
+            return settings
+        with open_client(
+            settings,
+            runtime,
+            console.redact,
+            console,
+            max_attempts=max_attempts,
+            env=_client_env(environment),
+        ) as client:
+            return pull_all(
+                client,
+                settings=settings,
+                console=console,
+                out_dir=output_path or Path("."),
+                env_name=environment.name if environment is not None else (env_name or "imported"),
+            )
+    settings = _settings(console, job, service_principal, job_id, graph_url, environment)
     if isinstance(settings, int):
         return settings
     with open_client(
-        settings, runtime, console.redact, console, max_attempts=max_attempts
+        settings,
+        runtime,
+        console.redact,
+        console,
+        max_attempts=max_attempts,
+        env=_client_env(environment),
     ) as client:
         schema = client.get_schema()
     if isinstance(schema, GraphError):
         console.err(f"error: cannot read the live schema: {schema.message}")
         return EXIT_USAGE if schema.missing_dependency else EXIT_FAILED
     text = schema_text(schema)
-    if str(output_path) == "-":
+    if output_path is None or str(output_path) == "-":
         if console.redact.withholds(text):
             console.err(
                 "error: the schema Graph sent back holds the access token (or another secret) "
@@ -233,6 +333,9 @@ def pull_command(
             return EXIT_FAILED
         console.out(text.rstrip("\n"))
         return EXIT_OK
+    if output_path.is_dir():
+        console.err(f"error: {output_path} is a folder; give a file name (or --all)")
+        return EXIT_USAGE
     problem = console.write_text(output_path, text)
     if problem is not None:
         console.err(f"error: {problem}")
@@ -245,7 +348,9 @@ def pull_command(
 
 
 @click.command("deploy", epilog=_CONNECTION_HELP)
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @_connection_options
 @_max_attempts_option
 @click.option(
@@ -257,6 +362,20 @@ def pull_command(
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; send nothing.")
 @click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="With --dry-run: exit 0 when the live schema equals the compiled one, 2 when it "
+    "differs, 1 on an error (for scheduled drift checks).",
+)
+@click.option(
+    "--restore",
+    "restore_path",
+    metavar="BACKUP",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Put a backed-up schema (a file from --backup-dir or `prov pull`) back, with the "
+    "same plan, confirmation and backup. PATH, if given, only names the job (graph block).",
+)
+@click.option(
     "--yes", is_flag=True, help="Do not ask for confirmation (needed without a terminal)."
 )
 @_run
@@ -264,22 +383,55 @@ def deploy_command(
     *,
     console: Console,
     runtime: GraphRuntime,
-    path: Path,
+    path: Path | None,
     service_principal: str | None,
     job_id: str | None,
     graph_url: str | None,
+    env_name: str | None,
     max_attempts: int,
     backup_dir: Path,
     dry_run: bool,
+    detailed_exitcode: bool,
+    restore_path: Path | None,
     yes: bool,
 ) -> int:
     """Compile PATH and replace the job's live schema with the merged result.
 
     Reads the live schema, merges in the compiled attribute mappings, scope, actions (flowTypes)
     and source extension attributes (everything else is kept), shows what would change, writes a
-    timestamped backup of the live schema and replaces the schema with a raw PUT.
+    timestamped backup of the live schema and replaces the schema with a raw PUT. A job with a
+    `deletion threshold` also gets it written to its synchronization secrets
+    (SyncNotificationSettings; no other secret is sent).
+
+    \b
+    prov deploy hr.prov --env prod --dry-run --detailed-exitcode   # drift: 0 same, 2 differs
+    prov deploy --restore .prov-backups/JOB-20240501T123045Z.schema.json --env prod
     """
-    compiled = _compile(path, console)
+    if detailed_exitcode and not dry_run:
+        console.err("error: --detailed-exitcode goes with --dry-run")
+        return EXIT_USAGE
+    if path is None and restore_path is None:
+        console.err("error: give the .prov file to deploy (PATH), or --restore BACKUP")
+        return EXIT_USAGE
+    environment = _environment(env_name, [path, restore_path], console)
+    if isinstance(environment, int):
+        return environment
+    if restore_path is not None:
+        return _restore(
+            restore_path,
+            path,
+            environment,
+            console=console,
+            runtime=runtime,
+            options=(service_principal, job_id, graph_url),
+            max_attempts=max_attempts,
+            backup_dir=backup_dir,
+            dry_run=dry_run,
+            detailed_exitcode=detailed_exitcode,
+            yes=yes,
+        )
+    assert path is not None
+    compiled = _compile(path, console, environment)
     if isinstance(compiled, int):
         return compiled
     documents, jobs = compiled
@@ -288,11 +440,16 @@ def deploy_command(
         return EXIT_USAGE
     name, document = documents[0]
     job = next((j for j in jobs if j.name == name), jobs[0] if len(jobs) == 1 else None)
-    settings = _settings(console, job, service_principal, job_id, graph_url)
+    settings = _settings(console, job, service_principal, job_id, graph_url, environment)
     if isinstance(settings, int):
         return settings
     with open_client(
-        settings, runtime, console.redact, console, max_attempts=max_attempts
+        settings,
+        runtime,
+        console.redact,
+        console,
+        max_attempts=max_attempts,
+        env=_client_env(environment),
     ) as client:
         return deploy_document(
             document,
@@ -303,6 +460,63 @@ def deploy_command(
             dry_run=dry_run,
             yes=yes,
             backup_dir=backup_dir,
+            detailed_exitcode=detailed_exitcode,
+        )
+
+
+def _restore(
+    backup_path: Path,
+    path: Path | None,
+    environment: Environment | None,
+    *,
+    console: Console,
+    runtime: GraphRuntime,
+    options: tuple[str | None, str | None, str | None],
+    max_attempts: int,
+    backup_dir: Path,
+    dry_run: bool,
+    detailed_exitcode: bool,
+    yes: bool,
+) -> int:
+    from syncrules.graph.deploy import restore_backup
+    from syncrules.importer.decompile import ImportProblem, read_schema_file
+
+    try:
+        backup = read_schema_file(backup_path)
+    except ImportProblem as exc:
+        console.err(f"error: cannot read the backup {backup_path}: {exc}")
+        return EXIT_FAILED
+    if "schema" in backup and isinstance(backup.get("schema"), dict):
+        backup = backup["schema"]  # a compiled document: its schema member
+    if not isinstance(backup.get("synchronizationRules"), list):
+        console.err(
+            f"error: {backup_path} is not a synchronizationSchema (no synchronizationRules)"
+        )
+        return EXIT_FAILED
+    job = _load_job(path, console, environment)
+    if isinstance(job, int):
+        return job
+    settings = _settings(console, job, *options, environment)
+    if isinstance(settings, int):
+        return settings
+    with open_client(
+        settings,
+        runtime,
+        console.redact,
+        console,
+        max_attempts=max_attempts,
+        env=_client_env(environment),
+    ) as client:
+        return restore_backup(
+            backup,
+            client=client,
+            settings=settings,
+            console=console,
+            runtime=runtime,
+            dry_run=dry_run,
+            yes=yes,
+            backup_dir=backup_dir,
+            detailed_exitcode=detailed_exitcode,
         )
 
 
@@ -368,6 +582,7 @@ def upload_users(
     max_attempts: int,
     dry_run: bool,
     out_dir: Path,
+    env: Mapping[str, str] | None = None,
 ) -> int:
     """Send (or, with ``dry_run``, write) the users in batches; report; return the exit code.
 
@@ -392,7 +607,7 @@ def upload_users(
     sent = failed_requests = 0
     total = -(-users // batch_size)
     with open_client(
-        settings, runtime, console.redact, console, max_attempts=max_attempts
+        settings, runtime, console.redact, console, max_attempts=max_attempts, env=env
     ) as client:
         for batch in iter_batches(_users_only(records()), batch_size):
             label = f"request {batch.number}/{total}: {batch.size} operations"
@@ -501,6 +716,7 @@ def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
         service_principal: str | None,
         job_id: str | None,
         graph_url: str | None,
+        env_name: str | None,
         max_attempts: int,
         batch_size: int,
         dry_run: bool,
@@ -513,12 +729,15 @@ def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
         operations, within Graph's rate limit (40 calls per 5 seconds), honouring 429 Retry-After
         and retrying transient failures. A bad record fails alone; the others are sent.
         """
-        job = _load_job(prov_file, console)
+        environment = _environment(env_name, [prov_file], console)
+        if isinstance(environment, int):
+            return environment
+        job = _load_job(prov_file, console, environment)
         if isinstance(job, int):
             return job
         settings: GraphSettings | None = None
         if not dry_run:
-            resolved = _settings(console, job, service_principal, job_id, graph_url)
+            resolved = _settings(console, job, service_principal, job_id, graph_url, environment)
             if isinstance(resolved, int):
                 return resolved
             settings = resolved
@@ -534,6 +753,7 @@ def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
             max_attempts=max_attempts,
             dry_run=dry_run,
             out_dir=out_dir,
+            env=_client_env(environment),
         )
 
     return upload_command

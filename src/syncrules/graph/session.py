@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from syncrules import output
-from syncrules.graph.auth import CredentialFactory, Redactor, token_provider_from_env
+from syncrules.graph.auth import CI_SECRETS, CredentialFactory, Redactor, token_provider_from_env
 from syncrules.graph.client import GraphClient, RetryPolicy
 from syncrules.graph.config import ENV_ACCESS_TOKEN, GraphSettings
 from syncrules.graph.limiter import SlidingWindowLimiter
@@ -37,7 +37,12 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 
 # Environment variables whose values are secrets, masked from the start.
-SECRET_ENV = (ENV_ACCESS_TOKEN, "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD")
+SECRET_ENV = (
+    ENV_ACCESS_TOKEN,
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    *CI_SECRETS,
+)
 
 
 def _stdin_is_tty() -> bool:
@@ -114,10 +119,13 @@ def open_client(
 ) -> GraphClient:
     """A client for ``settings``: tokens from the environment, retries announced on stderr."""
     environ = os.environ if env is None else env
-    if runtime.credential_factory is not None:
-        tokens = token_provider_from_env(environ, redactor, factory=runtime.credential_factory)
-    else:
-        tokens = token_provider_from_env(environ, redactor)
+    tokens = token_provider_from_env(
+        environ,
+        redactor,
+        factory=runtime.credential_factory,
+        url=settings.url,
+        prompt=console.err,
+    )
     policy = runtime.retry_policy
     if max_attempts is not None:
         policy = dataclasses.replace(policy, max_attempts=max_attempts)

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from syncrules.catalogue.functions import canonical_name
-from syncrules.diagnostics import DiagnosticBag
+from syncrules.diagnostics import Code, DiagnosticBag
 from syncrules.frontend.parse import parse_expression_model
-from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
-from syncrules.source import SourceFile, span_of
+from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, ParamRef, Str
+from syncrules.source import SourceFile, Span, span_of
 
 
 def unescape(raw: str) -> str:
@@ -39,6 +39,8 @@ def escape(value: str) -> str:
 
 
 AttrResolver = Callable[[str], str]
+#: ``$name`` at a span -> the constant it stands for (job lowering; see ``ir/params.py``)
+ParamResolver = Callable[[str, Span], Expr]
 
 
 def _identity(name: str) -> str:
@@ -48,9 +50,16 @@ def _identity(name: str) -> str:
 class ExpressionLowerer:
     """textX expression model → IR ``Expr`` (aliases expanded through ``resolve``)."""
 
-    def __init__(self, source: SourceFile, resolve: AttrResolver = _identity) -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        resolve: AttrResolver = _identity,
+        params: ParamResolver | None = None,
+    ) -> None:
         self.source = source
         self.resolve = resolve
+        # None keeps ``$name`` as a ParamRef (prov fmt prints it back as written)
+        self.params = params
 
     def lower(self, obj: Any) -> Expr:
         kind = type(obj).__name__
@@ -86,16 +95,43 @@ class ExpressionLowerer:
             return Num(text=obj.raw, span=span)
         if kind == "BareName":
             return Name(name=obj.name, span=span)
+        if kind == "ParamRef":
+            name = obj.raw[1:]
+            if self.params is None:
+                return ParamRef(name=name, span=span)
+            return self.params(name, span)
         raise AssertionError(f"unexpected expression node {kind}")
 
 
 def parse_expression(
-    text: str, file: str = "<expression>", bag: DiagnosticBag | None = None
+    text: str,
+    file: str = "<expression>",
+    bag: DiagnosticBag | None = None,
+    *,
+    keep_params: bool = False,
 ) -> Expr | None:
-    """Parse one Entra expression. Syntax errors go to ``bag``; returns None on error."""
+    """Parse one Entra expression. Syntax errors go to ``bag``; returns None on error.
+
+    A ``$name`` parameter is kept as a ``ParamRef`` with ``keep_params`` (formatting); otherwise
+    it is PROV120: a standalone expression has no declarations and no environment."""
     bag = bag if bag is not None else DiagnosticBag()
     source = SourceFile(file, text)
     model = parse_expression_model(source, bag)
     if model is None:
         return None
-    return ExpressionLowerer(source).lower(model.expression)
+
+    used: list[str] = []
+
+    def no_params(name: str, span: Span) -> Expr:
+        used.append(name)
+        bag.add(
+            Code.UNDECLARED_PARAMETER,
+            span,
+            name=name,
+            hint="parameters belong to .prov files; write the constant itself here",
+        )
+        return Str(value="", span=span)
+
+    lowerer = ExpressionLowerer(source, params=None if keep_params else no_params)
+    lower = lowerer.lower(model.expression)
+    return None if used else lower

@@ -29,9 +29,11 @@ from syncrules.ir.nodes import (
     Job,
     Mapping,
     ScopeGroup,
+    Str,
     TargetKind,
     TestCase,
 )
+from syncrules.ir.params import ParamTable, ParamValues
 from syncrules.jsontext import JsonFileError, read_json_object_file
 from syncrules.safeio import read_input, refusal, resolved
 from syncrules.source import SourceFile, Span, display_path, span_of
@@ -192,9 +194,10 @@ def _json_value(obj: Any, bad_number: Callable[[Any], None] | None = None) -> An
 class _JobBuilder:
     """Accumulates the items of all units into one Job."""
 
-    def __init__(self, bag: DiagnosticBag, root: Path) -> None:
+    def __init__(self, bag: DiagnosticBag, root: Path, params: ParamValues | None = None) -> None:
         self.bag = bag
         self.root = root
+        self.params = ParamTable(bag, params)
         self.job_seen: Span | None = None
         self.name = ""
         self.job_span = Span.unknown(display_path(root))
@@ -228,6 +231,28 @@ class _JobBuilder:
                         continue
                     self.aliases[alias] = urn
 
+    # Parameters too: a `$name` may come before (or in another file than) its declaration.
+    def collect_params(self, units: list[_Unit]) -> None:
+        for unit in units:
+            for item in unit.model.items:
+                if type(item).__name__ == "Param":
+                    self.params.declare(
+                        item.name.name,
+                        item.type.name,
+                        span_of(item, unit.source),
+                        span_of(item.type, unit.source),
+                    )
+
+    def _constant(self, value: Any, src: SourceFile) -> str:
+        """A scope value: a string, a number as written, or a parameter's value as text."""
+        kind = type(value).__name__
+        if kind == "StringLit":
+            return unescape(value.raw)
+        if kind == "ParamRef":
+            const = self.params.resolve(value.raw[1:], span_of(value, src))
+            return const.value if isinstance(const, Str) else const.text  # type: ignore[attr-defined]
+        return str(value.raw)
+
     def resolve(self, name: str) -> str:
         head, sep, rest = name.partition(":")
         if sep and head in self.aliases and not name.startswith("urn:"):
@@ -236,7 +261,7 @@ class _JobBuilder:
 
     def add_unit(self, unit: _Unit) -> None:
         src = unit.source
-        lower = ExpressionLowerer(src, self.resolve)
+        lower = ExpressionLowerer(src, self.resolve, self.params.resolve)
         for item in unit.model.items:
             kind = type(item).__name__
             getattr(self, f"_item_{kind}")(item, src, lower)
@@ -292,8 +317,13 @@ class _JobBuilder:
                     threshold = INT32_MAX + 1
                 elif not 0 <= threshold <= INT32_MAX:
                     # reported here, at the number (the job keeps no position for it)
-                    self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(setting.value, src),
-                                 what="deletion threshold", value=threshold, low=0)
+                    self.bag.add(
+                        Code.NUMBER_OUT_OF_RANGE,
+                        span_of(setting.value, src),
+                        what="deletion threshold",
+                        value=threshold,
+                        low=0,
+                    )
                 self.threshold = threshold
         if "target" not in seen:
             self.bag.add(Code.NO_TARGET, span)
@@ -303,8 +333,13 @@ class _JobBuilder:
         ``int()`` refuses to parse) is reported (PROV310) and gives None."""
         raw = node.raw
         if len(raw.lstrip("-")) > 12:
-            self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(node, src), what=what,
-                         value=f"{raw[:12]}… ({len(raw.lstrip('-'))} digits)", low=low)
+            self.bag.add(
+                Code.NUMBER_OUT_OF_RANGE,
+                span_of(node, src),
+                what=what,
+                value=f"{raw[:12]}… ({len(raw.lstrip('-'))} digits)",
+                low=low,
+            )
             return None
         return int(raw)
 
@@ -342,8 +377,13 @@ class _JobBuilder:
             priority = self._number(item.priority, src, "matching priority", 1)
             if priority is not None and priority < 1:
                 # 0 would silently make the pair an ordinary mapping
-                self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(item.priority, src),
-                             what="matching priority", value=priority, low=1)
+                self.bag.add(
+                    Code.NUMBER_OUT_OF_RANGE,
+                    span_of(item.priority, src),
+                    what="matching priority",
+                    value=priority,
+                    low=1,
+                )
                 priority = None
         if priority is None:
             used = [m.matching_priority for m in self.mappings if m.matching_priority]
@@ -367,9 +407,7 @@ class _JobBuilder:
             for clause in group.clauses:
                 values = []
                 for value in clause.values:
-                    values.append(
-                        unescape(value.raw) if type(value).__name__ == "StringLit" else value.raw
-                    )
+                    values.append(self._constant(value, src))
                 clauses.append(
                     Clause(
                         attribute=self.resolve(clause.attribute.raw[1:-1]),
@@ -440,7 +478,41 @@ class _JobBuilder:
             return
         self.preserved = schema
 
+    def _item_Param(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        return None  # declarations are collected first (collect_params)
+
+    def _test_param(self, step: Any, src: SourceFile) -> tuple[str, str | int] | None:
+        name = step.name.name
+        kind = type(step.value).__name__
+        span = span_of(step.value, src)
+        if kind == "ParamRef":
+            self.bag.add(
+                Code.PARAMETER_TYPE,
+                span,
+                detail=f"a test gives parameter '{name}' a constant, not a parameter "
+                f"({step.value.raw})",
+            )
+            return None
+        value: str | int
+        if kind == "StringLit":
+            value = unescape(step.value.raw)
+        else:
+            try:
+                value = int(step.value.raw)
+            except ValueError:  # 2.5: a number that is not an integer
+                self.bag.add(
+                    Code.PARAMETER_TYPE,
+                    span,
+                    detail=f"the test gives parameter '{name}' the number {step.value.raw}; "
+                    "parameters are strings or integers",
+                )
+                return None
+        if not self.params.check_value(name, value, span, "the test", span_of(step.name, src)):
+            return None
+        return name, value
+
     def _item_Test(self, item: Any, src: SourceFile, lower: ExpressionLowerer) -> None:
+        params: dict[str, str | int] = {}
         given: list[object] = []
         existing: list[object] = []
         taken: list[str] = []
@@ -469,11 +541,20 @@ class _JobBuilder:
             elif kind == "TestSeed":
                 seed = self._number(step.value, src, "test seed", 0)
                 if seed is not None and not 0 <= seed <= INT32_MAX:
-                    self.bag.add(Code.NUMBER_OUT_OF_RANGE, span_of(step.value, src),
-                                 what="test seed", value=seed, low=0)
+                    self.bag.add(
+                        Code.NUMBER_OUT_OF_RANGE,
+                        span_of(step.value, src),
+                        what="test seed",
+                        value=seed,
+                        low=0,
+                    )
                     seed = None
             elif kind == "TestDomain":
                 domain = unescape(step.value.raw)
+            elif kind == "TestParam":
+                pair = self._test_param(step, src)
+                if pair is not None:
+                    params[pair[0]] = pair[1]
             elif kind == "TestExpect":
                 saw_expect = True
                 action = step.action.name
@@ -522,6 +603,7 @@ class _JobBuilder:
                 action=action,
                 group=group,
                 expectations=tuple(expectations),
+                params=tuple(sorted(params.items())),
                 span=span,
             )
         )
@@ -549,6 +631,7 @@ class _JobBuilder:
             source_path=display_path(self.root),
             preserved=self.preserved,
             preserve_path=self.preserve_path,
+            params=tuple(sorted(self.params.decls)),
         )
 
 
@@ -595,19 +678,22 @@ class Loaded:
 def load_job(
     path: Path,
     bag: DiagnosticBag,
+    params: ParamValues | None = None,
     overlay: dict[Path, str] | None = None,
     parse: Callable[[SourceFile, DiagnosticBag], Any] | None = None,
 ) -> Loaded:
     """Read ``path`` and its imports and lower them to one Job (None when there is no job).
 
+    ``params`` gives the values ``$name`` uses compile to (the chosen environment's).
     ``overlay`` maps resolved paths to texts read instead of the files (`prov lsp`'s open
     documents); ``parse`` replaces ``parse_source`` (same contract)."""
     loader = Loader(bag, overlay or {}, parse or parse_source)
     loader.load(path)
     if not loader.units:
         return Loaded(None, False, [], loader.sources)
-    builder = _JobBuilder(bag, path)
+    builder = _JobBuilder(bag, path, params)
     builder.collect_aliases(loader.units)
+    builder.collect_params(loader.units)
     for unit in loader.units:
         builder.add_unit(unit)
     root = loader.units[-1]

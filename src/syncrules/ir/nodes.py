@@ -71,6 +71,14 @@ class Name(Expr):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParamRef(Expr):
+    """``$name``: a parameter. Only ``prov fmt`` keeps it; lowering a job replaces it by the
+    parameter's value (a ``Str`` or ``Num``), so checks and backends never see one."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Call(Expr):
     """``name(args)``; ``name`` is canonical-cased when the function is known.
 
@@ -194,6 +202,8 @@ class TestCase(Node):
     action: str
     group: str | None
     expectations: tuple[Expectation, ...]
+    #: ``param name = value`` steps: values that replace the environment's for this test
+    params: tuple[tuple[str, str | int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -217,3 +227,5 @@ class Job(Node):
     #: the object mapping's object names (``objects "..." -> "..."``; Graph's default is User)
     source_object: str = "User"
     target_object: str = "User"
+    #: names of the parameters the job declares (``param NAME: TYPE``), sorted
+    params: tuple[str, ...] = field(default=(), compare=False, hash=False)

@@ -18,7 +18,7 @@ text.
 from __future__ import annotations
 
 from syncrules.ir.expressions import escape
-from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, Str
+from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Name, Num, ParamRef, Str
 
 
 def compact(expr: Expr | None, as_written: bool = False) -> str:
@@ -36,6 +36,8 @@ def compact(expr: Expr | None, as_written: bool = False) -> str:
         return expr.text
     if isinstance(expr, Name):
         return expr.name
+    if isinstance(expr, ParamRef):
+        return f"${expr.name}"
     if isinstance(expr, Compare):
         # Graph prints comparisons without spaces: IIF(BitAnd([uac], 2)="0", ...)
         return f"{compact(expr.left, as_written)}{expr.op}{compact(expr.right, as_written)}"

@@ -56,6 +56,22 @@ class Analysis:
         return self._live
 
 
+def _editor_params(path: Path) -> Any:
+    """The parameter values a document is checked with: those of the environment PROV_ENV
+    names (in the server's environment), else of the project file's only environment; None
+    (an unset `$name` is PROV121, whose help says how to choose one) otherwise."""
+    from syncrules.project import Environment, find_project, load_project, select_environment
+
+    chosen = select_environment(None, path)
+    if chosen is None:
+        project_file = find_project(path)
+        project = load_project(project_file) if project_file is not None else None
+        environments = getattr(project, "environments", None) or {}
+        if len(environments) == 1:
+            [chosen] = environments.values()
+    return chosen.param_values() if isinstance(chosen, Environment) else None
+
+
 def analyse(
     path: Path,
     text: str,
@@ -68,7 +84,7 @@ def analyse(
     buffers = dict(overlay or {})
     buffers[key] = text
     bag = DiagnosticBag()
-    loaded = load_job(path, bag, buffers, parse)
+    loaded = load_job(path, bag, _editor_params(path), overlay=buffers, parse=parse)
     shown = display_path(path)
     ctx = None
     if loaded.job is not None and not any(

@@ -19,6 +19,7 @@ from typing import Any
 from syncrules.api import compile_paths
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job
+from syncrules.ir.params import ParamValues
 from syncrules.safeio import resolved
 
 
@@ -33,8 +34,8 @@ class Side:
     document: dict[str, Any]
 
 
-def _from_prov(path: Path, label: str) -> Side:
-    result = compile_paths([path], None, ("json",))
+def _from_prov(path: Path, label: str, params: ParamValues | None = None) -> Side:
+    result = compile_paths([path], None, ("json",), params)
     if not result.ok:
         raise SideLoadDiagnostics(label, result.diagnostics, result.sources)
     jobs = result.compiled_jobs()
@@ -79,7 +80,7 @@ def _git_root() -> Path:
     return Path(done.stdout.strip())
 
 
-def _from_git(spec: str, workdir: Path) -> Side:
+def _from_git(spec: str, workdir: Path, params: ParamValues | None = None) -> Side:
     rev, _, rel = spec.partition(":")
     root = _git_root()
     path = resolved(Path.cwd() / rel)
@@ -98,26 +99,31 @@ def _from_git(spec: str, workdir: Path) -> Side:
         raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(workdir, filter="data")
-    return load_side(str(workdir / inside), workdir / "_json", label=spec)
+    return load_side(str(workdir / inside), workdir / "_json", label=spec, params=params)
 
 
-def load_side(spec: str, workdir: Path | None = None, label: str | None = None) -> Side:
+def load_side(
+    spec: str,
+    workdir: Path | None = None,
+    label: str | None = None,
+    params: ParamValues | None = None,
+) -> Side:
     """Load one side of a plan; files it needs on the way (a decompiled schema, a git tree) go
     to ``workdir``, a temporary folder removed before returning when none is given (a Side
-    holds everything in memory)."""
+    holds everything in memory). ``params``: the values of ``$name`` parameters (.prov sides)."""
     if workdir is None:
         temporary = Path(tempfile.mkdtemp(prefix="prov-plan-"))
         try:
-            return load_side(spec, temporary, label)
+            return load_side(spec, temporary, label, params)
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
     label = label or spec
     workdir.mkdir(parents=True, exist_ok=True)
     path = Path(spec)
     if not path.exists() and ":" in spec and not spec.startswith(("/", ".")):
-        return _from_git(spec, workdir / "git")
+        return _from_git(spec, workdir / "git", params)
     if path.suffix == ".json":
         return _from_json(path, label, workdir)
     if not path.exists():
         raise SideError(f"{label}: no such file or folder")
-    return _from_prov(path, label)
+    return _from_prov(path, label, params)

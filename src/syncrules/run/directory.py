@@ -705,7 +705,6 @@ def import_users(data: list[Any], source: str) -> list[TargetUser] | str:
     """Users from import entries (attributes plus optional ``_id`` and ``_anchor``; see the
     module docstring), or a message saying what is wrong with them. A test's ``existing user``
     records are read this way too."""
-    import uuid
 
     users: list[TargetUser] = []
     seen: set[str] = set()

@@ -17,9 +17,9 @@ from types import ModuleType
 from typing import Any
 
 from syncrules.ir.nodes import Job
+from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.run.cycle import Cycle, RunOptions
 from syncrules.run.inputs import Operation
-from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
 from syncrules.run.log import LogRecord, OpResult
 from syncrules.run.memory import MemoryStore
 from syncrules.run.state import WorkingState

@@ -65,7 +65,7 @@ def violations(kind: str, values: dict[str, Any], creating: bool,
     attributes, required = _rules(kind)
     if creating:
         for name in required:
-            value = values.get(name, None)
+            value = values.get(name)
             # An empty value is refused. An absent one (not mapped, or NULL: it does not flow)
             # is let through: whether the service fills it in is not established [inferred].
             if name in values and (value == "" or value == []):

@@ -98,3 +98,89 @@ def render_junit(report: TestReport) -> str:
             node.text = "\n".join([*r.failures, "", *r.steps])
     ET.indent(suite)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode")
+
+
+def _failure_text(r: Any) -> str:
+    return "\n".join([*r.failures, *(["what happened:", *r.steps] if r.steps else [])])
+
+
+def render_ci(report: TestReport, fmt: str) -> str:
+    """Failed and erroneous tests as CI annotations at their `test` line (``fmt``: github or
+    azure-devops); see ``syncrules.diagnostics.ci``."""
+    from syncrules.diagnostics.ci import azure_line, github_line
+
+    lines = []
+    for r in report.results:
+        if r.status == "passed":
+            continue
+        title = f"test {r.status}: {r.name} [{r.job}]"
+        if fmt == "github":
+            lines.append(
+                github_line(
+                    "error", f"{title}\n{_failure_text(r)}", file=r.file, line=r.line, col=r.col
+                )
+            )
+        else:
+            lines.append(
+                azure_line(
+                    "error", f"{title}\n{_failure_text(r)}", file=r.file, line=r.line, col=r.col
+                )
+            )
+    return "\n".join(lines)
+
+
+#: SARIF rule ids of test outcomes (not diagnostic codes: a failing test is not a rule problem).
+_TEST_RULES = {
+    "failed": ("prov-test-failed", "A rule test's expectation does not hold."),
+    "error": ("prov-test-error", "A rule test could not run (a bad record, an unset parameter)."),
+}
+
+
+def render_sarif(report: TestReport) -> str:
+    """Failed and erroneous tests as SARIF 2.1.0 results at their `test` blocks."""
+    from syncrules import __version__
+
+    used = sorted({r.status for r in report.results if r.status in _TEST_RULES})
+    rules = [
+        {
+            "id": _TEST_RULES[status][0],
+            "shortDescription": {"text": _TEST_RULES[status][1]},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for status in used
+    ]
+    results = [
+        {
+            "ruleId": _TEST_RULES[r.status][0],
+            "level": "error",
+            "message": {"text": f"test {r.status}: {r.name} [{r.job}]\n{_failure_text(r)}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": r.file},
+                        "region": {"startLine": r.line, "startColumn": r.col},
+                    }
+                }
+            ],
+        }
+        for r in report.results
+        if r.status in _TEST_RULES
+    ]
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "syncrules prov test",
+                        "version": __version__,
+                        "informationUri": "https://github.com/syncrules/syncrules",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

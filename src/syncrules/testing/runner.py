@@ -26,6 +26,7 @@ from syncrules.api import CheckResult, check_paths
 from syncrules.backends.python.load import load_evaluator
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job, TestCase
+from syncrules.ir.params import ParamValues
 
 DEFAULT_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 DEFAULT_SEED = 0
@@ -92,9 +93,17 @@ class TestReport:
         return self.check.ok and all(r.status == "passed" for r in self.results)
 
 
-def collect(paths: Sequence[str | Path]) -> tuple[CheckResult, list[tuple[Job, TestCase]]]:
-    """Check the paths and list (job, test) pairs, each test once (files may import each other)."""
-    result = check_paths(paths)
+def collect(
+    paths: Sequence[str | Path], params: ParamValues | None = None
+) -> tuple[CheckResult, list[tuple[Job, TestCase]]]:
+    """Check the paths and list (job, test) pairs, each test once (files may import each other).
+
+    Parameters the environment leaves unset are deferred: a test may set them itself
+    (``param name = value``); ``run_tests`` lowers such a test's job again with its values."""
+    deferred = ParamValues(
+        dict(params.values) if params else {}, params.origin if params else None, deferred=True
+    )
+    result = check_paths(paths, deferred)
     seen: set[tuple[str, int, int]] = set()
     cases = []
     for job in result.jobs:
@@ -137,10 +146,13 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
+def run_case(
+    module: ModuleType, job: Job, case: TestCase, default_domain: str | None = None
+) -> TestResult:
     """Replay the test's `given` records through the `prov run` cycle (``run.replay``) against
     an in-memory directory seeded with its `existing user` records and `taken` values, and
-    judge the last record by its log record and outcome."""
+    judge the last record by its log record and outcome. ``default_domain`` (the
+    environment's) applies unless the test sets `domain`."""
     from syncrules.run.cycle import RunOptions
     from syncrules.run.directory import import_users
     from syncrules.run.memory import MemoryStore
@@ -172,7 +184,8 @@ def run_case(module: ModuleType, job: Job, case: TestCase) -> TestResult:
         return result
     directory = MemoryStore(users, reserved=case.taken)
     options = RunOptions(now=now, seed=case.seed if case.seed is not None else DEFAULT_SEED,
-                         default_domain=case.domain, apply=True)
+                         default_domain=case.domain if case.domain is not None else default_domain,
+                         apply=True)
     many = len(case.given) > 1
     replayed = replay(job, module, case.given, options, directory,
                       location=lambda i: f"given record {i}" if many else "given record")
@@ -256,6 +269,8 @@ def _point_at(check: Any, failures: list[str], start: int) -> None:
     at = check.span
     for index in range(start, len(failures)):
         failures[index] = f"{at.file}:{at.line}:{at.col}: {failures[index]}"
+
+
 def evaluator_references(job: Job) -> list[Any]:
     """The job's mappings to reference attributes (``manager``): their values are resolved by
     the cycle, so a test sees the target id they resolve to."""
@@ -266,10 +281,42 @@ def evaluator_references(job: Job) -> list[Any]:
             if (d := targets.get(m.target)) is not None and d.type == "Reference"]
 
 
+def job_for_case(
+    job: Job,
+    case: TestCase,
+    params: ParamValues | None,
+    jobs: dict[tuple[str, tuple[tuple[str, object], ...]], Job | list[Diagnostic]],
+) -> Job | list[Diagnostic]:
+    """The job a test runs against: lowered again (once per set of values) with the
+    environment's parameter values and the test's own ``param`` steps over them; or the errors
+    of that lowering (an unset parameter: PROV121)."""
+    from syncrules.check import check_job
+    from syncrules.diagnostics import DiagnosticBag
+    from syncrules.ir.lower import load_job
+
+    values: dict[str, str | int] = dict(params.values) if params else {}
+    values.update(case.params)
+    key = (job.source_path, tuple(sorted(values.items())))
+    if key not in jobs:
+        bag = DiagnosticBag()
+        origin = params.origin if params else None
+        shown = f"{origin} and the test" if origin and case.params else origin
+        loaded = load_job(Path(job.source_path), bag, ParamValues(values, shown))
+        if loaded.job is not None:
+            check_job(loaded.job, bag)
+        errors = [d for d in bag.sorted() if d.severity.value == "error"]
+        jobs[key] = errors if errors or loaded.job is None else loaded.job
+    return jobs[key]
+
+
 def run_tests(
-    paths: Sequence[str | Path], pattern: str | None = None, coverage: bool = False
+    paths: Sequence[str | Path],
+    pattern: str | None = None,
+    coverage: bool = False,
+    params: ParamValues | None = None,
+    default_domain: str | None = None,
 ) -> TestReport:
-    check, cases = collect(paths)
+    check, cases = collect(paths, params)
     report = TestReport([], check.diagnostics, check)
     if not check.ok:
         return report
@@ -278,16 +325,26 @@ def run_tests(
     modules: dict[int, ModuleType] = {}
     probes: list[str] = []
     hits: set[str] = set()
-    for job in check.jobs:
-        if any(j is job for j, _ in cases) and id(job) not in modules:
-            modules[id(job)] = load_evaluator(job, instrument=coverage)
+    lowered: dict[tuple[str, tuple[tuple[str, object], ...]], Job | list[Diagnostic]] = {}
+    resolved: list[tuple[Job, TestCase, list[Diagnostic]]] = []
     for job, case in cases:
+        own = job_for_case(job, case, params, lowered) if job.params else job
+        if isinstance(own, list):
+            resolved.append((job, case, own))
+            continue
+        resolved.append((own, case, []))
+        if id(own) not in modules:
+            modules[id(own)] = load_evaluator(own, instrument=coverage)
+    for job, case, errors in resolved:
+        if errors:
+            report.results.append(_unlowered(job, case, errors))
+            continue
         module = modules[id(job)]
         lazy = _runtime_lazy(module)
         if coverage:
             lazy.COVERAGE = hits
         try:
-            report.results.append(run_case(module, job, case))
+            report.results.append(run_case(module, job, case, default_domain))
         finally:
             lazy.COVERAGE = None
     if coverage:
@@ -297,6 +354,18 @@ def run_tests(
                     probes.append(probe)
         report.coverage = Coverage(sorted(probes), hits)
     return report
+
+
+def _unlowered(job: Job, case: TestCase, errors: list[Diagnostic]) -> TestResult:
+    """A test whose job cannot be compiled with its parameter values: an error, with why."""
+    result = TestResult(case.name, case.span.file, case.span.line, case.span.col, job.name, "error")
+    for d in errors:
+        s = d.span
+        hint = f" ({d.hint})" if d.hint else ""
+        result.failures.append(
+            f"{s.file}:{s.line}:{s.col}: error[{d.code.value}]: {d.message}{hint}"
+        )
+    return result
 
 
 def _runtime_lazy(module: ModuleType) -> Any:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from syncrules.backends.jobconfig import names
+from syncrules.canonicaljson import canonical
 from syncrules.catalogue import functions as fncat
 from syncrules.catalogue.attributes import AttributeDef, source_attributes, target_attributes
 from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Job, Name, Num, Str
 from syncrules.ir.printer import compact
-from syncrules.canonicaljson import canonical
 
 
 def dumps(document: dict[str, Any]) -> str:
