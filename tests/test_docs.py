@@ -84,8 +84,10 @@ def test_every_cited_section_exists(where: str) -> None:
     # a section number always says which document it is in
     for match in re.finditer(r"§\d", text):
         before = text[max(0, match.start() - 40):match.start()]
-        assert "entra-provisioning.md" in before or "§" in before, \
-            f"{where}: a § citation without its document: ...{text[match.start() - 40:match.end() + 10]!r}"
+        around = text[match.start() - 40 : match.end() + 10]
+        assert "entra-provisioning.md" in before or "§" in before, (
+            f"{where}: a § citation without its document: ...{around!r}"
+        )
 
 
 def test_the_catalogue_cites_only_shipped_documents() -> None:

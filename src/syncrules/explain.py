@@ -120,10 +120,10 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     in UTF-16 code units; userPrincipalName alias@domain; mailNickname without spaces or
     @()\\[]";:<>,; usageLocation a two-letter code; DateTime values ISO 8601; Booleans true or
     false. AD: a create with an empty displayName fails (the cn, at most 64, is set from it);
-    sAMAccountName at most 20 characters without "/\\[]:;|=,+*?<>@ or a final period; parentDistinguishedName a
-    DN; no empty strings (InvalidAttributeSyntax); Booleans TRUE or FALSE. Whether Entra supplies
-    mailNickname and accountEnabled when no mapping does is not established, so they are not
-    required. The rules are catalogue data (catalogue/data/target_*.json).
+    sAMAccountName at most 20 characters without "/\\[]:;|=,+*?<>@ or a final period;
+    parentDistinguishedName a DN; no empty strings (InvalidAttributeSyntax); Booleans TRUE or
+    FALSE. Whether Entra supplies mailNickname and accountEnabled when no mapping does is not
+    established, so they are not required. The rules are catalogue data (catalogue/data/target_*.json).
   - %DomainFQDN%-style macro constants (a name between two %, as in Entra's own Cloud Sync
     mappings) are constants: Graph stores them with the macro as the name and no expression, and
     the provisioning agent substitutes them. Offline no agent runs: they evaluate to their own

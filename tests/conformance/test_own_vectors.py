@@ -1,5 +1,6 @@
 """Our own expression vectors (tests/conformance/vectors/*.json): NULL/"" behaviour of every
-function and the edge cases of docs/entra-provisioning.md §1.3 and §7, in the shared corpus format."""
+function and the edge cases of docs/entra-provisioning.md §1.3 and §7, in the shared corpus
+format."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The vectors taken from Microsoft's documentation (tests/conformance/docs-vectors.json), every one."""
+"""The vectors taken from Microsoft's documentation (tests/conformance/docs-vectors.json), every
+one."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`prov lsp` checks a document that uses `$name` parameters with the values of an environment:
-the one PROV_ENV names, else the project file's only one; otherwise an unset parameter is PROV121."""
+the one PROV_ENV names, else the project file's only one; otherwise an unset parameter is
+PROV121."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Entra's provisioning service is a .NET program, so where syncrules re-implements .NET behaviour
 (``runtime/dotnet_format.py``, ``runtime/dates.py``, ``runtime/regexes.py``, string positions), the
 differential tests in this folder ask .NET itself. The runtime is the .NET Core 3.1 shipped in the
-``dotnetcore2`` wheel (Linux x86_64), hosted in-process by ``pythonnet`` through ``clr_loader``; both
-come with the ``oracle`` extra (``pip install -e ".[test,oracle]"``).
+``dotnetcore2`` wheel (Linux x86_64), hosted in-process by ``pythonnet`` through ``clr_loader``;
+both come with the ``oracle`` extra (``pip install -e ".[test,oracle]"``).
 
 Rules of the road (each one learnt the hard way):
 
@@ -16,7 +16,8 @@ Rules of the road (each one learnt the hard way):
 - Never pass a string holding a lone surrogate across: marshalling it aborts the whole process.
   :func:`net_str` refuses such strings before they reach .NET.
 
-:func:`start` returns the runtime's namespaces, or raises :class:`OracleUnavailable` with the reason.
+:func:`start` returns the runtime's namespaces, or raises :class:`OracleUnavailable` with the
+reason.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def _start() -> Net:
     if icu is None:
         raise OracleUnavailable(
             "no ICU library (libicuuc) on this machine: .NET would run in invariant-globalization "
-            "mode, whose casing differs from Entra's; install ICU (Debian: apt-get install libicu72)")
+            "mode, whose casing differs from Entra's; install ICU (Debian: apt-get install "
+            "libicu72)"
+        )
     os.environ["TZ"] = "UTC"
     os.environ.setdefault("CLR_ICU_VERSION_OVERRIDE", icu)
     os.environ.pop("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", None)

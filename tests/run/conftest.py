@@ -1,4 +1,5 @@
-"""Helpers for `prov run` tests: the sample inputs (tests/data), test jobs, a CLI runner, log readers."""
+"""Helpers for `prov run` tests: the sample inputs (tests/data), test jobs, a CLI runner, log
+readers."""
 
 from __future__ import annotations
 

@@ -113,7 +113,8 @@ def test_after_kill_9_the_log_claims_nothing_the_directory_lacks(tmp_path: Path)
         for n in range(4000):
             handle.write(json.dumps({
                 "externalId": f"E{n:05d}", "userName": f"u{n}@contoso.com",
-                "displayName": f"User {n}", "active": True, "title": "x" * 120,  # jobTitle holds 128
+                # jobTitle holds 128 characters
+                "displayName": f"User {n}", "active": True, "title": "x" * 120,
             }) + "\n")
     db = tmp_path / "dir.sqlite"
     proc = subprocess.Popen(

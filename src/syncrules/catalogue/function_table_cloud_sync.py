@@ -1,7 +1,8 @@
 """Cloud-sync-only functions: catalogued with ``engine="cloud-sync"`` so the checker can say so.
 
 These belong to the Microsoft Entra Cloud Sync (AD to Entra ID) dialect, not to app provisioning
-(docs/entra-provisioning.md §1.4, "Functions that exist but are documented elsewhere"). They are registered, not
+(docs/entra-provisioning.md §1.4, "Functions that exist but are documented elsewhere"). They are
+registered, not
 supported: knowing their shape lets ``prov check`` report "cloud sync only" instead of "unknown
 function". Imported by ``function_table``; data only.
 
@@ -74,7 +75,10 @@ _register(
         "documentation has no example)",
         null_rule="NULL yields NULL [inferred].",
         engine=_CLOUD,
-        notes=(_SOURCE_KEY, "Microsoft's documentation spells it StringFromSid in its syntax line."),
+        notes=(
+            _SOURCE_KEY,
+            "Microsoft's documentation spells it StringFromSid in its syntax line.",
+        ),
     ),
     Function(
         name="Trim",

@@ -108,7 +108,8 @@ _register(
         returns=S,
         description="Substring from a 1-based start; a length past the end gives the rest.",
         example='Mid("John", 1, 3) -> "Joh"',
-        null_rule='NULL acts as "" [inferred, docs/entra-provisioning.md §9]; a start past the end yields "".',
+        null_rule='NULL acts as "" [inferred, docs/entra-provisioning.md §9]; a start past the end '
+        'yields "".',
     ),
     Function(
         name="NormalizeDiacritics",
@@ -176,14 +177,16 @@ _register(
         returns=S,
         description="Replaces text or .NET regex matches; the mode depends on the slots supplied.",
         example='Replace("john.doe@contoso.com", "@contoso.com", , , "", , ) -> "john.doe"',
-        null_rule="A NULL source yields NULL in modes 1-4 [inferred, docs/entra-provisioning.md §9]; the "
-        'replacementAttributeName mode uses that attribute only when source is NULL or "" (docs/entra-provisioning.md §1.5).',
+        null_rule="A NULL source yields NULL in modes 1-4 [inferred, docs/entra-provisioning.md "
+        "§9]; the replacementAttributeName mode uses that attribute only when source is NULL or "
+        '"" (docs/entra-provisioning.md §1.5).',
         needs_context=True,
         min_args=2,
         notes=(
             "Seven slots; Microsoft always writes them all, but trailing empty slots may be "
             "dropped: 2 to 7 slots are accepted.",
-            'Empty slot = not supplied; "" = supplied empty (selects the mode, docs/entra-provisioning.md §1.5).',
+            'Empty slot = not supplied; "" = supplied empty (selects the mode, '
+            "docs/entra-provisioning.md §1.5).",
             "replacementAttributeName is written as an attribute reference, e.g. [mobile].",
             "A result longer than 65,536 characters fails the record (value-too-long), checked "
             "while it is built: .NET substitutions such as $_ can multiply the input.",

@@ -18,8 +18,8 @@ from syncrules.output import err
 def lsp(stdio: bool) -> None:
     """Run the Language Server for editors (LSP over stdio).
 
-    Diagnostics as `prov check`, completion, hover (`prov explain`), go to definition, symbols, formatting (`prov fmt`),
-    quick fixes and live values of mappings for a test's sample record.
+    Diagnostics as `prov check`, completion, hover (`prov explain`), go to definition, symbols,
+    formatting (`prov fmt`), quick fixes and live values of mappings for a test's sample record.
 
     \b
     VS Code: the extension in editors/vscode starts it.

@@ -16,9 +16,9 @@ against the same directory writes the same log. Values of mappings that use ``Re
 shown as ``"[Redact]"``. Error codes (syncrules' own where Entra's are not documented):
 ``InvalidOperation``, ``InvalidSourceValue``, ``MissingMatchingValue``, ``MultipleMatches``,
 ``ExpressionEvaluationFailed``, ``AzureActiveDirectoryConflict``, ``ReferenceNotFound``
-(a warning), ``DeletionThresholdExceeded`` (staged); values the target refuses (``run.target_rules``):
-``AzureActiveDirectoryInvalidUserPrincipalName``, ``InvalidTargetValue``, ``InvalidAttributeSyntax``,
-``HybridSynchronizationActiveDirectoryInvalidParameter``.
+(a warning), ``DeletionThresholdExceeded`` (staged); values the target refuses
+(``run.target_rules``): ``AzureActiveDirectoryInvalidUserPrincipalName``, ``InvalidTargetValue``,
+``InvalidAttributeSyntax``, ``HybridSynchronizationActiveDirectoryInvalidParameter``.
 
 A record reaches the run's sink as a ``LogRecord``: ``data()`` is the dict, ``text()`` its JSON
 Lines line (``encode``: compact JSON, ``run.jsoncodec``).

@@ -1,4 +1,5 @@
-"""The NormalizeDiacritics table, exactly as Microsoft documents it (docs/entra-provisioning.md §1.6).
+"""The NormalizeDiacritics table, exactly as Microsoft documents it
+(docs/entra-provisioning.md §1.6).
 
 Contract: imports only the standard library. ``TABLE`` lists the documented lower-case inputs per
 output; upper-case inputs are derived by upper-casing the base letter (combining marks kept) and

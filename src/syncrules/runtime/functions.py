@@ -4,9 +4,10 @@ Contract: imports only the standard library, ``regex`` (through ``regexes``) and
 modules. Every ``fn_<Name>`` takes already-evaluated arguments positionally, an empty slot or a
 NULL value being ``None``; the functions the catalogue marks ``needs_context`` take the
 ``EvalContext`` first. Results follow ``values`` (NULL = ``None``, multi-valued = ``list``,
-predicates = ``bool``, numbers = ``int``, DateTimes = ``M/d/yyyy h:mm:ss tt`` strings). Failures raise ``ExpressionError``;
-``IgnoreFlowIfNullOrEmpty`` raises ``NoFlow``. The lazy forms an interpreter or generated code
-needs (IIF, Switch, Coalesce, SelectUniqueValue evaluate only what they use) are built on
+predicates = ``bool``, numbers = ``int``, DateTimes = ``M/d/yyyy h:mm:ss tt`` strings). Failures
+raise ``ExpressionError``; ``IgnoreFlowIfNullOrEmpty`` raises ``NoFlow``. The lazy forms an
+interpreter or generated code needs (IIF, Switch, Coalesce, SelectUniqueValue evaluate only what
+they use) are built on
 ``switch_match``, ``coalesce`` and ``select_unique``. Arity, laziness, which functions take the
 context and the NULL rules are declared in the function catalogue (``syncrules.catalogue``),
 which this package cannot import; ``tests/behaviour/test_function_implementations.py``

@@ -1,7 +1,7 @@
 """String helpers with .NET semantics: invariant casing, ToTitleCase word breaking, encodings.
 
-Contract: imports only the standard library. Casing is .NET's invariant culture: the 1:1 "simple" case
-mapping (``ß`` stays ``ß`` in upper case), so string lengths never change, and the Turkish
+Contract: imports only the standard library. Casing is .NET's invariant culture: the 1:1 "simple"
+case mapping (``ß`` stays ``ß`` in upper case), so string lengths never change, and the Turkish
 ``İ`` and ``ı`` are left as they are (``ToLower("İzmir")`` is ``İzmir``, ``ToUpper("ıstanbul")``
 is ``ıSTANBUL``). .NET Core keeps them on purpose, to agree with Windows, whose invariant
 casing tables have no mapping for them; ``prov explain semantics`` records the choice.

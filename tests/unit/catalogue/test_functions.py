@@ -1,4 +1,5 @@
-"""The function catalogue: completeness, well-formed entries, arity against the documentation vectors."""
+"""The function catalogue: completeness, well-formed entries, arity against the documentation
+vectors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Round-trip guarantees of the expression formatter, over random IR trees and the documentation vectors.
+"""Round-trip guarantees of the expression formatter, over random IR trees and the documentation
+vectors.
 
 For every expression x: fmt(fmt(x)) == fmt(x); compact(readable(x)) == compact(x); the readable
 and the compact form both parse to the same tree as x (IR equality ignores spans); and fmt changes

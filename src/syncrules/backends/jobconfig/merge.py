@@ -35,7 +35,8 @@ from typing import Any
 CORE_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
-# Documented defaults: an absent property compares equal to its default (docs/entra-provisioning.md §4.1, §2.1).
+# Documented defaults: an absent property compares equal to its default
+# (docs/entra-provisioning.md §4.1, §2.1).
 _MAPPING_DEFAULTS: dict[str, Any] = {
     "defaultValue": None,
     "exportMissingReferences": False,
