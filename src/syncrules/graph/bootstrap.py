@@ -53,6 +53,14 @@ class PulledJob:
     service_principal: str
     job: str
 
+    @property
+    def stem(self) -> str:
+        """The file name of its .prov and .preserve.json, less the suffix: from the job id (the
+        name differs only to stay unique across principals, whose folders differ already)."""
+        from syncrules.api import slug
+
+        return slug(self.job)
+
 
 def _toml_string(value: str) -> str:
     # json.dumps gives a valid TOML basic string for any text (\uXXXX escapes are TOML too)
@@ -248,7 +256,7 @@ def _import_job(
     client: GraphClient, url: str, job: PulledJob, folder: Path, console: Console
 ) -> _Outcome:
     """Read one job's schema and write its ``.prov`` and ``.preserve.json`` into ``folder``."""
-    from syncrules.api import compile_paths, slug
+    from syncrules.api import compile_paths
     from syncrules.importer.decompile import ImportProblem, decompile
 
     job_id = job.job
@@ -257,9 +265,8 @@ def _import_job(
         console.err(f"error: job '{job_id}': cannot read its schema: {schema.message}")
         return _Outcome.FAILED
     doc: dict[str, Any] = {"schema": schema}
-    stem = slug(job.name)
-    target = folder / f"{stem}.prov"
-    preserve = folder / f"{stem}.preserve.json"
+    target = folder / f"{job.stem}.prov"
+    preserve = folder / f"{job.stem}.preserve.json"
     if target.exists() or preserve.exists():
         console.err(f"skipped: job '{job_id}': {target} or {preserve.name} exists")
         return _Outcome.FAILED
