@@ -13,7 +13,7 @@ import pytest
 from fake_graph import FakeGraph
 from graph_support import JOB, SP, TOKEN, Cli, assert_no_secret, live_schema
 
-from syncrules.graph.bootstrap import _folder_name
+from syncrules.graph.bootstrap import _folder_name, _principal
 from syncrules.project import Project, load_project
 
 NO_PRINCIPAL = {"PROV_SERVICE_PRINCIPAL_ID": None, "PROV_JOB_ID": None}
@@ -298,3 +298,5 @@ def test_folder_names_are_stable_and_unique() -> None:
     assert _folder_name("日本語", "ABCDEF12-y", used) == "service-principal-abcdef12-y"
     assert _folder_name("A" * 80, "12345678", used) == "a" * 48 + "-12345678"
     assert TOKEN not in " ".join(used)
+    # names come from the tenant: printed with their control characters escaped
+    assert _principal("Evil\x1b[2Japp\n", SP) == f"'Evil\\x1b[2Japp\\x0a' ({SP})"

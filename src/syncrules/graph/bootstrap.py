@@ -43,6 +43,7 @@ from syncrules.graph.session import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Console
 PROGRESS_EVERY = 100
 #: How many of the principals that answered 403 are named in the final warning.
 DENIED_SHOWN = 5
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ def pull_tenant(
             elif jobs.status != 404:
                 console.err(
                     f"error: cannot list the jobs of service principal "
-                    f"'{principals[sp_id]}' ({sp_id}): {jobs.message}"
+                    f"{_principal(principals[sp_id], sp_id)}: {jobs.message}"
                 )
                 if jobs.fatal or jobs.missing_dependency:
                     # the token, the server or the reply: the next principals would fail alike
@@ -200,8 +201,10 @@ def pull_tenant(
     job_count = 0
     for sp_id, display, jobs in found:
         folder = _folder_name(display, sp_id, folders)
-        shown = f"'{display}' ({sp_id})" if display else f"'{sp_id}'"
-        console.out(f"service principal {shown}: {len(jobs)} job(s) in {out_dir / folder}")
+        console.out(
+            f"service principal {_principal(display, sp_id)}: {len(jobs)} job(s) "
+            f"in {out_dir / folder}"
+        )
         for job_id in _job_ids(jobs, console):
             job_count += 1
             if job_id is None:
@@ -305,9 +308,7 @@ def _write_project(out_dir: Path, toml: str, env_name: str, console: Console) ->
 
 def _report_denied(denied: list[tuple[str, str, GraphError]], total: int, console: Console) -> bool:
     """Say which principals answered 403; True (a failure) when all of them did."""
-    shown = ", ".join(
-        f"'{name}' ({sp_id})" if name else sp_id for sp_id, name, _ in denied[:DENIED_SHOWN]
-    )
+    shown = ", ".join(_principal(name, sp_id) for sp_id, name, _ in denied[:DENIED_SHOWN])
     more = f" and {len(denied) - DENIED_SHOWN} more" if len(denied) > DENIED_SHOWN else ""
     everyone = len(denied) == total
     console.err(
@@ -316,6 +317,16 @@ def _report_denied(denied: list[tuple[str, str, GraphError]], total: int, consol
         f"if any, were not pulled: {denied[0][2].message}"
     )
     return everyone
+
+
+def _principal(display: str, sp_id: str) -> str:
+    """``'<display name>' (<id>)`` for a message: control characters escaped (the names come
+    from the tenant), a long name cut short."""
+
+    def clean(text: str) -> str:
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text[:120])
+
+    return f"'{clean(display)}' ({clean(sp_id)})" if display else f"'{clean(sp_id)}'"
 
 
 def _folder_name(display: str, sp_id: str, used: set[str]) -> str:
