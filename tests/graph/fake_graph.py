@@ -23,7 +23,18 @@ behaviour of the endpoints syncrules uses (docs/entra-provisioning.md §4.3, §5
   ``GET``/``PUT .../synchronization/secrets``: the PUT merges the keys it is given (the merge or
   replace semantics of the real API are unverified; syncrules sends one key either way), the GET
   answers the stored keys, their values masked as ``*****`` unless ``readable_secrets``;
-- more than one token may be valid (``tokens``): a refreshed token is accepted too.
+- more than one token may be valid (``tokens``): a refreshed token is accepted too;
+- ``GET .../servicePrincipals`` -> the tenant's service principals: those added with
+  ``add_principal`` (in that order, not sorted) and then those that only have jobs (display name
+  ``app <first 8 characters of the id>``). ``$select`` picks the properties, ``$top`` the page
+  size (at most ``page_size``, 999 as Graph's maximum; 100 without it), and a page that is not
+  the last carries ``@odata.nextLink`` with a ``$skiptoken`` (below ``next_link_base``, default
+  the server's URL). A principal added with ``jobs_status`` answers that status (403, 404, ...)
+  to the list of its jobs; one added without jobs answers an empty list. ``fail("servicePrincipals",
+  ...)`` scripts failures of the listing.
+
+Hostile replies can be aimed at one route: ``misbehave(kind, path="...")`` takes the next request
+whose path (query included) holds that text.
 
 Every request is recorded (method, path with query, headers without Authorization, body).
 """
@@ -38,7 +49,7 @@ from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 _JOB_ROUTE = re.compile(
@@ -46,6 +57,7 @@ _JOB_ROUTE = re.compile(
 )
 # GET/PUT .../synchronization/secrets and GET .../synchronization/jobs (the list)
 _SP_ROUTE = re.compile(r"^/servicePrincipals/(?P<sp>[^/]+)/synchronization/(?P<op>secrets|jobs)$")
+_PRINCIPAL_FIELDS = ("id", "appId", "displayName", "servicePrincipalType")
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,7 @@ class Misbehaviour:
     interval: float = 0.5
     transform: Any = None  # token -> text, for "echo"
     size: int = 0
+    path: str | None = None  # only a request whose path (with its query) holds this text
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,12 @@ class FakeGraph:
             "bulkUpload": deque(),
             "secrets": deque(),
             "jobs": deque(),
+            "servicePrincipals": deque(),
         }
+        self.principals: dict[str, dict[str, Any]] = {}  # id -> its properties
+        self.jobs_status: dict[str, int] = {}  # id -> the status its job list answers
+        self.page_size = 999
+        self.next_link_base: str | None = None
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -132,6 +150,27 @@ class FakeGraph:
         with self._lock:
             self.schemas[(service_principal, job)] = copy.deepcopy(schema)
 
+    def add_principal(
+        self,
+        service_principal: str,
+        display_name: str | None,
+        *,
+        app_id: str | None = None,
+        jobs_status: int | None = None,
+    ) -> None:
+        """A service principal of the tenant (``display_name`` None: the property is absent)."""
+        with self._lock:
+            item: dict[str, Any] = {
+                "id": service_principal,
+                "appId": app_id or f"app-{service_principal}",
+                "servicePrincipalType": "Application",
+            }
+            if display_name is not None:
+                item["displayName"] = display_name
+            self.principals[service_principal] = item
+            if jobs_status is not None:
+                self.jobs_status[service_principal] = jobs_status
+
     def schema(self, service_principal: str, job: str) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy(self.schemas[(service_principal, job)])
@@ -154,10 +193,15 @@ class FakeGraph:
         with self._lock:
             self._misbehaviours.extend(Misbehaviour(kind, **params) for _ in range(times))
 
-    def take_misbehaviour(self, method: str) -> Misbehaviour | None:
+    def take_misbehaviour(self, method: str, path: str = "") -> Misbehaviour | None:
         with self._lock:
             found = next(
-                (m for m in self._misbehaviours if m.method in (None, method)), None
+                (
+                    m
+                    for m in self._misbehaviours
+                    if m.method in (None, method) and (m.path is None or m.path in unquote(path))
+                ),
+                None,
             )
             if found is not None:
                 self._misbehaviours.remove(found)
@@ -186,6 +230,8 @@ class FakeGraph:
                 )
             if headers.get("authorization") not in {f"Bearer {t}" for t in self.tokens}:
                 return _error(401, "InvalidAuthenticationToken", "Access token validation failure.")
+            if path[len(self.base_path) :] == "/servicePrincipals":
+                return self._principals(method, raw_path)
             sp_route = _SP_ROUTE.match(path[len(self.base_path) :])
             if sp_route is not None:
                 return self._principal(method, unquote(sp_route["sp"]), sp_route["op"], body)
@@ -216,12 +262,16 @@ class FakeGraph:
         if failure is not None:
             queue.remove(failure)
             return _error(failure.status, "Scripted", "scripted failure")
-        if not any(known == sp for known, _ in self.schemas):
+        if sp not in self.principals and not any(known == sp for known, _ in self.schemas):
             return _error(404, "ResourceNotFound", "The service principal was not found.")
         ok = {"Content-Type": "application/json"}
         if operation == "jobs":
             if method != "GET":
                 return _error(405, "MethodNotAllowed", f"{method} is not supported.")
+            if sp in self.jobs_status:
+                status = self.jobs_status[sp]
+                code = "Authorization_RequestDenied" if status == 403 else "ResourceNotFound"
+                return _error(status, code, f"scripted {status} for the jobs of {sp}")
             jobs = [
                 {"id": job, "templateId": job.split(".")[0]} for s, job in self.schemas if s == sp
             ]
@@ -246,6 +296,37 @@ class FakeGraph:
                 stored[pair["key"]] = pair["value"]
             return 204, {}, b""
         return _error(405, "MethodNotAllowed", f"{method} is not supported.")
+
+    def _principals(self, method: str, raw_path: str) -> tuple[int, dict[str, str], bytes]:
+        """``GET /servicePrincipals``: ``$select``, ``$top``, ``$skiptoken`` (see the contract)."""
+        queue = self._failures["servicePrincipals"]
+        failure = next((f for f in queue if f.method in (None, method)), None)
+        if failure is not None:
+            queue.remove(failure)
+            return _error(failure.status, "Scripted", "scripted failure")
+        if method != "GET":
+            return _error(405, "MethodNotAllowed", f"{method} is not supported.")
+        query = parse_qs(urlsplit(raw_path).query)
+        everyone = [dict(p) for p in self.principals.values()]
+        listed = set(self.principals)
+        for sp, _ in self.schemas:
+            if sp not in listed:
+                listed.add(sp)
+                everyone.append({"id": sp, "appId": f"app-{sp}", "displayName": f"app {sp[:8]}"})
+        select = query.get("$select", [",".join(_PRINCIPAL_FIELDS)])[0].split(",")
+        top = min(int(query.get("$top", ["100"])[0]), self.page_size, 999)
+        start = int(query.get("$skiptoken", ["skip-0"])[0].removeprefix("skip-"))
+        page = [{k: v for k, v in p.items() if k in select} for p in everyone[start : start + top]]
+        body: dict[str, Any] = {"@odata.context": f"{self.url}/$metadata#servicePrincipals"}
+        body["value"] = page
+        if start + top < len(everyone):
+            kept = {k: v[0] for k, v in query.items() if k != "$skiptoken"}
+            kept["$skiptoken"] = f"skip-{start + top}"
+            base = self.next_link_base or self.url
+            body["@odata.nextLink"] = f"{base}/servicePrincipals?" + "&".join(
+                f"{k}={v}" for k, v in kept.items()
+            )
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
 
     def _schema(
         self, method: str, key: tuple[str, str], headers: dict[str, str], body: bytes
@@ -313,13 +394,16 @@ def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], b
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without TCP_NODELAY each reply waits for the
+    # client's delayed ACK (about 40 ms), which the per-principal listing multiplies
+    disable_nagle_algorithm = True
     fake: FakeGraph
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        hostile = self.fake.take_misbehaviour(self.command)
+        hostile = self.fake.take_misbehaviour(self.command, self.path)
         if hostile is not None:
             self._hostile(hostile, headers, body)
             return

@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # httpx is imported when a client is made: other commands sta
 SCIM_CONTENT_TYPE = "application/scim+json"
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 TOKEN_REJECTED = "the access token was rejected (expired or wrong tenant?)"
+#: Page caps of the listings: Graph's pages hold up to 999 service principals (``$top=999``).
+JOB_PAGES = 100
+SERVICE_PRINCIPAL_PAGES = 1000
 
 
 class Operation(enum.Enum):
@@ -43,6 +46,7 @@ class Operation(enum.Enum):
     READ_SECRETS = "read the synchronization secrets"
     WRITE_SECRETS = "set the synchronization secrets (the deletion threshold)"
     LIST_JOBS = "list the synchronization jobs"
+    LIST_SERVICE_PRINCIPALS = "list the service principals of the tenant"
 
 
 _PERMISSIONS = {
@@ -51,6 +55,7 @@ _PERMISSIONS = {
     Operation.READ_SECRETS: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
     Operation.WRITE_SECRETS: "Synchronization.ReadWrite.All (or Application.ReadWrite.OwnedBy)",
     Operation.LIST_JOBS: "Synchronization.Read.All (or Synchronization.ReadWrite.All)",
+    Operation.LIST_SERVICE_PRINCIPALS: "Application.Read.All (or Directory.Read.All)",
     Operation.BULK_UPLOAD: (
         "SynchronizationData-User.Upload (SynchronizationData-User.Upload.OwnedBy for apps that "
         "own the service principal)"
@@ -341,24 +346,71 @@ class GraphClient:
         from urllib.parse import quote
 
         sp = quote(self.settings.service_principal, safe="")
-        path: str | None = f"/servicePrincipals/{sp}/synchronization/jobs"
-        jobs: list[dict[str, Any]] = []
+        return self._list(
+            f"/servicePrincipals/{sp}/synchronization/jobs", Operation.LIST_JOBS, "job", JOB_PAGES
+        )
+
+    def list_service_principals(self) -> list[dict[str, Any]] | GraphError:
+        """GET the tenant's service principals (``id``, ``appId``, ``displayName``), 999 a page,
+        following nextLink."""
+        return self._list(
+            "/servicePrincipals?$select=id,appId,displayName&$top=999",
+            Operation.LIST_SERVICE_PRINCIPALS,
+            "service principal",
+            SERVICE_PRINCIPAL_PAGES,
+        )
+
+    def _list(
+        self, path: str, operation: Operation, what: str, max_pages: int
+    ) -> list[dict[str, Any]] | GraphError:
+        """The objects of a Graph collection, page after page (``@odata.nextLink``).
+
+        A next link is followed only below the settings' base URL (the token goes there); one
+        elsewhere, or more than ``max_pages`` pages, is an error rather than a silently short list.
+        """
+        items: list[dict[str, Any]] = []
+        next_path: str | None = path
         pages = 0
-        while path is not None and pages < 100:
+        while next_path is not None:
+            if pages == max_pages:
+                return GraphError(
+                    None,
+                    f"Graph's {what} list has more than {max_pages} pages; stopped there "
+                    "(a loop of next links?)",
+                    pages,
+                    fatal=True,
+                )
             pages += 1
-            reply = self._send("GET", path, Operation.LIST_JOBS)
+            reply = self._send("GET", next_path, operation)
             if isinstance(reply, GraphError):
                 return reply
-            body = reply.body if isinstance(reply.body, dict) else {}
-            items = body.get("value")
-            if not isinstance(items, list):
-                return GraphError(reply.status, "Graph returned a job list without 'value'", 1)
-            jobs.extend(item for item in items if isinstance(item, dict))
+            body = reply.body
+            value = body.get("value") if isinstance(body, dict) else None
+            if not isinstance(body, dict) or not isinstance(value, list):
+                return GraphError(
+                    reply.status,
+                    f"Graph returned a {what} list that is not a JSON object with a 'value' "
+                    f"array (page {pages})",
+                    reply.attempts,
+                    fatal=True,
+                )
+            items.extend(item for item in value if isinstance(item, dict))
             link = body.get("@odata.nextLink")
-            path = None
-            if isinstance(link, str) and link.startswith(self.settings.url + "/"):
-                path = link[len(self.settings.url) :]
-        return jobs
+            next_path = None
+            if link is None:
+                break
+            if not isinstance(link, str) or not link.startswith(self.settings.url + "/"):
+                return GraphError(
+                    reply.status,
+                    self._redact(
+                        f"Graph's next page of the {what} list is not below {self.settings.url} "
+                        f"({str(link)[:200]!r}); it was not followed"
+                    ),
+                    reply.attempts,
+                    fatal=True,
+                )
+            next_path = link[len(self.settings.url) :]
+        return items
 
     def bulk_upload(self, payload: dict[str, Any]) -> Reply | GraphError:
         """POST one SCIM BulkRequest; Graph answers 202 with a provisioning-logs ``Location``."""
@@ -475,6 +527,14 @@ class GraphClient:
                 f"permission denied: to {operation.value} the app needs the "
                 f"{_PERMISSIONS[operation]} permission with admin consent{suffix}"
             )
+            fatal = True
+        elif status == 404 and operation is Operation.LIST_SERVICE_PRINCIPALS:
+            message = f"not found: {self.settings.url}/servicePrincipals (is the Graph URL right?)"
+            message += suffix
+            fatal = True
+        elif status == 404 and operation is Operation.LIST_JOBS:
+            message = f"not found: no service principal '{self.settings.service_principal}'"
+            message += f" (or it has no synchronization){suffix}"
             fatal = True
         elif status == 404:
             message = (

@@ -30,7 +30,9 @@ from syncrules.graph.config import (
     ENV_SERVICE_PRINCIPAL,
     ConfigProblem,
     GraphSettings,
+    given_service_principal,
     resolve_settings,
+    resolve_url,
 )
 from syncrules.graph.deploy import DEFAULT_BACKUP_DIR, deploy_document, schema_text
 from syncrules.graph.session import (
@@ -248,8 +250,9 @@ def _settings(
     "--all",
     "all_jobs",
     is_flag=True,
-    help="Every synchronization job of the service principal: one .prov file per job (as "
-    "`prov import` writes it) and a prov.toml environment saying where they came from.",
+    help="Every synchronization job of the service principal (or, with no service principal "
+    "given, of every service principal of the tenant): one .prov file per job (as `prov import` "
+    "writes it) and a prov.toml environment saying where they came from.",
 )
 @_run
 def pull_command(
@@ -270,6 +273,15 @@ def pull_command(
     Sends GET .../servicePrincipals/{id}/synchronization/jobs/{job}/schema and writes the JSON with
     sorted keys, ready for `prov import` or review. With --all, lists the jobs of the service
     principal (GET .../synchronization/jobs) and imports each one.
+
+    With --all and no service principal (no --service-principal, PROV_SERVICE_PRINCIPAL_ID, graph
+    block or environment's service_principal), lists the tenant's service principals (GET
+    .../servicePrincipals, needs Application.Read.All) and then the jobs of each one: Graph has no
+    filter for the service principals with a provisioning job, so this is one request per service
+    principal, at most 40 every 5 seconds (about 8 a second; progress on stderr). Each principal's
+    jobs go to a sub-folder (its display name and the start of its id), and one prov.toml
+    environment names each job's service principal and job id. Principals that answer 403 are
+    counted and reported at the end.
     """
     if all_jobs and env_name:
         # --all writes the environment: --env names it; an existing one lends its settings
@@ -290,6 +302,18 @@ def pull_command(
         if job_id is not None:
             console.err("error: --all lists the jobs itself; leave out --job")
             return EXIT_USAGE
+        block = _block(job, environment)
+        if given_service_principal(service_principal, os.environ, block) is None:
+            return _pull_tenant(
+                console,
+                runtime,
+                block=block,
+                graph_url=graph_url,
+                environment=environment,
+                env_name=env_name,
+                max_attempts=max_attempts,
+                out_dir=output_path or Path("."),
+            )
         settings = _settings(console, job, service_principal, "*", graph_url, environment)
         if isinstance(settings, int):
             return settings
@@ -342,6 +366,43 @@ def pull_command(
         return EXIT_FAILED
     console.out(f"wrote the live schema of job '{settings.job}' to {output_path}")
     return EXIT_OK
+
+
+def _pull_tenant(
+    console: Console,
+    runtime: GraphRuntime,
+    *,
+    block: GraphConfig | None,
+    graph_url: str | None,
+    environment: Environment | None,
+    env_name: str | None,
+    max_attempts: int,
+    out_dir: Path,
+) -> int:
+    """``pull --all`` without a service principal: every service principal of the tenant."""
+    from syncrules.graph.bootstrap import pull_tenant
+
+    url = resolve_url(graph_url, os.environ, block)
+    if isinstance(url, ConfigProblem):
+        console.err(f"error: {url.message}")
+        return EXIT_USAGE
+    # no principal or job yet: the client is pointed at each one in turn
+    settings = GraphSettings(service_principal="", job="", url=url)
+    with open_client(
+        settings,
+        runtime,
+        console.redact,
+        console,
+        max_attempts=max_attempts,
+        env=_client_env(environment),
+    ) as client:
+        return pull_tenant(
+            client,
+            url=url,
+            console=console,
+            out_dir=out_dir,
+            env_name=environment.name if environment is not None else (env_name or "imported"),
+        )
 
 
 # ---- deploy ------------------------------------------------------------------------------------

@@ -152,6 +152,15 @@ def resolve_url(
     return url.rstrip("/")
 
 
+def given_service_principal(
+    option: str | None, env: Mapping[str, str], block: GraphConfig | None
+) -> str | None:
+    """The service principal id from ``--service-principal``, ``PROV_SERVICE_PRINCIPAL_ID`` or
+    the block (a .prov graph block, or an environment's settings), else None (``pull --all``
+    then lists the tenant)."""
+    return _pick(option, env.get(ENV_SERVICE_PRINCIPAL), block.service_principal if block else None)
+
+
 def resolve_settings(
     *,
     service_principal: str | None,
