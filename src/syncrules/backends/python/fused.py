@@ -46,6 +46,7 @@ from syncrules.ir.values import several_values_source
 from syncrules.ir.visitor import iter_nodes
 from syncrules.runtime.record import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
 from syncrules.runtime.scim import filtered_parts
+from syncrules.runtime.scoping import PRESENCE, REGEX
 
 #: Target types whose normalised form of a string is the string itself.
 _NOT_TEXT = ("Boolean", "Integer")
@@ -272,11 +273,11 @@ class _Builder:
         var = self.locals[attribute]
         template = _CLAUSES.get(operator)
         if attribute in self.plain and template is not None and (
-            operand or operator in ("IS NULL", "IS NOT NULL")
+            operand or operator in PRESENCE
         ):
             return template.format(v=var, x=py_literal(operand or ""))
         self.use("scoping", "clause_holds")
-        located = "" if "REGEX" not in operator else f", {py_literal(where)}"
+        located = "" if operator not in REGEX else f", {py_literal(where)}"
         return (
             f"clause_holds({py_literal(operator)}, {var}, {py_literal(operand)}, "
             f"ctx.regex_timeout{located})"
