@@ -46,7 +46,7 @@ from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
 from syncrules.safeio import open_input as open_regular
-from syncrules.safeio import refusal
+from syncrules.safeio import unreadable
 
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -111,8 +111,7 @@ def open_input(
     stdin = is_stdin(path)
     if stdin:
         path = Path(STDIN_NAME)
-    elif not path.is_file():
-        why = "it is a folder" if path.is_dir() else (refusal(path) or "no such file")
+    elif (why := unreadable(path)) is not None:
         return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
