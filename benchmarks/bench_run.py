@@ -9,8 +9,9 @@ folder; each manager is a random other worker, so about half come after their re
 measures, in one run:
 
 * evaluator: the generated evaluator's ``evaluate(user)`` (empty directory: all creates);
-* interpreter: the same job, each mapping evaluated by walking the IR (``syncrules.evaluate``)
-  inside the same runtime ``decide``; and the mappings alone, compiled vs walked;
+* interpreter: the same job, each mapping evaluated by walking the IR
+  (``syncrules.reference_interpreter``) inside the same runtime ``decide``; and the mappings
+  alone, compiled vs walked;
 * floor: a hand-written Python function doing the same work: it computes what the Outcome
   holds (action, reason, scope, keys, values, changes, flat attributes) as plain data, checked
   equal to the evaluator's (and the tree walker's) on every sampled record;
@@ -223,7 +224,7 @@ def rates(
 def in_process(job_path: Path, users: list[dict[str, Any]]) -> dict[str, float]:
     from syncrules.api import check_paths
     from syncrules.backends.python.load import load_evaluator
-    from syncrules.evaluate import evaluate as walk
+    from syncrules.reference_interpreter import evaluate as walk
     from syncrules.runtime import EvalContext
 
     job = check_paths([job_path]).compiled_jobs()[0]

@@ -118,3 +118,29 @@ def test_quick_start_is_what_ci_runs() -> None:
     for command in commands:
         assert command in ci, f".ci/run does not run the README's command: {command}"
     assert "python -m venv .venv" in commands[0] and commands[1] == "python -m pytest"
+
+
+def _layout() -> list[str]:
+    """The paths of the README's Layout section: the first column of its listing."""
+    block = README[README.index("## Layout\n"):]
+    block = block[block.index("```\n") + 4:]
+    block = block[:block.index("```")]
+    return [line.split()[0] for line in block.splitlines() if line and not line[0].isspace()]
+
+
+def test_the_layout_section_matches_the_tree() -> None:
+    """Every path the Layout lists exists, and every module and package of src/syncrules is
+    listed (a folder with a trailing slash)."""
+    listed = _layout()
+    assert listed and len(listed) == len(set(listed)), listed
+    missing = [p for p in listed
+               if not (ROOT / p).exists() or p.endswith("/") != (ROOT / p).is_dir()]
+    assert not missing, f"the README's Layout lists paths the tree does not have: {missing}"
+    package = ROOT / "src" / "syncrules"
+    parts = {
+        f"src/syncrules/{p.name}/" if p.is_dir() else f"src/syncrules/{p.name}"
+        for p in package.iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
+    }
+    unlisted = sorted(parts - set(listed))
+    assert not unlisted, f"the README's Layout does not list: {unlisted}"

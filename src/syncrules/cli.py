@@ -2,7 +2,7 @@
 
 Exit codes: 0 success (warnings allowed unless --strict), 1 errors found (or a test/operation
 failed), 2 usage error, 3 internal error (a bug: "this is a bug" banner; --debug shows the
-traceback).
+traceback). The codes and the banner are ``syncrules.output``'s, shared with the Graph commands.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ import click
 
 from syncrules import __version__
 from syncrules.commands.environment import env_option, resolve_environment
-from syncrules.output import err, out
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from syncrules.output import EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, err, internal_error, out
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -85,16 +83,8 @@ class ProvGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
-        except Exception:
-            debug = bool(ctx.obj and ctx.obj.get("debug"))
-            err("error[PROV901]: internal error: this is a bug in syncrules, not in your input.")
-            err("Please report it with the command you ran and its input.")
-            if debug:
-                import traceback
-
-                err(traceback.format_exc())
-            else:
-                err("Run again with --debug to see the traceback.")
+        except Exception as exc:
+            internal_error(exc, debug=bool(ctx.obj and ctx.obj.get("debug")))
             ctx.exit(EXIT_INTERNAL)
 
 

@@ -2,8 +2,8 @@
 
 The expression runs through the same compiled code the generated evaluators ship
 (``backends/python/compile_expr.py``), so `prov eval` answers what `prov test` and `prov run`
-would compute. The tree walker in ``syncrules.evaluate`` is only the reference the differential
-tests compare that code against.
+would compute. The tree walker in ``syncrules.reference_interpreter`` is the reference the
+differential tests compare that code against (and what `prov lsp` shows live values with).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ Contract (a leaf module: standard library only):
 - ``write_atomic(path, text)`` replaces a file through a temporary file and a rename, so a
   failure (a full disk) leaves the previous content.
 - ``refusal(path)`` is the same check without opening: the message or None (for folders walked
-  for ``.prov`` files, and for paths handed to SQLite).
+  for ``.prov`` files, and for paths handed to SQLite). ``unreadable(path)`` adds a missing path
+  and a folder: why an input file cannot be read, which commands word as "cannot read PATH: why".
 
 ``-`` (standard input) is the caller's business: these functions never read it.
 """
@@ -64,6 +65,14 @@ def refusal(path: str | os.PathLike[str]) -> str | None:
     except (OSError, ValueError):
         return None
     return _kind(mode)
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file ("no such file", "it is a folder", or what
+    ``refusal`` says), or None for a regular file (followed if a link)."""
+    if path.is_file():
+        return None
+    return "it is a folder" if path.is_dir() else (refusal(path) or "no such file")
 
 
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:

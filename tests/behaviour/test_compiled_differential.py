@@ -4,9 +4,9 @@ Hypothesis builds type-correct expression trees over the app-provisioning functi
 depth 1-3, hostile string constants, attribute references to a few source attributes), puts them
 in a small .prov job (skipping the jobs the checker rejects) and feeds the generated evaluator
 random SCIM users whose attributes are missing, null, "", text, "True"/"false", numbers or lists.
-For every mapping, (1) the compiled mapping function and ``syncrules.evaluate`` give the same
-value or raise the same error, and (2) the fused ``evaluate`` gives the Outcome of the generic
-``decide``. The plain tests at the end pin each divergence the property found.
+For every mapping, (1) the compiled mapping function and ``syncrules.reference_interpreter`` give
+the same value or raise the same error, and (2) the fused ``evaluate`` gives the Outcome of the
+generic ``decide``. The plain tests at the end pin each divergence the property found.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from syncrules.api import check_paths
 from syncrules.backends.python.compile_expr import compile_callable
 from syncrules.backends.python.load import load_evaluator
-from syncrules.evaluate import evaluate
 from syncrules.ir.expressions import parse_expression
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr, Job, Name, Num, Str
 from syncrules.ir.printer import compact
+from syncrules.reference_interpreter import evaluate
 from syncrules.runtime import EvalContext
 
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)

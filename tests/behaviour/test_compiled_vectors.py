@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from syncrules.backends.python.compile_expr import compile_callable
-from syncrules.evaluate import evaluate_mapping
 from syncrules.ir.expressions import escape, parse_expression
+from syncrules.reference_interpreter import evaluate_mapping
 from syncrules.runtime import ExpressionError, NoFlow
 from tests.conformance.runner import (
     DOCS_VECTORS,

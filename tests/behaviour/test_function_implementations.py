@@ -2,15 +2,16 @@
 
 Three implementations evaluate a call: the compiled code (``compile_expr``: what the generated
 evaluators, `prov test`, `prov run` and `prov eval` execute), the reference interpreter
-(``syncrules.evaluate``) and the eager runtime functions (``runtime.functions.fn_<Name>``, which
-the conformance vectors and the compiled code call). The checker hides most disagreements (it
-refuses a wrong number of slots), so this test does not ask it: it calls each app-provisioning
-function of the catalogue with every slot count from 0 to one past its maximum, each slot empty
-or an attribute that is NULL, "", "True", text, a number, a date or several values, and requires
-the three to agree: the same value (of the same type), "does not flow", or the same error. Where
-the catalogue refuses the slot count, all three refuse it: the compiled code and the interpreter
-with the same error, the eager function because its signature does not bind (or, for
-FormatDateTime, which binds its slots by count, with an ``invalid-argument`` error).
+(``syncrules.reference_interpreter``) and the eager runtime functions
+(``runtime.functions.fn_<Name>``, which the conformance vectors and the compiled code call). The
+checker hides most disagreements (it refuses a wrong number of slots), so this test does not ask
+it: it calls each app-provisioning function of the catalogue with every slot count from 0 to one
+past its maximum, each slot empty or an attribute that is NULL, "", "True", text, a number, a date
+or several values, and requires the three to agree: the same value (of the same type), "does not
+flow", or the same error. Where the catalogue refuses the slot count, all three refuse it: the
+compiled code and the interpreter with the same error, the eager function because its signature
+does not bind (or, for FormatDateTime, which binds its slots by count, with an ``invalid-argument``
+error).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ import pytest
 
 from syncrules.backends.python.compile_expr import compile_callable
 from syncrules.catalogue import functions as fncat
-from syncrules.evaluate import evaluate
 from syncrules.ir.nodes import AttrRef, Call, Expr
+from syncrules.reference_interpreter import evaluate
 from syncrules.runtime import RUNTIME_FUNCTIONS, EvalContext, ExpressionError, NoFlow
 from syncrules.source import Span
 

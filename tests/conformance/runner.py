@@ -23,9 +23,9 @@ import pytest
 
 from syncrules.backends.python.compile_expr import compile_callable
 from syncrules.diagnostics import DiagnosticBag
-from syncrules.evaluate import evaluate_mapping as reference_mapping
 from syncrules.ir.expressions import parse_expression
 from syncrules.ir.nodes import Expr
+from syncrules.reference_interpreter import evaluate_mapping as reference_mapping
 from syncrules.runtime import EvalContext, ExpressionError, NoFlow
 from syncrules.runtime.functions import SPECIAL_CHARACTERS
 

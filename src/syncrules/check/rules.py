@@ -5,11 +5,7 @@ from __future__ import annotations
 from syncrules.check.context import CheckContext
 from syncrules.diagnostics import Code, DiagnosticBag
 from syncrules.ir.nodes import INT32_MAX, Clause, FlowType, Job
-
-UNARY = ("IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL")
-INTEGER_OPERATORS = ("Greater_Than", "Greater_Than_OR_EQUALS")
-REGEX_OPERATORS = ("REGEX MATCH", "NOT REGEX MATCH")
-
+from syncrules.runtime.scoping import BOOLEAN, INTEGER, REGEX, UNARY
 
 #: The largest value of a Graph Int32 (deletion threshold, matching priority).
 
@@ -114,14 +110,14 @@ def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None
         bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="reference", name=defn.name)
     elif defn.type == "DateTime":
         bag.add(Code.SCOPE_UNSUPPORTED_ATTRIBUTE, clause.span, what="date", name=defn.name)
-    if op in ("IS TRUE", "IS FALSE") and defn.type != "Boolean":
+    if op in BOOLEAN and defn.type != "Boolean":
         bag.add(
             Code.SCOPE_OPERAND_TYPE,
             clause.span,
             detail=f"{op} needs a Boolean attribute; '{defn.name}' is {defn.type}",
             hint=f'compare the text instead: [{defn.name}] EQUALS "True"',
         )
-    if op in INTEGER_OPERATORS:
+    if op in INTEGER:
         for value in clause.values:
             try:
                 int(value)
@@ -137,7 +133,7 @@ def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None
                 clause.span,
                 detail=f"{op} compares integers; '{defn.name}' is {defn.type}",
             )
-    if op in REGEX_OPERATORS:
+    if op in REGEX:
         from syncrules.runtime import regexes
 
         for value in clause.values:

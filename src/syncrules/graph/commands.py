@@ -2,9 +2,11 @@
 
 Contract: ``register(group)`` adds the three commands to a click group. Each command parses its
 options, resolves settings (``config``), calls the library (``client``, ``merge``/``deploy``,
-``upload``) and exits with 0 (ok), 1 (remote/operation failure or failed records), 2 (usage error,
-missing confirmation, missing azure-identity) or 3 (internal error: a bug; the traceback, redacted,
-only with the main group's ``--debug``, i.e. ``ctx.obj["debug"]``).
+``upload``) and exits with the CLI's codes (``syncrules.output``): 0 (ok), 1 (remote/operation
+failure, failed records, an input file that is missing or unreadable, as `prov run` says it), 2
+(usage error, missing confirmation, missing azure-identity) or 3 (internal error: a bug; the CLI's
+banner, ``output.internal_error``, redacted; the traceback only with the main group's
+``--debug``, i.e. ``ctx.obj["debug"]``).
 All text goes through a redacting ``Console``. The compiler is reached lazily through
 ``syncrules.api.compile_path``. Hooks for tests come from the click context object
 (``GraphRuntime``).
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import os
-import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,10 +37,6 @@ from syncrules.graph.config import (
 )
 from syncrules.graph.deploy import DEFAULT_BACKUP_DIR, deploy_document, schema_text
 from syncrules.graph.session import (
-    EXIT_BUG,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
     Console,
     GraphRuntime,
     open_client,
@@ -58,6 +55,8 @@ from syncrules.graph.upload import (
     validate_records,
 )
 from syncrules.ir.nodes import GraphConfig
+from syncrules.output import EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, internal_error
+from syncrules.safeio import unreadable
 
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
@@ -76,9 +75,14 @@ managed-identity, azure-cli, device-code, default) or chosen from the AZURE_* va
 token's scope follows the Graph URL's cloud (global, US Government, China).
 
 \b
-Exit codes: 0 ok, 1 remote or operation failure, 2 usage error (or, with --dry-run
---detailed-exitcode, a live schema that differs), 3 internal error.
+Exit codes: 0 ok, 1 remote or operation failure (or unreadable input), 2 usage error (or, with
+--dry-run --detailed-exitcode, a live schema that differs), 3 internal error.
 """
+
+
+#: An input path: read by the command, which says "cannot read PATH: why" (exit 1) for a missing
+#: or unreadable one, as the other commands do (click would make it a usage error).
+_INPUT = click.Path(path_type=Path, readable=False)
 
 
 def _run(fn: Callable[..., int]) -> Callable[..., None]:
@@ -93,14 +97,10 @@ def _run(fn: Callable[..., int]) -> Callable[..., None]:
             code = fn(console=console, runtime=runtime, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise  # BrokenPipeError: the reader went away; the main group stops quietly
-        except Exception as exc:  # a bug: say so, without a secret (traceback only with --debug)
-            console.err(
-                f"error[PROV901]: internal error: {type(exc).__name__}: {exc} "
-                "(this is a bug in syncrules, not in your input; please report it)"
-            )
-            if isinstance(ctx.obj, dict) and ctx.obj.get("debug"):
-                console.err(traceback.format_exc())
-            code = EXIT_BUG
+        except Exception as exc:  # a bug: the CLI's banner, without a secret
+            debug = isinstance(ctx.obj, dict) and bool(ctx.obj.get("debug"))
+            internal_error(exc, debug=debug, redact=console.redact)
+            code = EXIT_INTERNAL
         ctx.exit(code)
 
     return wrapper
@@ -136,11 +136,10 @@ def _compile(
     path: Path, console: Console, environment: Environment | None = None
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[Job]] | int:
     """Compile ``path`` (``syncrules.api``); print diagnostics; return the result or a code."""
-    try:
-        from syncrules.api import compile_path
-    except ImportError:
-        console.err("internal error: syncrules.api.compile_path is not available (this is a bug)")
-        return EXIT_BUG
+    if path.is_dir():  # a missing or unreadable file is reported by the compiler (PROV002)
+        console.err(f"error: cannot read {path}: it is a folder; give one .prov file")
+        return EXIT_ERRORS
+    from syncrules.api import compile_path
     from syncrules.diagnostics.render import render_text
 
     result = compile_path(path, environment.param_values() if environment else None)
@@ -148,7 +147,7 @@ def _compile(
         console.err(render_text(result.diagnostics, result.sources))
     if not result.ok:
         console.err(f"error: {path} has errors; nothing was sent")
-        return EXIT_FAILED
+        return EXIT_ERRORS
     return list(result.documents), list(result.compiled_jobs())
 
 
@@ -232,7 +231,7 @@ def _settings(
 @click.option(
     "--prov",
     "prov_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=_INPUT,
     help="A .prov file whose graph { } block names the service principal and job.",
 )
 @_connection_options
@@ -346,7 +345,7 @@ def pull_command(
         schema = client.get_schema()
     if isinstance(schema, GraphError):
         console.err(f"error: cannot read the live schema: {schema.message}")
-        return EXIT_USAGE if schema.missing_dependency else EXIT_FAILED
+        return EXIT_USAGE if schema.missing_dependency else EXIT_ERRORS
     text = schema_text(schema)
     if output_path is None or str(output_path) == "-":
         if console.redact.withholds(text):
@@ -354,7 +353,7 @@ def pull_command(
                 "error: the schema Graph sent back holds the access token (or another secret) "
                 "in an encoded form; it is not shown"
             )
-            return EXIT_FAILED
+            return EXIT_ERRORS
         console.out(text.rstrip("\n"))
         return EXIT_OK
     if output_path.is_dir():
@@ -363,7 +362,7 @@ def pull_command(
     problem = console.write_text(output_path, text)
     if problem is not None:
         console.err(f"error: {problem}")
-        return EXIT_FAILED
+        return EXIT_ERRORS
     console.out(f"wrote the live schema of job '{settings.job}' to {output_path}")
     return EXIT_OK
 
@@ -409,9 +408,7 @@ def _pull_tenant(
 
 
 @click.command("deploy", epilog=_CONNECTION_HELP)
-@click.argument(
-    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("path", required=False, type=_INPUT)
 @_connection_options
 @_max_attempts_option
 @click.option(
@@ -546,14 +543,14 @@ def _restore(
         backup = read_schema_file(backup_path)
     except ImportProblem as exc:
         console.err(f"error: cannot read the backup {backup_path}: {exc}")
-        return EXIT_FAILED
+        return EXIT_ERRORS
     if "schema" in backup and isinstance(backup.get("schema"), dict):
         backup = backup["schema"]  # a compiled document: its schema member
     if not isinstance(backup.get("synchronizationRules"), list):
         console.err(
             f"error: {backup_path} is not a synchronizationSchema (no synchronizationRules)"
         )
-        return EXIT_FAILED
+        return EXIT_ERRORS
     job = _load_job(path, console, environment)
     if isinstance(job, int):
         return job
@@ -664,7 +661,7 @@ def upload_users(
             users += 1
     if not users:
         console.out("no users to send")
-        return EXIT_FAILED if failed_records else EXIT_OK
+        return EXIT_ERRORS if failed_records else EXIT_OK
     sent = failed_requests = 0
     total = -(-users // batch_size)
     with open_client(
@@ -696,7 +693,7 @@ def upload_users(
         f"provisioning logs (they appear after 5-10 minutes): GET {settings.logs_query} "
         "(needs ProvisioningLog.Read.All)"
     )
-    return EXIT_FAILED if failed_records or failed_requests else EXIT_OK
+    return EXIT_ERRORS if failed_records or failed_requests else EXIT_OK
 
 
 def _users_only(records: Iterator[Record]) -> Iterator[UserRecord]:
@@ -726,28 +723,28 @@ def _write_payloads(
         problem = console.write_text(target, payload_text(batch.payload))
         if problem is not None:
             console.err(f"error: {problem}")
-            return EXIT_FAILED
+            return EXIT_ERRORS
         payloads += 1
         console.out(f"wrote {target} ({batch.size} operations)")
     if not payloads:
         console.out("no users to send")
-        return EXIT_FAILED if failed_records else EXIT_OK
+        return EXIT_ERRORS if failed_records else EXIT_OK
     console.out(
         f"dry run: {users} users in {payloads} payloads, nothing sent; "
         f"{failed_records} records failed"
     )
-    return EXIT_FAILED if failed_records else EXIT_OK
+    return EXIT_ERRORS if failed_records else EXIT_OK
 
 
 def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
     """The ``upload`` command; ``csv_reader`` maps CSV input with the job's ``source csv`` block."""
 
     @click.command("upload", epilog=_CONNECTION_HELP)
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("file", type=_INPUT)
     @click.option(
         "--prov",
         "prov_file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=_INPUT,
         help="The job's .prov file: its graph { } block and, for CSV input, its source csv block.",
     )
     @_connection_options
@@ -790,6 +787,10 @@ def make_upload_command(csv_reader: CsvReader | None = None) -> click.Command:
         operations, within Graph's rate limit (40 calls per 5 seconds), honouring 429 Retry-After
         and retrying transient failures. A bad record fails alone; the others are sent.
         """
+        why = unreadable(file)
+        if why is not None:  # as `prov run --input` says it
+            console.err(f"error: cannot read {file}: {why}")
+            return EXIT_ERRORS
         environment = _environment(env_name, [prov_file], console)
         if isinstance(environment, int):
             return environment

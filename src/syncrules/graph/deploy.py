@@ -35,18 +35,10 @@ from syncrules.graph.secrets import (
     read_secret,
     secrets_body,
 )
-from syncrules.graph.session import (
-    EXIT_BUG,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
-    Console,
-    GraphRuntime,
-)
+from syncrules.graph.session import Console, GraphRuntime
+from syncrules.output import EXIT_CHANGED, EXIT_ERRORS, EXIT_OK, EXIT_USAGE
 
 DEFAULT_BACKUP_DIR = ".prov-backups"
-#: ``--dry-run --detailed-exitcode``: the live schema differs from the compiled one
-EXIT_CHANGED = 2
 
 
 def schema_text(schema: dict[str, Any]) -> str:
@@ -99,7 +91,7 @@ def _put_outcome(error: GraphError) -> str:
 
 
 def _failure_code(error: GraphError) -> int:
-    return EXIT_USAGE if error.missing_dependency else EXIT_FAILED
+    return EXIT_USAGE if error.missing_dependency else EXIT_ERRORS
 
 
 def _threshold_of(document: dict[str, Any]) -> int | None:
@@ -122,9 +114,8 @@ def deploy_document(
 ) -> int:
     """Deploy one compiled document to the job in ``settings``; see the module docstring."""
     compiled = document.get("schema")
-    if not isinstance(compiled, dict):
-        console.err("internal error: the compiled document has no 'schema' object (this is a bug)")
-        return EXIT_BUG
+    if not isinstance(compiled, dict):  # a bug: the internal-error banner of the command
+        raise TypeError("the compiled document has no 'schema' object")
     live = client.get_schema()
     if isinstance(live, GraphError):
         console.err(f"error: cannot read the live schema: {live.message}")
@@ -133,7 +124,7 @@ def deploy_document(
     if result.problems:
         for problem in result.problems:
             console.err(f"error: cannot merge into the live schema: {problem}")
-        return EXIT_FAILED
+        return EXIT_ERRORS
     return _apply(
         live,
         result.schema,
@@ -255,12 +246,12 @@ def _apply(
         )
         if not click.confirm(question, default=False, err=True):
             console.err("deploy cancelled: nothing was sent")
-            return EXIT_FAILED
+            return EXIT_ERRORS
     if changed:
         backup = write_backup(live, backup_dir, settings.job, runtime.utc_now(), console)
         if isinstance(backup, str):
             console.err(f"error: no backup of the live schema, so nothing was sent: {backup}")
-            return EXIT_FAILED
+            return EXIT_ERRORS
         console.out(f"backup of the live schema: {backup}")
         reply = client.put_schema(put_body(new))
         if isinstance(reply, GraphError):

@@ -27,14 +27,19 @@ from syncrules.graph.auth import CI_SECRETS, CredentialFactory, Redactor, token_
 from syncrules.graph.client import GraphClient, RetryPolicy
 from syncrules.graph.config import ENV_ACCESS_TOKEN, GraphSettings
 from syncrules.graph.limiter import SlidingWindowLimiter
+from syncrules.output import EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     import httpx
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_BUG = 3
+__all__ = [
+    "EXIT_ERRORS", "EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE",
+    "Console", "GraphRuntime", "open_client", "seeded_redactor",
+]  # fmt: skip
+
+#: The exit codes are the CLI's (``syncrules.output``); ``EXIT_FAILED`` is the name
+#: ``graph.bootstrap`` still imports for ``EXIT_ERRORS``.
+EXIT_FAILED = EXIT_ERRORS
 
 # Environment variables whose values are secrets, masked from the start.
 SECRET_ENV = (

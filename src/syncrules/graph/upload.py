@@ -3,7 +3,8 @@
 Contract:
 - ``read_users(path)`` reads a SCIM BulkRequest JSON file (keys matched case-insensitively:
   ``Operations``/``operations``, ``path`` ``/Users``/``/users``), a JSON array of users, a single
-  user object, or a JSON Lines file (one user object per line). It returns a ``ReadResult``: the
+  user object, or a JSON Lines file (one user object per line; lines and operations are read by
+  ``run.scim_input``, as `prov run` reads them). It returns a ``ReadResult``: the
   users that can be sent and, separately, the records that cannot (``RecordFailure`` with a
   ``file:line`` or ``file: Operations[i]`` origin and a reason). A bad record never stops the
   others.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from syncrules.run import scim_input
 from syncrules.run.jsoncodec import (
     TOO_DEEP,
     UnusableJson,
@@ -108,59 +110,43 @@ def _read_bulk_request(obj: dict[str, Any], name: str) -> Iterator[Record]:
     if not isinstance(operations, list):
         yield RecordFailure(name, "'Operations' must be a list")
         return
-    for index, op in enumerate(operations):
-        origin = f"{name}: Operations[{index}]"
-        if not isinstance(op, dict):
+    for op in scim_input.bulk_operations(operations):
+        origin = f"{name}: Operations[{op.position}]"
+        if op.problem == scim_input.OPERATION_NOT_OBJECT:
             yield RecordFailure(origin, "an operation must be a JSON object")
-            continue
-        method = member(op, "method")
-        path = member(op, "path")
-        data = member(op, "data")
-        bulk_id = member(op, "bulkId")
-        if not isinstance(method, str) or method.upper() != "POST":
-            yield RecordFailure(origin, f"method must be POST (got {method!r})")
-        elif not isinstance(path, str) or path.lower() != "/users":
-            yield RecordFailure(origin, f"path must be /Users (got {path!r})")
-        elif not isinstance(data, dict):
+        elif op.problem == scim_input.BAD_METHOD:
+            yield RecordFailure(origin, f"method must be POST (got {op.method!r})")
+        elif op.problem == scim_input.BAD_PATH:
+            yield RecordFailure(origin, f"path must be /Users (got {op.path!r})")
+        elif op.problem == scim_input.BAD_DATA:
             yield RecordFailure(origin, "'data' must be a JSON object (the SCIM user)")
         else:
-            bulk = str(bulk_id) if bulk_id not in (None, "") else None
-            yield check_user(UserRecord(origin, data, bulk))
+            bulk = str(op.bulk_id) if op.bulk_id not in (None, "") else None
+            yield check_user(UserRecord(origin, op.data, bulk))
 
 
-def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> str:
-    return f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column {exc.start + 1})"
+def _read_json_lines(handle: scim_input.BinaryLines, name: str) -> Iterator[Record]:
+    """One user per line (``run.scim_input.json_lines``): a bad line fails alone."""
+    for line in scim_input.json_lines(handle):
+        origin = f"{name}:{line.number}"
+        if line.user is not None:
+            yield check_user(UserRecord(origin, line.user))
+        else:
+            yield RecordFailure(origin, _line_problem(line))
 
 
-def _read_json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
-    """One user per line; each line is decoded and parsed alone, so a bad one fails alone.
-    ``lines`` are split on "\\n" only (a binary file's lines): str.splitlines would also cut a
-    JSON string holding U+2028 or U+0085."""
-    for number, raw in enumerate(lines, start=1):
-        origin = f"{name}:{number}"
-        if raw.endswith(b"\n"):
-            raw = raw[:-1]
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield RecordFailure(origin, _not_utf8(raw, exc))
-            continue
-        if not line.strip():
-            continue
-        try:
-            value = load_document(line)
-        except json.JSONDecodeError as exc:
-            yield RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
-            continue
-        except UnusableJson as exc:
-            yield RecordFailure(origin, str(exc))
-            continue
-        if not isinstance(value, dict):
-            yield RecordFailure(origin, f"not a JSON object ({json_kind(value)})")
-            continue
-        yield check_user(UserRecord(origin, value))
+def _line_problem(line: scim_input.Line) -> str:
+    error = line.error
+    if isinstance(error, UnicodeDecodeError):
+        byte, column = error.object[error.start], error.start + 1
+        return f"not UTF-8 text (byte 0x{byte:02x} at column {column})"
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error.msg}, column {error.colno})"
+    if line.problem == scim_input.NOT_OBJECT:
+        return f"not a JSON object ({json_kind(line.value)})"
+    if line.problem == scim_input.TOO_LONG:
+        return f"the line is longer than {scim_input.MAX_LINE_BYTES} bytes"
+    return str(error)  # UNUSABLE: what cannot be sent as JSON
 
 
 def read_users(path: Path, *, display_name: str | None = None) -> ReadResult:

@@ -24,6 +24,7 @@ from syncrules.ir.expressions import escape
 from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
 from syncrules.jsontext import JsonFileError, json_kind, read_json_object_file
+from syncrules.runtime.scoping import OPERATORS as SCOPE_OPERATORS
 from syncrules.safeio import read_input
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
@@ -36,12 +37,6 @@ _TYPES = {
     "Reference": "reference",
     "Binary": "binary",
 }
-# The scoping operators the grammar accepts (grammar/prov.tx): another operator is refused rather
-# than written as text that does not parse.
-_SCOPE_OPERATOR = re.compile(
-    r"NOT REGEX MATCH|REGEX MATCH|NOT EQUALS|EQUALS|IS NOT NULL|IS NULL|IS TRUE|IS FALSE"
-    r"|Greater_Than_OR_EQUALS|Greater_Than|Includes|ENDS_WITH|!&|&"
-)
 _ACTIONS = {"add": "create", "update": "update", "delete": "delete"}
 _NOT_API = ("Active Directory",)  # source directory names of other kinds of jobs
 
@@ -272,7 +267,8 @@ def _clause_text(clause: dict[str, Any], where: str) -> str:
         raise ImportProblem(
             f"{where}.sourceOperandName: {attribute!r} cannot be written as a .prov attribute"
         )
-    if not operator or not _SCOPE_OPERATOR.fullmatch(operator):
+    # another operator is refused rather than written as text that does not parse
+    if operator not in SCOPE_OPERATORS:
         raise ImportProblem(f"{where}.operatorName: {operator!r} is not a scoping operator")
     operand = _typed(clause.get("targetOperand"), dict, f"{where}.targetOperand") or {}
     values = _typed(operand.get("values"), list, f"{where}.targetOperand.values") or []

@@ -244,7 +244,7 @@ def live_values(analysis: Analysis) -> list[LiveValue]:
     sample = sample_record(analysis)
     if sample is None:
         return []
-    from syncrules.evaluate import evaluate_mapping
+    from syncrules.reference_interpreter import evaluate_mapping
     from syncrules.runtime import EvalContext, ExpressionError
     from syncrules.runtime.context import parse_instant
     from syncrules.runtime.scim import flatten

@@ -17,26 +17,11 @@ from syncrules.lsp.analysis import (
 )
 from syncrules.lsp.scan import context_at, word_before
 from syncrules.lsp.text import Text
+from syncrules.runtime.scoping import OPERATORS as SCOPE_OPERATORS
+from syncrules.runtime.scoping import UNARY as _NO_VALUE
 
 # ---- completion ---------------------------------------------------------------------------------
 
-SCOPE_OPERATORS = (
-    "EQUALS",
-    "NOT EQUALS",
-    "IS TRUE",
-    "IS FALSE",
-    "IS NULL",
-    "IS NOT NULL",
-    "REGEX MATCH",
-    "NOT REGEX MATCH",
-    "Greater_Than",
-    "Greater_Than_OR_EQUALS",
-    "Includes",
-    "ENDS_WITH",
-    "&",
-    "!&",
-)
-_NO_VALUE = {"IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL"}
 TOP_ITEMS = (
     ("job", 'job "${1:Name}" {\n    target ${2|entra,ad|}\n    actions create, update\n}'),
     (

@@ -39,13 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from syncrules.run import jsoncodec
+from syncrules.run import jsoncodec, scim_input
 from syncrules.run.csvmap import CsvProgram
+from syncrules.run.scim_input import MAX_LINE_BYTES
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
 from syncrules.safeio import open_input as open_regular
-from syncrules.safeio import refusal
+from syncrules.safeio import unreadable
 
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -110,8 +111,7 @@ def open_input(
     stdin = is_stdin(path)
     if stdin:
         path = Path(STDIN_NAME)
-    elif not path.is_file():
-        why = "it is a folder" if path.is_dir() else (refusal(path) or "no such file")
+    elif (why := unreadable(path)) is not None:
         return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
@@ -168,35 +168,31 @@ def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
 
 
 def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
-    for position, op in enumerate(operations):
-        where = f"{path}: Operations[{position}]"
-        index = position + 1
-        if not isinstance(op, dict):
+    for op in scim_input.bulk_operations(operations):
+        where = f"{path}: Operations[{op.position}]"
+        index = op.position + 1
+        if op.problem == scim_input.OPERATION_NOT_OBJECT:
             yield Operation(index, None, None, "the operation is not a JSON object", where)
             continue
-        bulk_id = member(op, "bulkId")
-        bulk_id = None if bulk_id is None else str(bulk_id)
-        why = jsoncodec.unusable(op)
+        bulk_id = None if op.bulk_id is None else str(op.bulk_id)
+        why = jsoncodec.unusable(op.operation)
         if why is not None:
-            bulk_id = None if jsoncodec.unusable(member(op, "bulkId")) else bulk_id
+            bulk_id = None if jsoncodec.unusable(op.bulk_id) else bulk_id
             yield Operation(index, bulk_id, None, why, where)
             continue
-        yield Operation(index, bulk_id, *_check_bulk_op(op), where)
+        yield Operation(index, bulk_id, *_bulk_user(op), where)
 
 
-def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    method = member(op, "method")
-    if not isinstance(method, str) or method.upper() != "POST":
-        shown = json.dumps(method)
+def _bulk_user(op: scim_input.BulkOperation) -> tuple[dict[str, Any] | None, str | None]:
+    if op.problem == scim_input.BAD_METHOD:
+        shown = json.dumps(op.method)
         return None, f"method is {shown}: API-driven provisioning accepts only POST"
-    target = member(op, "path")
-    if not isinstance(target, str) or target.strip().lower() != "/users":
-        return None, f'path is {json.dumps(target)}: only "/Users" can be provisioned'
-    data = member(op, "data")
-    if not isinstance(data, dict):
-        what = "missing" if data is None else f"a JSON {_json_kind(data)}"
+    if op.problem == scim_input.BAD_PATH:
+        return None, f'path is {json.dumps(op.path)}: only "/Users" can be provisioned'
+    if op.problem == scim_input.BAD_DATA:
+        what = "missing" if op.data is None else f"a JSON {_json_kind(op.data)}"
         return None, f"data is {what}: it must be a SCIM user object"
-    return data, None
+    return op.data, None
 
 
 def _json_kind(value: Any) -> str:
@@ -212,68 +208,26 @@ def _json_kind(value: Any) -> str:
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 
-#: The longest JSON Lines line read (a SCIM user is a few kilobytes); a longer one fails its
-#: operation alone and is skipped without being held in memory.
-MAX_LINE_BYTES = 16 * 1024 * 1024
-
-
-def _bounded_lines(handle: Any, limit: int | None = None) -> Iterator[bytes | None]:
-    """The lines of a binary stream; ``None`` for a line longer than ``limit`` (skipped)."""
-    if limit is None:
-        limit = MAX_LINE_BYTES
-    while True:
-        raw = handle.readline(limit + 1)
-        if not raw:
-            return
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            while True:  # skip the rest of the line, a chunk at a time
-                rest = handle.readline(1024 * 1024)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield None
-            continue
-        yield raw
-
-
 def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
-    index = 0
+    """The lines of ``run.scim_input.json_lines`` as operations, counted from 1."""
     with handle:
-        for line_no, raw in enumerate(_bounded_lines(handle), start=1):
-            if raw is None:
-                index += 1
-                yield Operation(index, None, None,
-                                f"the line is longer than {MAX_LINE_BYTES} bytes",
-                                f"{path}:{line_no}")
-                continue
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            index += 1
-            where = f"{path}:{line_no}"
-            try:
-                value = jsoncodec.loads(raw.rstrip(b"\r\n"))
-            except UnicodeDecodeError:
-                yield Operation(index, None, None, "the line is not UTF-8 text", where)
-                continue
-            except json.JSONDecodeError as exc:
-                yield Operation(
-                    index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
-                )
-                continue
-            except jsoncodec.UnusableJson as exc:
-                yield Operation(index, None, None, str(exc), where)
-                continue
-            if not isinstance(value, dict):
-                yield Operation(
-                    index,
-                    None,
-                    None,
-                    f"a line must hold one SCIM user object, not a JSON {_json_kind(value)}",
-                    where,
-                )
-                continue
-            yield Operation(index, None, value, None, where)
+        lines = scim_input.json_lines(handle, MAX_LINE_BYTES)
+        for index, line in enumerate(lines, start=1):
+            yield Operation(index, None, line.user, _line_problem(line), f"{path}:{line.number}")
+
+
+def _line_problem(line: scim_input.Line) -> str | None:
+    if line.problem == scim_input.TOO_LONG:
+        return f"the line is longer than {MAX_LINE_BYTES} bytes"
+    if line.problem == scim_input.NOT_UTF8:
+        return "the line is not UTF-8 text"
+    if isinstance(line.error, json.JSONDecodeError):
+        return f"not valid JSON: {line.error.msg} at column {line.error.colno}"
+    if line.problem == scim_input.UNUSABLE:
+        return str(line.error)
+    if line.problem == scim_input.NOT_OBJECT:
+        return f"a line must hold one SCIM user object, not a JSON {_json_kind(line.value)}"
+    return None
 
 
 # ---- CSV ---------------------------------------------------------------------------------------

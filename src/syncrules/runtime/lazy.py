@@ -1,6 +1,6 @@
 """Helpers for the lazily compiled functions (IIF, Switch) in generated code, and the failures of
 calls the checker refuses (unknown function, wrong number of slots), which the reference
-interpreter (``syncrules.evaluate``) raises through the same helpers.
+interpreter (``syncrules.reference_interpreter``) raises through the same helpers.
 
 They must agree with ``functions.fn_IIF`` and ``functions.fn_Switch`` (the eager forms the
 interpreter's semantics are tested against); the behaviour tests run both.

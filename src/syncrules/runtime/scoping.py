@@ -1,11 +1,16 @@
-"""Scoping-filter operators (Entra portal spelling) over flat source attributes.
+"""Scoping-filter operators (Entra portal spelling) over flat source attributes: the one table of
+their names (``OPERATORS`` and its kinds below) and the one definition of what each means
+(``clause_holds``). The checker, the fused evaluator, the importer and the editor's completion
+read the table from here; tests hold grammar/prov.tx, the editor grammar and the job-config JSON
+Schema to it.
 
-Rules (docs/entra-provisioning.md §3): clauses in a group are AND-ed, groups OR-ed. Every operator except IS NULL
-and IS NOT NULL is false when the attribute is NULL or empty. EQUALS, NOT EQUALS, Includes,
-ENDS_WITH and REGEX MATCH are case-sensitive. Greater_Than(_OR_EQUALS) compare integers (false if
-either side is not an integer). ``&`` / ``!&`` are not spelled out by Microsoft: syncrules takes
-them as a bitwise flag test when both sides are integers (as the msExchRecipientTypeDetails
-example in real exports suggests), else as "the value contains the attribute's text".
+Rules (docs/entra-provisioning.md §3): clauses in a group are AND-ed, groups OR-ed. Every operator
+except IS NULL and IS NOT NULL is false when the attribute is NULL or empty. EQUALS, NOT EQUALS,
+Includes, ENDS_WITH and REGEX MATCH are case-sensitive. Greater_Than(_OR_EQUALS) compare integers
+(false if either side is not an integer). ``&`` / ``!&`` are not spelled out by Microsoft:
+syncrules takes them as a bitwise flag test when both sides are integers (as the
+msExchRecipientTypeDetails example in real exports suggests), else as "the value contains the
+attribute's text".
 
 Contract: standard library and ``regex`` only (copied into generated packages).
 """
@@ -16,6 +21,38 @@ from typing import Any
 
 from .errors import ExpressionError
 from .regexes import search as _regex_search
+
+#: The scoping operators as the Entra portal and Graph (a clause's ``operatorName``) spell them;
+#: the .prov grammar takes the same words (any whitespace between two words, written back with
+#: one space).
+OPERATORS: tuple[str, ...] = (
+    "EQUALS",
+    "NOT EQUALS",
+    "IS TRUE",
+    "IS FALSE",
+    "IS NULL",
+    "IS NOT NULL",
+    "REGEX MATCH",
+    "NOT REGEX MATCH",
+    "Greater_Than",
+    "Greater_Than_OR_EQUALS",
+    "Includes",
+    "ENDS_WITH",
+    "&",
+    "!&",
+)
+#: The operators that take no value; every other one takes exactly one.
+UNARY: tuple[str, ...] = ("IS TRUE", "IS FALSE", "IS NULL", "IS NOT NULL")
+#: The operators true on a NULL or empty value (every other one is false there).
+PRESENCE: tuple[str, ...] = ("IS NULL", "IS NOT NULL")
+#: The operators that need a Boolean attribute.
+BOOLEAN: tuple[str, ...] = ("IS TRUE", "IS FALSE")
+#: The operators that compare integers.
+INTEGER: tuple[str, ...] = ("Greater_Than", "Greater_Than_OR_EQUALS")
+#: The operators whose value is a .NET regular expression.
+REGEX: tuple[str, ...] = ("REGEX MATCH", "NOT REGEX MATCH")
+#: The bitwise-flag operators (see ``AMPERSAND_RULE``).
+FLAGS: tuple[str, ...] = ("&", "!&")
 
 AMPERSAND_RULE = (
     "& is true when attribute AND value (as integers) is not zero; for non-integers, when the "
@@ -69,7 +106,7 @@ def clause_holds(
         return target in text
     if operator == "ENDS_WITH":
         return text.endswith(target)
-    if operator in ("REGEX MATCH", "NOT REGEX MATCH"):
+    if operator in REGEX:
         try:
             found = _regex_search(target, text, timeout)
         except ExpressionError as exc:
@@ -77,12 +114,12 @@ def clause_holds(
                 exc.mapping = where  # type: ignore[attr-defined]
             raise
         return found if operator == "REGEX MATCH" else not found
-    if operator in ("Greater_Than", "Greater_Than_OR_EQUALS"):
+    if operator in INTEGER:
         left, right = _int(text), _int(target)
         if left is None or right is None:
             return False
         return left > right if operator == "Greater_Than" else left >= right
-    if operator in ("&", "!&"):
+    if operator in FLAGS:
         left, right = _int(text), _int(target)
         hit = (left & right) != 0 if left is not None and right is not None else text in target
         return hit if operator == "&" else not hit

@@ -24,6 +24,7 @@ from typing import Any
 from syncrules.ir.nodes import Job
 from syncrules.jsontext import TOO_DEEP
 from syncrules.run.replay import entry_problem
+from syncrules.run.scim_input import bulk_operations
 from syncrules.runtime.scim import member
 from syncrules.safeio import read_input_text
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED
@@ -134,11 +135,9 @@ def read_fixture(path: Path) -> tuple[list[Any], dict[str, Any]]:
             own = _context(path, doc["context"]) if "context" in doc else {}
             if isinstance(users, list):
                 return users, own
-            out = []
-            for op in ops:
-                data = member(op, "data") if isinstance(op, dict) else None
-                out.append(data)
-            return out, own
+            # every operation's data, whatever its method or path: a fixture is evaluated, not
+            # sent (an entry that is not a user fails alone: ``entry_problem``)
+            return [op.data for op in bulk_operations(ops)], own
         return [doc], {}
     raise ValueError(f"{path} holds neither users nor a BulkRequest")
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._runtime.context import EvalContext
-from ._runtime.cycle import (
+from ._runtime.record import (
     ClauseSpec,
     GroupSpec,
     JobModel,
@@ -560,7 +560,7 @@ def evaluate(
         # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
         if s10 is not None:
             values['manager'] = s10
-        if create:  # what runtime.cycle.created builds, without the call
+        if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
         return updated(JOB, scope, keys, values, no_flow, existing, a)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._runtime.context import EvalContext
-from ._runtime.cycle import (
+from ._runtime.record import (
     ClauseSpec,
     GroupSpec,
     IN_SCOPE_UNFILTERED,
@@ -485,7 +485,7 @@ def evaluate(
         else:
             if v is not None:
                 values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
-        if create:  # what runtime.cycle.created builds, without the call
+        if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
         return updated(JOB, scope, keys, values, no_flow, existing, a)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._runtime.context import EvalContext
-from ._runtime.cycle import (
+from ._runtime.record import (
     ClauseSpec,
     GroupSpec,
     IN_SCOPE_UNFILTERED,
@@ -238,7 +238,7 @@ def evaluate(
         # tests/cases/valid/imports/01_shared_extension/input.prov:11:5: extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]
         if s3 is not None:
             values['extensionAttribute1'] = s3
-        if create:  # what runtime.cycle.created builds, without the call
+        if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
         return updated(JOB, scope, keys, values, no_flow, existing, a)

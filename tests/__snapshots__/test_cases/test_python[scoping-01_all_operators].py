@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._runtime.context import EvalContext
-from ._runtime.cycle import (
+from ._runtime.record import (
     ClauseSpec,
     GroupSpec,
     JobModel,
@@ -311,7 +311,7 @@ def evaluate(
         # tests/cases/valid/scoping/01_all_operators/input.prov:38:5: displayName <- [displayName]
         if s1 is not None:
             values['displayName'] = s1
-        if create:  # what runtime.cycle.created builds, without the call
+        if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)
         return updated(JOB, scope, keys, values, no_flow, existing, a)

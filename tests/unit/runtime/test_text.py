@@ -74,7 +74,7 @@ def test_ignore_case_is_dotnet_ordinal_ignore_case(a: str, b: str, equal: bool) 
 
 
 def test_change_detection_ignores_case_as_dotnet_does() -> None:
-    from syncrules.runtime.cycle import same
+    from syncrules.runtime.record import same
 
     assert same("ada", "ADA") and same(["a", "B"], ["A", "b"])
     assert not same("Straße", "STRASSE") and not same("1", 1)

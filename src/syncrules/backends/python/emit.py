@@ -76,9 +76,9 @@ def coverage_items(job: Job) -> list[str]:
     return items
 
 
-#: What every module imports from the runtime's cycle (``matching_keys`` under another name, as
+#: What every module imports from the runtime's ``record`` (``matching_keys`` under another name, as
 #: the module's own ``matching_keys`` takes a user).
-_CYCLE_NAMES = (
+_RECORD_NAMES = (
     "ClauseSpec",
     "GroupSpec",
     "JobModel",
@@ -93,7 +93,7 @@ _CYCLE_NAMES = (
     "target_values",
 )
 
-#: Runtime modules generated code imports from, besides ``cycle`` (in this order).
+#: Runtime modules generated code imports from, besides ``record`` (in this order).
 _MODULES = ("errors", "functions", "lazy", "scim", "scoping", "values")
 
 
@@ -169,8 +169,8 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
     for info, function in zip(mappings, fused.functions, strict=True):
         info["function"] = function
     imports = _imports(fused.used, fused.imports)
-    cycle_names = sorted(
-        {*_CYCLE_NAMES, *fused.imports.get("cycle", ())}, key=lambda n: n.split(" ")[0]
+    record_names = sorted(
+        {*_RECORD_NAMES, *fused.imports.get("record", ())}, key=lambda n: n.split(" ")[0]
     )
     return {
         "version": __version__,
@@ -185,7 +185,7 @@ def module_context(job: Job, instrument: bool = False) -> dict[str, Any]:
         "mappings": mappings,
         "groups": groups,
         "imports": imports,
-        "cycle_names": cycle_names,
+        "record_names": record_names,
         "fused": fused.lines,
         "fused_constants": fused.constants,
         "probes": (

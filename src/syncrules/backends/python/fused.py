@@ -1,5 +1,5 @@
 """The fused evaluation path: the body of the generated ``evaluate``, one function that does for
-its job what the generic ``runtime.cycle.decide(JOB, ...)`` does, specialised at compile time.
+its job what the generic ``runtime.record.decide(JOB, ...)`` does, specialised at compile time.
 
 ``evaluate(user, existing=None, context=None, *, was_provisioned=None, find=None)``:
 
@@ -12,7 +12,7 @@ its job what the generic ``runtime.cycle.decide(JOB, ...)`` does, specialised at
 3. computes the matching keys with the mapping expressions inlined; ``find(keys)``, when given,
    returns ``(existing, was_provisioned)`` (how `prov run` looks the user up in between);
 4. computes the target values, normalised per target type (no call where the value is known to
-   be a string already), and builds the Outcome with the same ``runtime.cycle`` functions
+   be a string already), and builds the Outcome with the same ``runtime.record`` functions
    ``decide`` uses, so both paths give identical outcomes (a test runs every shipped job both
    ways).
 
@@ -44,8 +44,9 @@ from syncrules.backends.python.filters import py_comment, py_literal
 from syncrules.ir.nodes import AttrRef, Call, Compare, Expr
 from syncrules.ir.values import several_values_source
 from syncrules.ir.visitor import iter_nodes
-from syncrules.runtime.cycle import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
+from syncrules.runtime.record import CREATED, ClauseSpec, ScopeDecision, normalise, out_of_scope
 from syncrules.runtime.scim import filtered_parts
+from syncrules.runtime.scoping import PRESENCE, REGEX
 
 #: Target types whose normalised form of a string is the string itself.
 _NOT_TEXT = ("Boolean", "Integer")
@@ -188,7 +189,7 @@ class _Builder:
         type_, multi = info["target_type"], info["multivalued"]
         if not multi and type_ not in _NOT_TEXT and text:
             return var
-        self.use("cycle", "normalise")
+        self.use("record", "normalise")
         if multi:
             return f"normalise({var}, {py_literal(type_)}, True)"
         cls = {"Boolean": "bool", "Integer": "int"}.get(type_, "str")
@@ -272,11 +273,11 @@ class _Builder:
         var = self.locals[attribute]
         template = _CLAUSES.get(operator)
         if attribute in self.plain and template is not None and (
-            operand or operator in ("IS NULL", "IS NOT NULL")
+            operand or operator in PRESENCE
         ):
             return template.format(v=var, x=py_literal(operand or ""))
         self.use("scoping", "clause_holds")
-        located = "" if "REGEX" not in operator else f", {py_literal(where)}"
+        located = "" if operator not in REGEX else f", {py_literal(where)}"
         return (
             f"clause_holds({py_literal(operator)}, {var}, {py_literal(operand)}, "
             f"ctx.regex_timeout{located})"
@@ -286,13 +287,13 @@ class _Builder:
         self.emit("")
         self.emit("# ---- scope: the first group whose clauses all hold; groups are OR-ed")
         if not groups:
-            self.use("cycle", "IN_SCOPE_UNFILTERED")
+            self.use("record", "IN_SCOPE_UNFILTERED")
             self.emit("scope = IN_SCOPE_UNFILTERED")
             return
         if len(groups) == 1:
             self.single_group(groups[0])
             return
-        self.use("cycle", "ScopeDecision", "out_of_scope")
+        self.use("record", "ScopeDecision", "out_of_scope")
         self.emit("scope = None")
         self.emit("failed: list[tuple[str, str]] = []")
         for n, group in enumerate(groups):
@@ -323,7 +324,7 @@ class _Builder:
     def single_group(self, group: dict[str, Any]) -> None:
         """One group: each outcome's decision is known here, reasons included, so each is a
         module-level constant (``ScopeDecision`` is immutable), not built per record."""
-        self.use("cycle", "ScopeDecision")
+        self.use("record", "ScopeDecision")
         name = group["name"]
         self.emit(f"# group {py_comment(repr(name))}")
         for i, c in enumerate(group["clauses"]):
@@ -380,7 +381,7 @@ class _Builder:
                 raw = self.locals[m.expression.name]
             else:
                 raw = f"r{i}"
-                self.use("cycle", "key_error")
+                self.use("record", "key_error")
                 located = py_literal(f"{info['where']}: {info['text']}")
                 on_error = ["except NoFlow:", f"{raw} = None",
                             "except ExpressionError as exc:", f"{raw} = key_error(exc, {located})"]
@@ -415,7 +416,7 @@ class _Builder:
     # ---- 4. values and the outcome --------------------------------------------------------
 
     def decision(self, actions: tuple[str, ...]) -> None:
-        self.use("cycle", "leaving", "unmatchable")
+        self.use("record", "leaving", "unmatchable")
         self.emit("")
         self.emit("if find is not None:")
         self.emit("existing, was_provisioned = find(keys)", 2)
@@ -425,7 +426,7 @@ class _Builder:
         self.emit("return unmatchable(scope, keys, a)", 2)
         self.emit("create = existing is None")
         if "create" not in actions:
-            self.use("cycle", "not_created")
+            self.use("record", "not_created")
             self.emit("if create:")
             self.emit("return not_created(scope, keys, a)", 2)
 
@@ -443,7 +444,7 @@ class _Builder:
         default_code = None
         if default is not None:
             if info["multivalued"]:
-                self.use("cycle", "normalise")
+                self.use("record", "normalise")
                 type_ = py_literal(info["target_type"])
                 default_code = f"normalise({py_literal(default)}, {type_}, True)"
             else:
@@ -468,7 +469,7 @@ class _Builder:
                 f"return failure(scope, keys, a, exc, {py_literal(mapping)})",
             ], depth)
             if raises:
-                self.use("cycle", "failure")
+                self.use("record", "failure")
                 self.emit("else:", depth)
                 depth += 1
             normalised = self.norm(var, info, self.compiler.is_text(m.expression))
@@ -478,7 +479,7 @@ class _Builder:
             # several values for a single-valued target: normalise raises, and decide turns
             # that into a failed outcome (without a mapping, as target_values leaves it)
             self.use("errors", "ExpressionError")
-            self.use("cycle", "failure")
+            self.use("record", "failure")
             self.emit("try:", depth + 1)
             self.emit(f"values[{target}] = {normalised}", depth + 2)
             self.emit("except ExpressionError as exc:", depth + 1)
@@ -497,8 +498,8 @@ class _Builder:
         self.emit("no_flow: list[str] = []")
         for m in mappings:
             self.value(m, reuse)
-        self.use("cycle", "Outcome", "updated")
-        self.emit("if create:  # what runtime.cycle.created builds, without the call")
+        self.use("record", "Outcome", "updated")
+        self.emit("if create:  # what runtime.record.created builds, without the call")
         self.emit("changes = {k: (None, x) for k, x in values.items()}", 2)
         self.emit(f"return Outcome({py_literal('create')}, {py_literal(CREATED)}, scope, keys, "
                   "values, changes, no_flow, None, None, a)", 2)

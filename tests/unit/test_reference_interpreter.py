@@ -1,4 +1,4 @@
-"""evaluate: node kinds, laziness, argument binding, errors and flow."""
+"""The reference interpreter: node kinds, laziness, argument binding, errors and flow."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from syncrules.evaluate import evaluate, evaluate_mapping, resolve_function
 from syncrules.ir.expressions import parse_expression
 from syncrules.ir.nodes import Call, Name, Num, Str
+from syncrules.reference_interpreter import evaluate, evaluate_mapping, resolve_function
 from syncrules.runtime import EvalContext, ExpressionError, NoFlow
 
 

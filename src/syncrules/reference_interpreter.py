@@ -4,7 +4,8 @@ Not a production path. `prov eval`, `prov test`, `prov run` and the generated ev
 the compiled code (``backends/python/compile_expr.py``); this walker exists so that the
 differential tests (``tests/behaviour/test_compiled_differential.py``,
 ``tests/behaviour/test_function_implementations.py``) and the conformance vectors can compare the
-compiled code against a plain, obviously-correct reading of the same rules.
+compiled code against a plain, obviously-correct reading of the same rules. `prov lsp` shows a
+mapping's value for a sample record with it (no compile on every keystroke).
 
 Input: an IR ``Expr`` (``syncrules.ir.nodes``), the source attributes (name -> value; a missing
 name is NULL) and an ``EvalContext``. Output: the value, as the runtime models it (``None`` for
