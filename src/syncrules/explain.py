@@ -123,7 +123,8 @@ Semantics syncrules pins where Microsoft's documentation is silent \
     sAMAccountName at most 20 characters without "/\\[]:;|=,+*?<>@ or a final period;
     parentDistinguishedName a DN; no empty strings (InvalidAttributeSyntax); Booleans TRUE or
     FALSE. Whether Entra supplies mailNickname and accountEnabled when no mapping does is not
-    established, so they are not required. The rules are catalogue data (catalogue/data/target_*.json).
+    established, so they are not required. The rules are catalogue data
+    (catalogue/data/target_*.json).
   - %DomainFQDN%-style macro constants (a name between two %, as in Entra's own Cloud Sync
     mappings) are constants: Graph stores them with the macro as the name and no expression, and
     the provisioning agent substitutes them. Offline no agent runs: they evaluate to their own

@@ -12,7 +12,8 @@ Contract:
   its records are validated here like the others.
 - ``make_batches(users, size)`` cuts the users into ``Batch``es of at most 50 operations, each with
   its BulkRequest payload: root ``schemas`` = BulkRequest URN, ``Operations`` of
-  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null`` (docs/entra-provisioning.md §5.3).
+  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null``
+  (docs/entra-provisioning.md §5.3).
 - Streaming: ``iter_records(path)`` yields the users and the failures in input order, reading a
   JSON Lines file (or a file whose first lines already show it is JSON Lines, not one document)
   a line at a time; ``iter_batches`` cuts users into requests as they come. Memory stays flat
@@ -28,7 +29,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from syncrules.run import scim_input
 from syncrules.run.jsoncodec import (
@@ -203,7 +204,7 @@ def iter_records(path: Path, *, display_name: str | None = None) -> Iterator[Rec
     yield from _read_document(data, name)
 
 
-def _json_lines_for_sure(handle: io.BufferedIOBase) -> bool:
+def _json_lines_for_sure(handle: io.BufferedIOBase | BinaryIO) -> bool:
     """True when the file cannot be one JSON document, judged from its first non-blank line:
     that line holds an error before its end (the whole file has the same error there), or it
     holds a whole value and something other than whitespace follows. Not UTF-8 text is not one
