@@ -27,8 +27,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from syncrules.jsontext import json_error_reason, json_line_error
 from syncrules.run.jsoncodec import (
     TOO_DEEP,
     UnusableJson,
@@ -106,23 +107,27 @@ def _read_bulk_request(obj: dict[str, Any], name: str) -> Iterator[Record]:
         return
     operations = member(obj, "Operations")
     if not isinstance(operations, list):
-        yield RecordFailure(name, "'Operations' must be a list")
+        yield RecordFailure(name, 'not a SCIM BulkRequest: it has no "Operations" array')
         return
     for index, op in enumerate(operations):
         origin = f"{name}: Operations[{index}]"
         if not isinstance(op, dict):
-            yield RecordFailure(origin, "an operation must be a JSON object")
+            yield RecordFailure(origin, f"not a JSON object ({json_kind(op)})")
             continue
         method = member(op, "method")
         path = member(op, "path")
         data = member(op, "data")
         bulk_id = member(op, "bulkId")
+        # the words of `prov run` for the same operations
         if not isinstance(method, str) or method.upper() != "POST":
-            yield RecordFailure(origin, f"method must be POST (got {method!r})")
-        elif not isinstance(path, str) or path.lower() != "/users":
-            yield RecordFailure(origin, f"path must be /Users (got {path!r})")
+            yield RecordFailure(
+                origin, f"method is {_shown(method)}: API-driven provisioning accepts only POST"
+            )
+        elif not isinstance(path, str) or path.strip().lower() != "/users":
+            yield RecordFailure(origin, f'path is {_shown(path)}: only "/Users" can be provisioned')
         elif not isinstance(data, dict):
-            yield RecordFailure(origin, "'data' must be a JSON object (the SCIM user)")
+            what = "missing" if data is None else f"{json_kind(data)}"
+            yield RecordFailure(origin, f"data is {what}: it must be a SCIM user object")
         else:
             bulk = str(bulk_id) if bulk_id not in (None, "") else None
             yield check_user(UserRecord(origin, data, bulk))
@@ -152,7 +157,7 @@ def _read_json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
         try:
             value = load_document(line)
         except json.JSONDecodeError as exc:
-            yield RecordFailure(origin, f"not valid JSON ({exc.msg}, column {exc.colno})")
+            yield RecordFailure(origin, json_line_error(exc))
             continue
         except UnusableJson as exc:
             yield RecordFailure(origin, str(exc))
@@ -217,7 +222,7 @@ def iter_records(path: Path, *, display_name: str | None = None) -> Iterator[Rec
     yield from _read_document(data, name)
 
 
-def _json_lines_for_sure(handle: io.BufferedIOBase) -> bool:
+def _json_lines_for_sure(handle: BinaryIO) -> bool:
     """True when the file cannot be one JSON document, judged from its first non-blank line:
     that line holds an error before its end (the whole file has the same error there), or it
     holds a whole value and something other than whitespace follows. Not UTF-8 text is not one
@@ -248,8 +253,16 @@ def _json_lines_for_sure(handle: io.BufferedIOBase) -> bool:
 def _read_document(data: bytes, name: str) -> Iterator[Record]:
     try:
         whole = load_document(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # Not one JSON document: read it as JSON Lines, which reports the bad lines one by one.
+    except json.JSONDecodeError as exc:
+        if _json_lines_for_sure(io.BytesIO(data)):
+            # JSON Lines with bad lines (the rule streaming uses): reported one by one
+            yield from _read_json_lines(io.BytesIO(data), name)
+        else:  # one JSON document broken after its first line (or an empty file): one error
+            yield RecordFailure(f"{name}:{exc.lineno}:{exc.colno}",
+                                f"not valid JSON: {json_error_reason(exc)}")
+        return
+    except UnicodeDecodeError:
+        # Not UTF-8 text: read it as JSON Lines, which reports the bad lines one by one.
         yield from _read_json_lines(io.BytesIO(data), name)
         return
     except (UnusableJson, RecursionError):
@@ -268,6 +281,12 @@ def _read_document(data: bytes, name: str) -> Iterator[Record]:
                 yield RecordFailure(origin, f"not a JSON object ({json_kind(item)})")
     else:
         yield RecordFailure(name, "expected a BulkRequest, a user or JSON Lines")
+
+
+def _shown(value: Any) -> str:
+    """A JSON value in a message, as JSON (``null``, ``"DELETE"``), cut short when long."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +315,9 @@ def check_user(user: UserRecord) -> UserRecord | RecordFailure:
     if external_id is None or (isinstance(external_id, str) and not external_id.strip()):
         return RecordFailure(user.origin, "the user has no externalId (the matching key)")
     if not isinstance(external_id, str):
-        return RecordFailure(user.origin, f"externalId must be a string (got {external_id!r})")
+        return RecordFailure(
+            user.origin, f"externalId must be a string (got {_shown(external_id)})"
+        )
     schemas = member(user.data, "schemas")
     if schemas is not None and not (
         isinstance(schemas, list) and all(isinstance(s, str) for s in schemas)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -20,7 +21,7 @@ from syncrules.api import compile_paths
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job
 from syncrules.ir.params import ParamValues
-from syncrules.safeio import resolved
+from syncrules.safeio import resolved, why_unreadable
 
 
 class SideError(ValueError):
@@ -58,7 +59,9 @@ def _from_json(path: Path, label: str, workdir: Path) -> Side:
         doc = read_schema_file(path)
         imported = decompile(doc, path.name, "side.preserve.json")
     except ImportProblem as exc:
-        raise SideError(f"{label}: {exc}") from None
+        raise SideError(
+            str(exc) if exc.named else exc.located or f"{label}: {exc}"
+        ) from None
     target = workdir / "side.prov"
     (workdir / "side.preserve.json").write_text(json.dumps(imported.preserve), encoding="utf-8")
     target.write_text(imported.text, encoding="utf-8")
@@ -124,6 +127,10 @@ def load_side(
         return _from_git(spec, workdir / "git", params)
     if path.suffix == ".json":
         return _from_json(path, label, workdir)
-    if not path.exists():
-        raise SideError(f"{label}: no such file or folder")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise SideError(f"{label}: no such file or folder") from None
+    except OSError as exc:  # a loop of symbolic links, no permission to reach it
+        raise SideError(f"{label}: {why_unreadable(exc)}") from None
     return _from_prov(path, label, params)

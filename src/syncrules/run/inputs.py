@@ -33,19 +33,21 @@ import csv
 import io
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syncrules.jsontext import json_error, json_kind, json_line_error
 from syncrules.run import jsoncodec
 from syncrules.run.csvmap import CsvProgram
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
+from syncrules.safeio import cannot_read, refusal
 from syncrules.safeio import open_input as open_regular
-from syncrules.safeio import refusal
 
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -110,12 +112,17 @@ def open_input(
     stdin = is_stdin(path)
     if stdin:
         path = Path(STDIN_NAME)
-    elif not path.is_file():
-        why = "it is a folder" if path.is_dir() else (refusal(path) or "no such file")
-        return InputProblem(f"cannot read {path}: {why}")
+    else:
+        try:
+            os.stat(path)
+        except OSError as exc:  # no such file, a loop of symbolic links, no permission
+            return InputProblem(cannot_read(path, exc))
+        why = refusal(path)  # a folder, a named pipe, a device
+        if why is not None:
+            return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
-            f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
+            f'{path}: read as CSV, but the job "{job_name}" has no `source csv` block '
             "saying how its columns become SCIM attributes"
         )
     try:
@@ -131,7 +138,7 @@ def open_input(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         return _open_csv(path, text, csv_program, ctx)
     except OSError as exc:
-        return InputProblem(f"cannot read {path}: {exc.strerror}")
+        return InputProblem(cannot_read(path, exc))
 
 
 #: ``--input -``: read standard input (the format must then be given); shown as this name.
@@ -151,7 +158,7 @@ def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
     except UnicodeDecodeError:
         return InputProblem(f"{path} is not UTF-8 text")
     except json.JSONDecodeError as exc:
-        return InputProblem(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+        return InputProblem(json_error(exc, str(path)))
     except jsoncodec.UnusableJson as exc:
         return InputProblem(f"{path}: {exc}")
     if isinstance(document, list):
@@ -172,7 +179,7 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
         where = f"{path}: Operations[{position}]"
         index = position + 1
         if not isinstance(op, dict):
-            yield Operation(index, None, None, "the operation is not a JSON object", where)
+            yield Operation(index, None, None, f"not a JSON object ({json_kind(op)})", where)
             continue
         bulk_id = member(op, "bulkId")
         bulk_id = None if bulk_id is None else str(bulk_id)
@@ -202,11 +209,7 @@ def _check_bulk_op(op: dict[str, Any]) -> tuple[dict[str, Any] | None, str | Non
 def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    return "number"
+    return json_kind(value).removeprefix("a ").removeprefix("an ")
 
 
 # ---- JSON Lines --------------------------------------------------------------------------------
@@ -253,13 +256,14 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
             where = f"{path}:{line_no}"
             try:
                 value = jsoncodec.loads(raw.rstrip(b"\r\n"))
-            except UnicodeDecodeError:
-                yield Operation(index, None, None, "the line is not UTF-8 text", where)
+            except UnicodeDecodeError as exc:
+                byte = exc.object[exc.start]
+                yield Operation(index, None, None,
+                                f"not UTF-8 text (byte 0x{byte:02x} at column {exc.start + 1})",
+                                where)
                 continue
             except json.JSONDecodeError as exc:
-                yield Operation(
-                    index, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}", where
-                )
+                yield Operation(index, None, None, json_line_error(exc), where)
                 continue
             except jsoncodec.UnusableJson as exc:
                 yield Operation(index, None, None, str(exc), where)
@@ -269,7 +273,7 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
                     index,
                     None,
                     None,
-                    f"a line must hold one SCIM user object, not a JSON {_json_kind(value)}",
+                    f"not a JSON object ({json_kind(value)})",
                     where,
                 )
                 continue
@@ -291,12 +295,16 @@ def _open_csv(
     first = handle.readline()  # sniffs the delimiter, then is read again (streams: no seek)
     if first.startswith("\ufeff"):  # pragma: no cover - utf-8-sig strips it
         first = first[1:]
+    if not first.strip():  # csv reads an empty line as a header without columns
+        handle.close()
+        return InputProblem(f"{path}: the file is empty or its first line is blank; a CSV "
+                            "input starts with a header row naming its columns")
     reader = csv.reader(itertools.chain([first], handle), delimiter=_sniff(first))
     try:
         header = next(reader)
-    except StopIteration:
+    except StopIteration:  # pragma: no cover - the first line is not blank
         handle.close()
-        return InputProblem(f"{path} is empty: a CSV input needs a header row naming its columns")
+        return InputProblem(f"{path}: a CSV input needs a header row naming its columns")
     except csv.Error as exc:
         handle.close()
         return InputProblem(f"{path}:1: cannot read the CSV header: {exc}")
