@@ -436,3 +436,17 @@ def test_a_project_file_that_is_not_utf8(runner: CliRunner, tmp_path: Path) -> N
     _no_bug(result)
     assert result.exit_code == 2
     assert "prov.toml is not UTF-8 text (byte 0xff at offset 0)" in result.stderr
+
+
+# ---- prov plan of REV:path ------------------------------------------------------------------
+
+
+def test_plan_names_git_files_as_rev_path(runner: CliRunner) -> None:
+    """Diagnostics of a REV:path side named the temporary copy (../../tmp/prov-plan-x1y2/git/
+    rules/README.md), a path that changes on every run."""
+    result = runner.invoke(main, ["plan", "HEAD:rules/README.md", "rules/api-to-entra.prov"])
+    _no_bug(result)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("HEAD:rules/README.md:1:1: error[PROV001]")
+    assert "prov-plan-" not in result.stderr
+    assert "error: HEAD:rules/README.md: the rules have errors" in result.stderr

@@ -6,9 +6,11 @@ diffed). A compiled JSON document is decompiled with the importer first.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -22,6 +24,7 @@ from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job
 from syncrules.ir.params import ParamValues
 from syncrules.safeio import resolved, why_unreadable
+from syncrules.source import display_path
 
 
 class SideError(ValueError):
@@ -48,8 +51,37 @@ def _from_prov(path: Path, label: str, params: ParamValues | None = None) -> Sid
 class SideLoadDiagnostics(SideError):
     def __init__(self, label: str, diagnostics: list[Diagnostic], sources: dict[str, Any]) -> None:
         super().__init__(f"{label}: the rules have errors")
+        self.label = label
         self.diagnostics = diagnostics
         self.sources = sources
+
+    def relabelled(self, prefix: str, rev: str, root: Path) -> SideLoadDiagnostics:
+        """The same diagnostics with files under ``prefix`` (a temporary copy of the git tree
+        whose root is ``root``) named ``REV:path``, the path relative to the working folder as
+        REV:path arguments are."""
+
+        def name(file: str) -> str:
+            if not file.startswith(prefix):
+                return file
+            inside = root / file[len(prefix):]
+            return rev + Path(os.path.relpath(inside, Path.cwd())).as_posix()
+
+        def text(value: str | None) -> str | None:
+            if value is None or prefix not in value:
+                return value
+            return re.sub(re.escape(prefix) + r"[^\s:]*", lambda m: name(m.group(0)), value)
+
+        diagnostics = [
+            dataclasses.replace(
+                d,
+                span=dataclasses.replace(d.span, file=name(d.span.file)),
+                message=text(d.message) or d.message,
+                hint=text(d.hint),
+            )
+            for d in self.diagnostics
+        ]
+        sources = {name(file): source for file, source in self.sources.items()}
+        return SideLoadDiagnostics(self.label, diagnostics, sources)
 
 
 def _from_json(path: Path, label: str, workdir: Path) -> Side:
@@ -102,7 +134,11 @@ def _from_git(spec: str, workdir: Path, params: ParamValues | None = None) -> Si
         raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(workdir, filter="data")
-    return load_side(str(workdir / inside), workdir / "_json", label=spec, params=params)
+    try:
+        return load_side(str(workdir / inside), workdir / "_json", label=spec, params=params)
+    except SideLoadDiagnostics as exc:
+        # name the files as REV:path, the way the user names them, not by the temporary copy
+        raise exc.relabelled(display_path(workdir) + "/", f"{rev}:", root) from None
 
 
 def load_side(
