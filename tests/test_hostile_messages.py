@@ -450,3 +450,58 @@ def test_plan_names_git_files_as_rev_path(runner: CliRunner) -> None:
     assert result.stderr.startswith("HEAD:rules/README.md:1:1: error[PROV001]")
     assert "prov-plan-" not in result.stderr
     assert "error: HEAD:rules/README.md: the rules have errors" in result.stderr
+
+
+# ---- arguments --------------------------------------------------------------------------------
+
+
+def test_run_with_an_unknown_job_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    """`--job nope` said "m.prov holds no job to run (jobs: 'M')" with exit 1."""
+    rules = _rules(tmp_path)
+    users = _lines(tmp_path / "u.jsonl", '{"externalId": "1"}')
+    result = runner.invoke(main, ["run", str(rules), "--input", str(users), "--job", "nope"])
+    _no_bug(result)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--job': {rules} has no job 'nope' (jobs: 'M')" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, shown",
+    [
+        (["explain", "a\x1b[2Jb"], "'a\\x1b[2Jb' is neither"),
+        (["explain", "x" * 5000], "…' (5000 characters) is neither"),
+        (["eval", "Now()", "--now", "x\x1b[2J"], "Invalid value for '--now': 'x\\x1b[2J' is not"),
+    ],
+)
+def test_arguments_are_shown_escaped_and_short(
+    runner: CliRunner, args: list[str], shown: str
+) -> None:
+    """explain echoed a 5000-character topic whole and passed terminal escape sequences on;
+    so did --now (quoted differently from click's own options)."""
+    result = runner.invoke(main, args)
+    _no_bug(result)
+    assert shown in result.stderr
+    assert "\x1b" not in result.stderr
+    assert len(result.stderr) < 1000
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "sarif"])
+def test_test_reports_stay_parseable_when_the_rules_have_errors(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    """`prov test --format json|junit|sarif` printed nothing on stdout when the rules had
+    errors, while a -k matching nothing printed an empty report."""
+    rules = tmp_path / "bad.prov"
+    rules.write_text('job "M', encoding="utf-8")
+    result = runner.invoke(main, ["test", str(rules), "--format", fmt])
+    _no_bug(result)
+    assert result.exit_code == 1
+    assert "the rules have errors" in result.stderr
+    if fmt == "junit":
+        assert ET.fromstring(result.stdout.split("\n", 1)[1]).tag == "testsuite"
+    else:
+        report = json.loads(result.stdout)
+        if fmt == "sarif":
+            assert report["runs"][0]["results"][0]["ruleId"] == "PROV001"
+        else:
+            assert report["tests"] == []
