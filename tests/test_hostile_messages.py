@@ -505,3 +505,28 @@ def test_test_reports_stay_parseable_when_the_rules_have_errors(
             assert report["runs"][0]["results"][0]["ruleId"] == "PROV001"
         else:
             assert report["tests"] == []
+
+
+# ---- prov lsp ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        b"Content-Length: 5\r\n\r\n{bad}",  # logged with a traceback before
+        b"Content-Length: 99999999999\r\n\r\n{}",  # MemoryError, exit 3 before
+    ],
+)
+def test_lsp_survives_a_hostile_client(message: bytes) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "syncrules", "lsp"],
+        input=message,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 0, stderr
+    assert "Traceback" not in stderr and "PROV901" not in stderr
+    assert stderr.startswith("prov lsp: error: ")
+    assert len(stderr.splitlines()) == 1
