@@ -11,7 +11,8 @@ Contract:
   its records are validated here like the others.
 - ``make_batches(users, size)`` cuts the users into ``Batch``es of at most 50 operations, each with
   its BulkRequest payload: root ``schemas`` = BulkRequest URN, ``Operations`` of
-  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null`` (docs/entra-provisioning.md §5.3).
+  ``{method: POST, bulkId, path: /Users, data}``, ``failOnErrors: null``
+  (docs/entra-provisioning.md §5.3).
 - Streaming: ``iter_records(path)`` yields the users and the failures in input order, reading a
   JSON Lines file (or a file whose first lines already show it is JSON Lines, not one document)
   a line at a time; ``iter_batches`` cuts users into requests as they come. Memory stays flat
