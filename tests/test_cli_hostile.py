@@ -172,7 +172,7 @@ def test_import_refuses_lone_surrogates(runner: CliRunner, tmp_path: Path) -> No
 def test_import_of_a_folder_is_unreadable_input(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["import", str(tmp_path), "-o", str(tmp_path / "x.prov")])
     assert result.exit_code == 1
-    assert "Is a directory" in result.stderr
+    assert f"cannot read {tmp_path}: is a folder, not a file" in result.stderr
 
 
 def test_import_output_under_a_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -271,7 +271,7 @@ def test_upload_csv_problem_names_the_file_once(runner: CliRunner, tmp_path: Pat
         ["upload", str(empty), "--prov", str(CONTOSO), "--dry-run", "--out-dir", str(tmp_path)],
     )
     assert result.exit_code == 1
-    assert f"error: {empty}: the job's `source csv` block" in result.stderr
+    assert f"error: {empty}: the file is empty" in result.stderr
     assert f"{empty}: {empty}" not in result.stderr
 
 

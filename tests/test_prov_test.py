@@ -191,7 +191,7 @@ def test_pytest_plugin_reports_a_broken_fixture_readably(tmp_path: Path) -> None
     )
     done = _pytest(["-k", "broken"], repo)
     assert done.returncode == 1
-    assert "broken.json is not valid JSON" in done.stdout
+    assert "broken.json:1:17: not valid JSON: expected a value" in done.stdout
     assert "Traceback" not in done.stdout
 
 

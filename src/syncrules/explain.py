@@ -230,8 +230,11 @@ def explain_topic(topic: str | None) -> tuple[str, bool]:
     text = explain_code(topic) or explain_function(topic)
     if text is not None:
         return text, True
+    # the topic as typed, but never a terminal escape sequence or a screenful
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in topic[:80])
+    shown += f"…' ({len(topic)} characters)" if len(topic) > 80 else "'"
     return (
-        f"'{topic}' is neither a diagnostic code nor a function. "
+        f"'{shown} is neither a diagnostic code nor a function. "
         "Try `prov explain codes` or `prov explain functions`.",
         False,
     )

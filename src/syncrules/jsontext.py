@@ -9,6 +9,7 @@ without importing another part.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,53 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+#: The standard parser's messages, in the words every command uses.
+_JSON_REASONS = {
+    "Expecting value": "expected a value",
+    "Unterminated string starting at": "unterminated string",
+    "Invalid control character at": "a control character (a line break, a tab, NUL, ...) "
+    "inside a string",
+    "Extra data": "more text after the JSON value",
+    "Expecting ',' delimiter": "expected ','",
+    "Expecting ':' delimiter": "expected ':'",
+    "Expecting property name enclosed in double quotes": "expected a property name in double "
+    "quotes",
+    "Invalid \\escape": "an invalid escape after a backslash",
+    "Invalid \\uXXXX escape": "an invalid \\uXXXX escape",
+    "Illegal trailing comma before end of object": "a trailing comma before '}'",
+    "Illegal trailing comma before end of array": "a trailing comma before ']'",
+}
+
+
+def json_error_reason(exc: json.JSONDecodeError | str) -> str:
+    """Why the text is not JSON, in words (the position left out); also from the parser's own
+    message (``exc.msg``)."""
+    msg = exc if isinstance(exc, str) else exc.msg
+    reason = _JSON_REASONS.get(msg)
+    if reason is None:
+        reason = msg.removesuffix(" at")
+        reason = reason[:1].lower() + reason[1:]
+    return reason
+
+
+def json_error(
+    exc: json.JSONDecodeError, source: str | None = None, line: int | None = None
+) -> str:
+    """The one message for text that is not JSON: ``SOURCE:LINE:COL: not valid JSON: reason``;
+    without a source, ``not valid JSON at line L, column C: reason``. ``line`` replaces the
+    parser's line (for one line of a JSON Lines file)."""
+    row = exc.lineno if line is None else line
+    if source is None:
+        return f"not valid JSON at line {row}, column {exc.colno}: {json_error_reason(exc)}"
+    return f"{source}:{row}:{exc.colno}: not valid JSON: {json_error_reason(exc)}"
+
+
+def json_line_error(exc: json.JSONDecodeError) -> str:
+    """The message for one line of a JSON Lines file that is not JSON (its location, FILE:LINE,
+    is given with it): ``not valid JSON at column C: reason``."""
+    return f"not valid JSON at column {exc.colno}: {json_error_reason(exc)}"
+
+
 def json_kind(value: Any) -> str:
     """What a parsed JSON value is, in words: "an object", "a list", "a string", "a number",
     "a boolean" or "null" (for messages such as "not a JSON object (a number)")."""
@@ -74,11 +122,28 @@ def _int_or_refuse(text: str) -> int:
                          f"{sys.get_int_max_str_digits() or 4300} digits)") from None
 
 
+def _not_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (JSON numbers are finite)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"the number {text} is past the range of a double")
+    return value
+
+
 def load_json_text(text: str) -> Any:
-    """``json.loads`` that also refuses JSON nested past the parser's limit and lone surrogate
-    escapes (``"\\ud800"``): ValueError with the reason (json.JSONDecodeError for bad JSON)."""
+    """``json.loads`` that also refuses JSON nested past the parser's limit, lone surrogate
+    escapes (``"\\ud800"``), ``NaN``/``Infinity`` and numbers past the range of a double or
+    too long to read: ValueError with the reason (json.JSONDecodeError for bad JSON)."""
     try:
-        value = json.loads(text, parse_int=_int_or_refuse)
+        value = json.loads(
+            text,
+            parse_int=_int_or_refuse,
+            parse_float=_finite_float,
+            parse_constant=_not_json_constant,
+        )
         lone = has_lone_surrogate(value)
     except RecursionError:
         raise ValueError(TOO_DEEP) from None
@@ -88,37 +153,47 @@ def load_json_text(text: str) -> Any:
 
 
 class JsonFileError(ValueError):
-    """A JSON file cannot be used (the message says why and names the file)."""
+    """A JSON file cannot be used: ``str()`` names the file (and where in it); ``reason`` says
+    why without naming it, for messages that already do ("cannot import FILE: reason")."""
+
+    def __init__(self, message: str, reason: str, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.reason = reason
+        #: the file could not be read at all: the message is "cannot read FILE: why"
+        self.unreadable = unreadable
 
 
 def read_json_object_file(
-    path: Path, read: Callable[[Path], bytes] = Path.read_bytes
+    path: Path,
+    read: Callable[[Path], bytes] = Path.read_bytes,
+    why_unreadable: Callable[[OSError], str] = lambda exc: exc.strerror or str(exc),
 ) -> dict[str, Any]:
     """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM).
 
     JSON nested past the parser's limit and strings holding lone surrogate escapes (neither can
     be written to a .prov file) are refused with JsonFileError, like invalid JSON, an
-    unreadable file or a document that is not an object; the message names the path.
+    unreadable file (``why_unreadable`` words the error) or a document that is not an object.
     """
     try:
         data = read(path)
     except OSError as exc:
-        raise JsonFileError(f"cannot read {path}: {exc.strerror}") from None
+        why = why_unreadable(exc)
+        raise JsonFileError(f"cannot read {path}: {why}", why, unreadable=True) from None
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = data.decode("utf-16")
         else:
             text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise JsonFileError(f"{path} is neither UTF-8 nor UTF-16 text") from None
+        reason = "neither UTF-8 nor UTF-16 text"
+        raise JsonFileError(f"{path} is {reason}", f"it is {reason}") from None
     try:
         doc = load_json_text(text)
     except json.JSONDecodeError as exc:
-        raise JsonFileError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except ValueError as exc:  # nested too deeply, or a lone surrogate
-        raise JsonFileError(str(exc)) from None
+        raise JsonFileError(json_error(exc, str(path)), json_error(exc)) from None
+    except ValueError as exc:  # nested too deeply, a lone surrogate, NaN, a huge number
+        raise JsonFileError(f"{path}: {exc}", str(exc)) from None
     if not isinstance(doc, dict):
-        raise JsonFileError(f"{path} does not hold a JSON object")
+        reason = f"not a JSON object ({json_kind(doc)})"
+        raise JsonFileError(f"{path}: {reason}", reason)
     return doc

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from syncrules.ir.params import ParamValue, ParamValues, value_kind
+from syncrules.safeio import cannot_read, read_input
 
 PROJECT_FILE = "prov.toml"
 PYPROJECT = "pyproject.toml"
@@ -119,13 +120,32 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _toml_kind(value: Any) -> str:
+    """What a TOML value is, in TOML's words."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, float):
+        return "a float"
+    return "a date or time" if not isinstance(value, str | int) else f"a {type(value).__name__}"
+
+
 def load_project(path: Path) -> Project | ProjectProblem:
     """Read and validate a ``prov.toml`` (or the ``[tool.syncrules]`` table of a pyproject)."""
     shown = _shown(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return ProjectProblem(f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}")
+        raw = read_input(path)  # refuses FIFOs, devices, huge files
+    except OSError as exc:
+        return ProjectProblem(cannot_read(shown, exc))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # worded as for a .prov file
+        return ProjectProblem(
+            f"{shown} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        )
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -198,7 +218,7 @@ def _environment(name: str, raw: object, shown: str) -> Environment | ProjectPro
     for key, value in params.items():
         if value_kind(value) is None:
             return ProjectProblem(
-                f"{what}.params.{key} must be a string or an integer (got a {type(value).__name__})"
+                f"{what}.params.{key} must be a string or an integer (got {_toml_kind(value)})"
             )
     jobs_raw = raw.get("jobs", {})
     if not isinstance(jobs_raw, dict):

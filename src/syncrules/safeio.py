@@ -13,6 +13,8 @@ Contract (a leaf module: standard library only):
   ``OSError.strerror`` words them without a change.
 - ``write_atomic(path, text)`` replaces a file through a temporary file and a rename, so a
   failure (a full disk) leaves the previous content.
+- ``why_unreadable(exc)`` and ``cannot_read(path, exc)``: the one wording of why a path could
+  not be read ("cannot read PATH: no such file"), whatever the system says.
 - ``refusal(path)`` is the same check without opening: the message or None (for folders walked
   for ``.prov`` files, and for paths handed to SQLite). ``unreadable(path)`` adds a missing path
   and a folder: why an input file cannot be read, which commands word as "cannot read PATH: why".
@@ -55,6 +57,31 @@ def _kind(mode: int) -> str | None:
     if stat.S_ISSOCK(mode):
         return "is a socket, not a regular file"
     return "is not a regular file"
+
+
+def why_unreadable(exc: OSError) -> str:
+    """Why a path could not be read, in the words every command uses ("no such file",
+    "permission denied", "is a folder, not a file", "is a loop of symbolic links", a refusal's
+    own words), whatever the system's wording."""
+    if isinstance(exc, InputRefused):
+        return str(exc.strerror)
+    if exc.errno == errno.ELOOP:
+        return "is a loop of symbolic links"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of the path is a file, not a folder"
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def cannot_read(path: str | os.PathLike[str], exc: OSError) -> str:
+    """The one message for an input path that cannot be read: ``cannot read PATH: why``."""
+    return f"cannot read {os.fspath(path)}: {why_unreadable(exc)}"
 
 
 def refusal(path: str | os.PathLike[str]) -> str | None:

@@ -277,3 +277,38 @@ def test_upload_never_sends_nan_or_huge_integers(
     assert [op["data"]["externalId"] for op in json.loads(sent)["Operations"]] == [
         good["externalId"]
     ]
+
+
+# ---- issue #18's messages: a token or a password that would be shown ----------------------------
+
+
+@pytest.mark.parametrize("cut", ["\n", "\r\n", " ", "\t"])
+def test_a_token_holding_a_line_break_is_not_sent_nor_shown(
+    cli: Cli, fake_graph: FakeGraph, cut: str
+) -> None:
+    """The HTTP library refused the header and its error (retried five times) held the token
+    in Python's notation ('Bearer tok-9f3a\\nc-SECRET'), which the redaction did not know."""
+    token = TOKEN[:12] + cut + TOKEN[12:]
+    result = cli.run("pull", PROV_ACCESS_TOKEN=token)
+    assert result.exit_code == 1
+    assert "PROV_ACCESS_TOKEN holds a line break, a space or another control character" in (
+        result.stderr
+    )
+    assert fake_graph.requests == []
+    for part in (TOKEN[:12], TOKEN[12:], repr(token)[1:-1]):
+        assert part not in result.stdout and part not in result.stderr
+    # and should an error show it in Python's notation, it is masked there too
+    error = f"Illegal header value {('Bearer ' + token).encode()!r}"
+    assert mask(error, [token]) == "Illegal header value b'Bearer ***'"
+    assert mask(f"got {token!r}", [token]) == "got '***'"
+
+
+def test_a_graph_url_with_a_password_is_refused_unshown(cli: Cli, fake_graph: FakeGraph) -> None:
+    """PROV_GRAPH_URL=https://user:pw@... was used, and every retry warning showed the password."""
+    url = "https://user:pw-s3cret@graph.microsoft.com/v1.0"
+    result = cli.run("pull", PROV_GRAPH_URL=url)
+    assert result.exit_code == 2
+    assert "holds a user name or password" in result.stderr
+    assert "https://***@graph.microsoft.com/v1.0" in result.stderr
+    assert "pw-s3cret" not in result.stderr and "user:" not in result.stderr
+    assert fake_graph.requests == []

@@ -206,6 +206,21 @@ def test_a_failed_secrets_write_is_an_error(
     assert "the deletion threshold was not written: permission denied" in result.stderr
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_secrets_write_that_failed_after_arriving_may_have_been_applied(
+    cli: Cli, fake_graph: FakeGraph, tmp_path: Path, status: int
+) -> None:
+    """A 5xx after the PUT reached Graph said "the deletion threshold was not written", though
+    the server may have written it before failing (as for the schema)."""
+    prov = _prov(tmp_path, fake_graph, "deletion threshold 10")
+    fake_graph.fail("secrets", status, times=5, method="PUT")
+    result = _deploy(cli, prov, tmp_path, "--yes", "--max-attempts", "1")
+    assert result.exit_code == 1
+    assert "the deletion threshold may or may not have been written" in result.stderr
+    assert "was not written" not in result.stderr
+    assert "SyncNotificationSettings" in result.stderr
+
+
 def test_notification_value_units() -> None:
     assert notification_value(None, 5) == (
         '{"DeleteThresholdEnabled":true,"DeleteThresholdValue":5}',

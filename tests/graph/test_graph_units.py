@@ -244,3 +244,30 @@ def test_read_users_formats(tmp_path: Path) -> None:
     numeric.write_text('{"externalId": 12}\n', encoding="utf-8")
     (failure,) = read_users(numeric).failures
     assert failure.origin == f"{numeric}:1" and "must be a string" in failure.reason
+
+
+def test_no_sign_in_is_one_line_with_what_to_do() -> None:
+    """DefaultAzureCredential's failure was printed whole by azure-identity's own logging (a
+    dozen lines, past the redaction) before the one-line error, which said nothing to do."""
+    import logging
+
+    from syncrules.graph.auth import default_factory
+    from syncrules.graph.clouds import GLOBAL
+
+    default_factory(GLOBAL.authority)({})  # builds the credential: nothing is fetched yet
+    azure = logging.getLogger("azure")
+    assert azure.propagate is False
+    assert any(isinstance(h, logging.NullHandler) for h in azure.handlers)
+
+    class Unavailable:
+        def get_token(self, scope: str) -> object:
+            raise RuntimeError(
+                "DefaultAzureCredential failed to retrieve a token from the included "
+                "credentials.\nAttempted credentials:\n\tEnvironmentCredential: ..."
+            )
+
+    failure = AzureIdentityToken({}, Redactor(), factory=lambda env: Unavailable()).get()
+    assert isinstance(failure, AuthFailure)
+    assert "\n" not in failure.message and "Attempted credentials" not in failure.message
+    assert "no sign-in was found: set PROV_ACCESS_TOKEN" in failure.message
+    assert "`az login`" in failure.message

@@ -79,7 +79,9 @@ def test_bulk_request_input_with_lowercase_keys(
     assert result.exit_code == 1  # two records failed
     (body,) = _posts(fake_graph)
     assert [op["bulkId"] for op in body["Operations"]] == ["b-1"]
-    assert f"{source}: Operations[1]: path must be /Users" in result.stderr
+    assert f'{source}: Operations[1]: path is "/Groups": only "/Users" can be provisioned' in (
+        result.stderr
+    )
     assert f"{source}: Operations[2]: the user has no externalId" in result.stderr
 
 
@@ -183,7 +185,7 @@ def test_a_bad_jsonl_line_fails_alone(cli: Cli, fake_graph: FakeGraph, tmp_path:
     assert result.exit_code == 1
     err = result.stderr
     assert f"{source}:2: not a JSON object (a list)" in err
-    assert f"{source}:3: not valid JSON" in err
+    assert f"{source}:3: not valid JSON at column 2: expected a property name" in err
     assert f"{source}:4: the user has no externalId" in err
     (body,) = _posts(fake_graph)
     assert [op["data"]["externalId"] for op in body["Operations"]] == [

@@ -261,6 +261,6 @@ def test_directory_command_errors_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1]", encoding="utf-8")
     result = prov("directory", "import", bad, "--directory", tmp_path / "d.sqlite")
-    assert result.exit_code == 1 and "must be a JSON object" in result.stderr
+    assert result.exit_code == 1 and "[0]: not a JSON object (a number)" in result.stderr
     result = prov("directory", "export", "--directory", tmp_path / "none.sqlite")
     assert result.exit_code == 1 and "no directory" in result.stderr

@@ -77,7 +77,7 @@ def test_json_lines_are_streamed_with_a_bom_and_blank_lines(tmp_path: Path) -> N
     ops = list(_open(path).operations)
     assert [(op.index, op.location, op.error is None) for op in ops] == [
         (1, f"{path}:1", True), (2, f"{path}:3", False), (3, f"{path}:4", True)]
-    assert ops[1].error == "the line is not UTF-8 text"
+    assert ops[1].error == "not UTF-8 text (byte 0xff at column 1)"  # as prov upload says
 
 
 def test_json_lines_keep_what_the_standard_parser_reads(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_json_lines_keep_what_the_standard_parser_reads(tmp_path: Path) -> None:
     ops = list(_open(path).operations)
     assert ops[0].user == {"externalId": "1", "employeeNumber": big}
     assert ops[1].user is not None and ops[1].user["name"] == {"givenName": "\u00c5sa"}
-    assert ops[2].error == "not valid JSON: Expecting value at column 16"
+    assert ops[2].error == "not valid JSON at column 16: expected a value"  # as prov upload
     assert ops[3].error == "NaN is not JSON (JSON numbers are finite)"
     assert ops[4].error == "-Infinity is not JSON (JSON numbers are finite)"
     assert ops[5].error == "the number 1e400 is past the range of a double"

@@ -141,4 +141,5 @@ def _check_clause(clause: Clause, ctx: CheckContext, bag: DiagnosticBag) -> None
             if problem and problem[0] == "unsupported-regex":
                 bag.add(Code.UNSUPPORTED_REGEX, clause.span, detail=problem[1])
             elif problem:
-                bag.add(Code.SCOPE_INVALID_REGEX, clause.span, detail=problem[1])
+                detail = problem[1].removeprefix("invalid regular expression ")
+                bag.add(Code.SCOPE_INVALID_REGEX, clause.span, detail=detail)

@@ -108,6 +108,15 @@ class _ExprChecker:
                 self.compare(node, ancestors)
             elif isinstance(node, Name):
                 self.bare_word(node, ancestors)
+            elif isinstance(node, Num):
+                self.number(node)
+
+    def number(self, node: Num) -> None:
+        """A decimal literal must be a number the engine can hold: one past the range of a
+        double (or too long for Python to read) would break evaluation."""
+        problem = number_literal_problem(node.text)
+        if problem is not None:
+            self.bag.add(Code.SYNTAX_ERROR, node.span, detail=problem)
 
     # -- calls -----------------------------------------------------------------------------
     def call(self, call: Call, ancestors: tuple[tuple[Expr, int], ...], top: bool) -> None:
@@ -188,7 +197,9 @@ class _ExprChecker:
             if regex_problem and regex_problem[0] == "unsupported-regex":
                 self.bag.add(Code.UNSUPPORTED_REGEX, arg.span, detail=regex_problem[1])
             elif regex_problem:
-                self.bag.add(Code.INVALID_REGEX, arg.span, detail=regex_problem[1])
+                # the code's message already says "invalid regular expression"
+                detail = regex_problem[1].removeprefix("invalid regular expression ")
+                self.bag.add(Code.INVALID_REGEX, arg.span, detail=detail)
         elif fn.name == "FormatDateTime" and param.name in ("inputFormat", "outputFormat"):
             problem = dates.validate_format(arg.value, parsing=param.name == "inputFormat")
             if problem:
@@ -295,6 +306,28 @@ class _ExprChecker:
             detail=f"bare word '{node.name}' is not a value here",
             hint=f'write "{node.name}" for text or [{node.name}] for an attribute',
         )
+
+
+def number_literal_problem(text: str) -> str | None:
+    """Why a numeric literal cannot be read as a finite number, or None (hex is exact)."""
+    import math
+    import sys
+
+    digits = text.strip().lstrip("+-")
+    if not digits or digits[0] in "&" or (not digits[0].isdigit() and digits[0] != "."):
+        return None
+    whole = digits.split(".")[0]
+    limit = sys.get_int_max_str_digits() or 4300
+    if len(whole) > limit:
+        return f"a number of {len(whole)} digits is too long to read (at most {limit} digits)"
+    try:
+        finite = math.isfinite(float(digits))
+    except ValueError:
+        return None
+    if not finite:
+        shown = digits if len(digits) <= 24 else f"{digits[:12]}… ({len(whole)} digits)"
+        return f"the number {shown} is past the range of a double"
+    return None
 
 
 def _int(expr: Expr | None) -> int | None:

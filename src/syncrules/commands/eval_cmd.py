@@ -10,37 +10,38 @@ from typing import Any
 
 import click
 
-from syncrules.commands.textio import read_stdin_text, require_text
-from syncrules.jsontext import load_json_text
+from syncrules.commands.textio import quoted, read_stdin_text, require_text
+from syncrules.jsontext import json_error, json_kind, load_json_text
 from syncrules.output import err, out
 
 
 def _load_json_arg(value: str | None, option: str) -> Any:
     if value is None:
         return None
+    hint = f"'{option}'"  # quoted as click quotes the options it checks itself
     text = value
+    source: str | None = None
     if value.startswith("@"):
-        from syncrules.safeio import read_input_text
+        from syncrules.safeio import cannot_read, read_input_text
 
+        if not value[1:]:
+            raise click.BadParameter("@ must be followed by a file name (@FILE)", param_hint=hint)
         path = Path(value[1:])
+        source = str(path)
         try:
             text = read_input_text(path)  # refuses FIFOs, devices, huge files
         except OSError as exc:
-            raise click.BadParameter(
-                f"cannot read {path}: {exc.strerror}", param_hint=option
-            ) from None
+            raise click.BadParameter(cannot_read(path, exc), param_hint=hint) from None
         except UnicodeDecodeError:
-            raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=option) from None
+            raise click.BadParameter(f"{path} is not UTF-8 text", param_hint=hint) from None
     require_text(text, option)
     try:
         return load_json_text(text)
     except json.JSONDecodeError as exc:
-        raise click.BadParameter(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            param_hint=option,
-        ) from None
-    except ValueError as exc:  # nested too deeply, or a lone surrogate escape
-        raise click.BadParameter(str(exc), param_hint=option) from None
+        raise click.BadParameter(json_error(exc, source), param_hint=hint) from None
+    except ValueError as exc:  # too deep, a lone surrogate, NaN, a number out of range
+        reason = f"{source}: {exc}" if source else str(exc)
+        raise click.BadParameter(reason, param_hint=hint) from None
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -52,7 +53,8 @@ def parse_now(value: str | None) -> datetime | None:
         return parse_instant(value)
     except ValueError:
         raise click.BadParameter(
-            f"'{value}' is not an ISO-8601 time such as 2024-05-01T09:00:00Z", param_hint="--now"
+            f"{quoted(value)} is not an ISO-8601 time such as 2024-05-01T09:00:00Z",
+            param_hint="'--now'",
         ) from None
 
 
@@ -108,17 +110,20 @@ def eval_(
     require_text(expression, "EXPRESSION")
     require_text(default_domain, "--default-domain")
     attributes = _load_json_arg(input_, "--input")
-    if attributes is None:
+    if input_ is None:
         attributes = {}
-    if not isinstance(attributes, dict):
+    if not isinstance(attributes, dict):  # also null: the option is optional, not nullable
         raise click.BadParameter(
-            "must be a JSON object of attribute name to value", param_hint="--input"
+            f"must be a JSON object of attribute name to value, not {json_kind(attributes)}",
+            param_hint="'--input'",
         )
     taken = _load_json_arg(existing_values, "--existing-values")
-    if taken is None:
+    if existing_values is None:
         taken = []
     if not isinstance(taken, list) or not all(isinstance(v, str) for v in taken):
-        raise click.BadParameter("must be a JSON array of strings", param_hint="--existing-values")
+        raise click.BadParameter(
+            "must be a JSON array of strings", param_hint="'--existing-values'"
+        )
     request = EvalRequest(
         expression=expression,
         attributes=attributes,

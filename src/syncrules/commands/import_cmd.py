@@ -45,7 +45,7 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         doc = read_schema_file(schema_file)  # refuses deep JSON and lone surrogates too
         imported = decompile(doc, schema_file.name, preserve.name, name)
     except ImportProblem as exc:
-        err(f"error: cannot import {schema_file}: {exc}")
+        err(f"error: {exc}" if exc.named else f"error: cannot import {schema_file}: {exc}")
         sys.exit(1)
     for path in (target, preserve):
         if path.exists() and not force:

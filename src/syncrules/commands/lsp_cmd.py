@@ -15,7 +15,8 @@ from syncrules.output import err
 
 @click.command(name="lsp")
 @click.option("--stdio", is_flag=True, help="Talk over standard input/output (the default).")
-def lsp(stdio: bool) -> None:
+@click.pass_context
+def lsp(ctx: click.Context, stdio: bool) -> None:
     """Run the Language Server for editors (LSP over stdio).
 
     Diagnostics as `prov check`, completion, hover (`prov explain`), go to definition, symbols,
@@ -30,4 +31,4 @@ def lsp(stdio: bool) -> None:
     except ImportError as exc:  # pragma: no cover - pygls is a dependency
         err(f"error: prov lsp needs pygls ({exc}); pip install 'pygls>=2'")
         sys.exit(1)
-    serve()
+    serve(debug=bool(ctx.obj and ctx.obj.get("debug")))

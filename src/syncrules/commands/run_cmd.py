@@ -23,7 +23,7 @@ from typing import IO, Any
 import click
 
 from syncrules.commands.environment import env_option, resolve_environment
-from syncrules.commands.textio import prepare_parent, printable, require_text
+from syncrules.commands.textio import prepare_parent, printable, quoted, require_text
 from syncrules.output import err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
 from syncrules.run.log import LogRecord
@@ -87,10 +87,14 @@ def _load_job(rules: Path, job_name: str | None, params: Any = None) -> Any:
     if not result.ok:
         sys.exit(1)
     jobs = result.compiled_jobs()
+    names = ", ".join(repr(j.name) for j in jobs) or "none"
     if job_name is not None:
         jobs = [j for j in jobs if j.name == job_name]
+        if not jobs:  # a bad option value, as an unknown --env: a usage error
+            raise click.BadParameter(
+                f"{rules} has no job {quoted(job_name)} (jobs: {names})", param_hint="'--job'"
+            )
     if len(jobs) != 1:
-        names = ", ".join(repr(j.name) for j in result.compiled_jobs()) or "none"
         what = "no job" if not jobs else f"{len(jobs)} jobs"
         err(f"error: {rules} holds {what} to run (jobs: {names}); name one with --job")
         sys.exit(1)

@@ -94,6 +94,15 @@ def test(
             out((render_github if fmt == "github" else render_azure)(report.diagnostics))
         err(render_diagnostics(report.diagnostics, report.check.sources))
     if not report.check.ok:
+        # a report on stdout all the same (no test), so what reads it gets valid JSON or XML
+        if fmt == "json":
+            out(render_json(report))
+        elif fmt == "junit":
+            out(render_junit(report))
+        elif fmt == "sarif":
+            from syncrules.diagnostics.sarif import render_sarif as sarif_of_diagnostics
+
+            out(sarif_of_diagnostics(report.diagnostics))
         err("error: the rules have errors; no test was run")
         sys.exit(1)
     if fmt == "json":

@@ -65,3 +65,12 @@ _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 def printable(line: str) -> str:
     """``line`` with control characters written as ``\\xNN``."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """A user's argument inside a message: in quotes, control characters escaped
+    (``printable``) and cut at ``limit`` characters, so an argument cannot fill the terminal or
+    send it escape sequences."""
+    if len(value) > limit:
+        return f"'{printable(value[:limit])}…' ({len(value)} characters)"
+    return f"'{printable(value)}'"

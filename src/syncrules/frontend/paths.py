@@ -6,10 +6,12 @@ need not import the compiler.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from syncrules.diagnostics import Code, DiagnosticBag
+from syncrules.safeio import cannot_read
 from syncrules.source import Span, display_path
 
 __all__ = ["expand_paths"]
@@ -22,6 +24,16 @@ def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            try:  # rglob passes over a folder it cannot read as if it were empty
+                with os.scandir(path):
+                    pass
+            except OSError as exc:
+                bag.add(
+                    Code.UNREADABLE_FILE,
+                    Span.unknown(display_path(raw)),
+                    detail=cannot_read(display_path(raw), exc),
+                )
+                continue
             found = sorted(p for p in path.rglob("*.prov") if p.is_file())
             if not found:
                 bag.add(

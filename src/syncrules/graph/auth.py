@@ -84,6 +84,12 @@ class StaticToken:
         redactor.add(token)
 
     def get(self) -> str | AuthFailure:
+        if any(ch.isspace() or not ch.isprintable() for ch in self._token):
+            # it could not be sent as a header, and the HTTP library's error would show it
+            return AuthFailure(
+                f"{ENV_ACCESS_TOKEN} holds a line break, a space or another control character "
+                "(an access token is one word on one line): check how it was set"
+            )
         return self._token
 
     def __repr__(self) -> str:
@@ -246,7 +252,14 @@ def default_factory(
     """The real factory: azure-identity (imported here: the optional extra ``graph``)."""
 
     def factory(env: Mapping[str, str]) -> Any:
+        import logging
+
         import azure.identity as identity  # type: ignore[import-not-found,unused-ignore]
+
+        # azure-identity logs each credential it tried as warnings, which Python would print
+        # whole on stderr, past the redaction: its error (first line) is reported instead
+        logging.getLogger("azure").addHandler(logging.NullHandler())
+        logging.getLogger("azure").propagate = False
 
         kind = choose_credential(env)
         return build_credential(
@@ -302,9 +315,17 @@ class AzureIdentityToken:
             first_line = (
                 str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             )
+            hint = ""
+            if type(exc).__name__ == "CredentialUnavailableError" or first_line.startswith(
+                "DefaultAzureCredential failed"
+            ):
+                hint = (
+                    f" (no sign-in was found: set {ENV_ACCESS_TOKEN}, the AZURE_* variables of "
+                    f"an app registration, or {ENV_AUTH}, or sign in with `az login`)"
+                )
             return AuthFailure(
                 f"azure-identity could not get a token for {self._scope}: "
-                f"{self._redactor(first_line)}"
+                f"{self._redactor(first_line)}{hint}"
             )
         self._token = str(access.token)
         self._expires_on = float(access.expires_on)

@@ -542,7 +542,8 @@ def _restore(
     try:
         backup = read_schema_file(backup_path)
     except ImportProblem as exc:
-        console.err(f"error: cannot read the backup {backup_path}: {exc}")
+        shown = str(exc) if exc.named else f"cannot read the backup {backup_path}: {exc}"
+        console.err(f"error: {shown}")
         return EXIT_ERRORS
     if "schema" in backup and isinstance(backup.get("schema"), dict):
         backup = backup["schema"]  # a compiled document: its schema member

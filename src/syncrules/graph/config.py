@@ -12,6 +12,7 @@ https (``GRAPH_HOSTS``), since the bearer token goes there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -76,12 +77,22 @@ def _not_text(value: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
+_USERINFO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@")
+
+
+def _shown_url(url: str) -> str:
+    """``url`` for a message, a user name or password in it masked."""
+    return _USERINFO.sub(lambda m: m.group(0).split("//", 1)[0] + "//***@", url)
+
+
 def _url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a Graph base URL, or None."""
     if _not_text(url):
         return "holds bytes that are not UTF-8 text"
     if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
         return "holds a space or a control character"
+    if _USERINFO.search(url):  # it would be shown in every message that names the URL
+        return "holds a user name or password (Graph takes the access token alone)"
     import httpx  # a dependency of the graph commands; imported here, not at start-up
 
     try:
@@ -130,7 +141,7 @@ def resolve_url(
     block_url = block.url if block else None
     url = _pick(option, env.get(ENV_GRAPH_URL), block_url) or DEFAULT_GRAPH_URL
     if not url.startswith(("https://", "http://")):
-        return ConfigProblem(f"the Graph URL must start with https:// (got {url!r})")
+        return ConfigProblem(f"the Graph URL must start with https:// (got {_shown_url(url)!r})")
     problem = _url_problem(url)
     if problem is not None:
         where = _where(
@@ -139,13 +150,14 @@ def resolve_url(
             (env.get(ENV_GRAPH_URL), ENV_GRAPH_URL),
             (block_url, "the url of the .prov graph block"),
         )
-        return ConfigProblem(f"the Graph URL ({where}) {problem}: {url!r}")
+        return ConfigProblem(f"the Graph URL ({where}) {problem}: {_shown_url(url)!r}")
     from_block = _pick(option, env.get(ENV_GRAPH_URL)) is None and block_url is not None
     if from_block:
         refused = _not_graph_endpoint(url)
         if refused is not None:
             return ConfigProblem(
-                f"the url of the .prov graph block {refused}: {url!r}; the access token is "
+                f"the url of the .prov graph block {refused}: {_shown_url(url)!r}; the access "
+                "token is "
                 "only sent to a URL from a .prov file when it is a Microsoft Graph endpoint over "
                 f"https; give any other URL with --graph-url or {ENV_GRAPH_URL}"
             )

@@ -82,12 +82,12 @@ def _surely_refused(error: GraphError) -> bool:
     )
 
 
-def _put_outcome(error: GraphError) -> str:
+def _put_outcome(error: GraphError, what: str = "the schema", done: str = "replaced") -> str:
     if _surely_refused(error):
-        return "the schema was not replaced"
+        return f"{what} was not {done}"
     if error.attempts == 0:
-        return "the schema was not replaced (no request was sent)"
-    return "the schema may or may not have been replaced (Graph failed after receiving it)"
+        return f"{what} was not {done} (no request was sent)"
+    return f"{what} may or may not have been {done} (Graph failed after receiving it)"
 
 
 def _failure_code(error: GraphError) -> int:
@@ -283,7 +283,13 @@ def _write_threshold(threshold: int, *, client: GraphClient, console: Console) -
     value, kept = notification_value(present, threshold)
     reply = client.put_secrets(secrets_body(value))
     if isinstance(reply, GraphError):
-        console.err(f"error: the deletion threshold was not written: {reply.message}")
+        outcome = _put_outcome(reply, "the deletion threshold", "written")
+        console.err(f"error: {outcome}: {reply.message}")
+        if not _surely_refused(reply) and reply.attempts:
+            console.err(
+                f"  check {NOTIFICATION_KEY} in the portal (Provisioning > Settings: the "
+                "deletion threshold) and run `prov deploy` again"
+            )
         return _failure_code(reply)
     console.out(
         f"deletion threshold {threshold} written to {NOTIFICATION_KEY} (HTTP {reply.status}); "

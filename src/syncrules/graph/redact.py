@@ -46,6 +46,9 @@ def _forms(secret: str) -> set[str]:
         base64.b64encode(data).decode("ascii").rstrip("="),
         base64.urlsafe_b64encode(data).decode("ascii").rstrip("="),
         data.hex(),
+        # as Python and HTTP libraries show text and bytes in errors ('a\\nb', b'a\\r')
+        secret.encode("unicode_escape").decode("ascii"),
+        repr(data)[2:-1],
     }
     return {form for form in forms if form}
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from syncrules.jsontext import json_error_reason, json_line_error
 from syncrules.run import scim_input
 from syncrules.run.jsoncodec import (
     TOO_DEEP,
@@ -109,18 +110,24 @@ def _read_bulk_request(obj: dict[str, Any], name: str) -> Iterator[Record]:
         return
     operations = member(obj, "Operations")
     if not isinstance(operations, list):
-        yield RecordFailure(name, "'Operations' must be a list")
+        yield RecordFailure(name, 'not a SCIM BulkRequest: it has no "Operations" array')
         return
     for op in scim_input.bulk_operations(operations):
         origin = f"{name}: Operations[{op.position}]"
+        # the words of `prov run` for the same operations
         if op.problem == scim_input.OPERATION_NOT_OBJECT:
-            yield RecordFailure(origin, "an operation must be a JSON object")
+            yield RecordFailure(origin, f"not a JSON object ({json_kind(op.operation)})")
         elif op.problem == scim_input.BAD_METHOD:
-            yield RecordFailure(origin, f"method must be POST (got {op.method!r})")
+            yield RecordFailure(
+                origin, f"method is {_shown(op.method)}: API-driven provisioning accepts only POST"
+            )
         elif op.problem == scim_input.BAD_PATH:
-            yield RecordFailure(origin, f"path must be /Users (got {op.path!r})")
+            yield RecordFailure(
+                origin, f'path is {_shown(op.path)}: only "/Users" can be provisioned'
+            )
         elif op.problem == scim_input.BAD_DATA:
-            yield RecordFailure(origin, "'data' must be a JSON object (the SCIM user)")
+            what = "missing" if op.data is None else json_kind(op.data)
+            yield RecordFailure(origin, f"data is {what}: it must be a SCIM user object")
         else:
             bulk = str(op.bulk_id) if op.bulk_id not in (None, "") else None
             yield check_user(UserRecord(origin, op.data, bulk))
@@ -142,7 +149,7 @@ def _line_problem(line: scim_input.Line) -> str:
         byte, column = error.object[error.start], error.start + 1
         return f"not UTF-8 text (byte 0x{byte:02x} at column {column})"
     if isinstance(error, json.JSONDecodeError):
-        return f"not valid JSON ({error.msg}, column {error.colno})"
+        return json_line_error(error)
     if line.problem == scim_input.NOT_OBJECT:
         return f"not a JSON object ({json_kind(line.value)})"
     if line.problem == scim_input.TOO_LONG:
@@ -235,8 +242,16 @@ def _json_lines_for_sure(handle: io.BufferedIOBase | BinaryIO) -> bool:
 def _read_document(data: bytes, name: str) -> Iterator[Record]:
     try:
         whole = load_document(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # Not one JSON document: read it as JSON Lines, which reports the bad lines one by one.
+    except json.JSONDecodeError as exc:
+        if _json_lines_for_sure(io.BytesIO(data)):
+            # JSON Lines with bad lines (the rule streaming uses): reported one by one
+            yield from _read_json_lines(io.BytesIO(data), name)
+        else:  # one JSON document broken after its first line (or an empty file): one error
+            yield RecordFailure(f"{name}:{exc.lineno}:{exc.colno}",
+                                f"not valid JSON: {json_error_reason(exc)}")
+        return
+    except UnicodeDecodeError:
+        # Not UTF-8 text: read it as JSON Lines, which reports the bad lines one by one.
         yield from _read_json_lines(io.BytesIO(data), name)
         return
     except (UnusableJson, RecursionError):
@@ -255,6 +270,12 @@ def _read_document(data: bytes, name: str) -> Iterator[Record]:
                 yield RecordFailure(origin, f"not a JSON object ({json_kind(item)})")
     else:
         yield RecordFailure(name, "expected a BulkRequest, a user or JSON Lines")
+
+
+def _shown(value: Any) -> str:
+    """A JSON value in a message, as JSON (``null``, ``"DELETE"``), cut short when long."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _with_schemas(data: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +304,9 @@ def check_user(user: UserRecord) -> UserRecord | RecordFailure:
     if external_id is None or (isinstance(external_id, str) and not external_id.strip()):
         return RecordFailure(user.origin, "the user has no externalId (the matching key)")
     if not isinstance(external_id, str):
-        return RecordFailure(user.origin, f"externalId must be a string (got {external_id!r})")
+        return RecordFailure(
+            user.origin, f"externalId must be a string (got {_shown(external_id)})"
+        )
     schemas = member(user.data, "schemas")
     if schemas is not None and not (
         isinstance(schemas, list) and all(isinstance(s, str) for s in schemas)

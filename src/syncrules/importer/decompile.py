@@ -25,7 +25,7 @@ from syncrules.ir.nodes import INT32_MAX, AttrRef, TargetKind
 from syncrules.ir.printer import compact
 from syncrules.jsontext import JsonFileError, json_kind, read_json_object_file
 from syncrules.runtime.scoping import OPERATORS as SCOPE_OPERATORS
-from syncrules.safeio import read_input
+from syncrules.safeio import read_input, why_unreadable
 
 _TARGET_NAME = re.compile(r"^[A-Za-z_](?:[A-Za-z0-9_.:]|-(?!>))*$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -42,7 +42,14 @@ _NOT_API = ("Active Directory",)  # source directory names of other kinds of job
 
 
 class ImportProblem(ValueError):
-    """The schema cannot be imported (message says why)."""
+    """The schema cannot be imported (message says why). ``named``: the message names the file
+    itself ("cannot read FILE: no such file"); otherwise callers name it."""
+
+    def __init__(self, message: str, named: bool = False, located: str | None = None) -> None:
+        super().__init__(message)
+        self.named = named
+        #: the same problem with the file and where in it (FILE:LINE:COL: ...), when known
+        self.located = located
 
 
 @dataclass
@@ -56,10 +63,12 @@ class Imported:
 def read_schema_file(path: Path) -> dict[str, Any]:
     """Read a schema JSON file in UTF-8 (BOM or not) or UTF-16 (with BOM): ImportProblem with
     the reason when it cannot be read (``syncrules.jsontext.read_json_object_file``)."""
-    try:
-        return read_json_object_file(path, read=read_input)  # refuses FIFOs, devices, huge files
+    try:  # refuses FIFOs, devices, huge files
+        return read_json_object_file(path, read=read_input, why_unreadable=why_unreadable)
     except JsonFileError as exc:
-        raise ImportProblem(str(exc)) from None
+        if exc.unreadable:
+            raise ImportProblem(str(exc), named=True) from None
+        raise ImportProblem(exc.reason, located=str(exc)) from None  # the callers name the file
 
 
 #: The largest value of a Graph Int32 property (matching priority, deletion threshold).

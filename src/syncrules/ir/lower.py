@@ -35,7 +35,7 @@ from syncrules.ir.nodes import (
 )
 from syncrules.ir.params import ParamTable, ParamValues
 from syncrules.jsontext import JsonFileError, read_json_object_file
-from syncrules.safeio import read_input, refusal, resolved
+from syncrules.safeio import cannot_read, read_input, refusal, resolved, why_unreadable
 from syncrules.source import SourceFile, Span, display_path, span_of
 
 ACTIONS = ("create", "update", "delete")
@@ -56,14 +56,8 @@ def read_source(path: Path, bag: DiagnosticBag, span: Span | None = None) -> Sou
     where = span or Span(shown, 1, 1, 1, 1)
     try:
         data = read_input(path)  # refuses FIFOs, devices, huge files
-    except FileNotFoundError:
-        bag.add(Code.UNREADABLE_FILE, where, detail=f"no such file: {shown}")
-        return None
-    except IsADirectoryError:
-        bag.add(Code.UNREADABLE_FILE, where, detail=f"is a directory: {shown}")
-        return None
-    except OSError as exc:
-        bag.add(Code.UNREADABLE_FILE, where, detail=f"cannot read {shown}: {exc.strerror}")
+    except OSError as exc:  # no such file, a folder, a link loop, no permission, a FIFO...
+        bag.add(Code.UNREADABLE_FILE, where, detail=cannot_read(shown, exc))
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -463,7 +457,7 @@ class _JobBuilder:
         path = Path(src.path).parent / unescape(item.path.raw)
         self.preserve_path = display_path(path)
         try:
-            doc = read_json_object_file(path, read=read_input)
+            doc = read_json_object_file(path, read=read_input, why_unreadable=why_unreadable)
         except JsonFileError as exc:
             self.bag.add(Code.UNREADABLE_FILE, span, detail=str(exc))
             return

@@ -267,6 +267,70 @@ def inlay_hint(ls: ProvServer, params: lsp.InlayHintParams) -> list[lsp.InlayHin
     return features.inlay_hints(result, text, params.range)
 
 
-def serve() -> None:
+#: The longest message read (a document as large as `prov check` reads, JSON-escaped); a
+#: longer Content-Length stops the server instead of reserving that much memory.
+MAX_MESSAGE_BYTES = 2 * 512 * 1024 * 1024
+#: Header lines are short; a longer one is read in pieces (it matches no header).
+MAX_HEADER_LINE = 64 * 1024
+
+
+class BoundedInput:
+    """Standard input as pygls reads it, without trusting the client's Content-Length: the
+    body is read a piece at a time (a huge length with a short body reserves no memory), and a
+    length past ``MAX_MESSAGE_BYTES`` ends the input."""
+
+    def __init__(self, raw: Any, limit: int = MAX_MESSAGE_BYTES) -> None:
+        self.raw = raw
+        self.limit = limit
+
+    def readline(self) -> bytes:
+        return bytes(self.raw.readline(MAX_HEADER_LINE))
+
+    def read(self, size: int) -> bytes:
+        if size > self.limit:
+            log.error("a message of %d bytes is longer than %d: stopping", size, self.limit)
+            return b""
+        chunks: list[bytes] = []
+        left = size
+        while left > 0:
+            chunk = self.raw.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+
+class OneLineFormatter(logging.Formatter):
+    """Log records on one line, an exception as its type and message: the editor's output
+    panel shows what failed, never a traceback (`prov --debug lsp` shows them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"prov lsp: {record.levelname.lower()}: {record.getMessage()}"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text += f" ({type(error).__name__}: {error})"
+        return text
+
+
+def configure_logging(debug: bool = False) -> None:
+    """Warnings and errors of the server and of pygls on stderr, one line each unless
+    ``debug``."""
+    import sys
+
+    handler = logging.StreamHandler(sys.stderr)
+    if not debug:
+        handler.setFormatter(OneLineFormatter())
+    for name in ("pygls", "syncrules.lsp"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.WARNING)
+
+
+def serve(debug: bool = False) -> None:
     """Run the server on standard input and output until the client says exit."""
-    server.start_io()
+    import sys
+
+    configure_logging(debug)
+    server.start_io(BoundedInput(sys.stdin.buffer))  # type: ignore[arg-type]

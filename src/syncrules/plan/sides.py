@@ -6,8 +6,11 @@ diffed). A compiled JSON document is decompiled with the importer first.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -20,7 +23,8 @@ from syncrules.api import compile_paths
 from syncrules.diagnostics import Diagnostic
 from syncrules.ir.nodes import Job
 from syncrules.ir.params import ParamValues
-from syncrules.safeio import resolved
+from syncrules.safeio import resolved, why_unreadable
+from syncrules.source import display_path
 
 
 class SideError(ValueError):
@@ -47,8 +51,37 @@ def _from_prov(path: Path, label: str, params: ParamValues | None = None) -> Sid
 class SideLoadDiagnostics(SideError):
     def __init__(self, label: str, diagnostics: list[Diagnostic], sources: dict[str, Any]) -> None:
         super().__init__(f"{label}: the rules have errors")
+        self.label = label
         self.diagnostics = diagnostics
         self.sources = sources
+
+    def relabelled(self, prefix: str, rev: str, root: Path) -> SideLoadDiagnostics:
+        """The same diagnostics with files under ``prefix`` (a temporary copy of the git tree
+        whose root is ``root``) named ``REV:path``, the path relative to the working folder as
+        REV:path arguments are."""
+
+        def name(file: str) -> str:
+            if not file.startswith(prefix):
+                return file
+            inside = root / file[len(prefix):]
+            return rev + Path(os.path.relpath(inside, Path.cwd())).as_posix()
+
+        def text(value: str | None) -> str | None:
+            if value is None or prefix not in value:
+                return value
+            return re.sub(re.escape(prefix) + r"[^\s:]*", lambda m: name(m.group(0)), value)
+
+        diagnostics = [
+            dataclasses.replace(
+                d,
+                span=dataclasses.replace(d.span, file=name(d.span.file)),
+                message=text(d.message) or d.message,
+                hint=text(d.hint),
+            )
+            for d in self.diagnostics
+        ]
+        sources = {name(file): source for file, source in self.sources.items()}
+        return SideLoadDiagnostics(self.label, diagnostics, sources)
 
 
 def _from_json(path: Path, label: str, workdir: Path) -> Side:
@@ -58,7 +91,9 @@ def _from_json(path: Path, label: str, workdir: Path) -> Side:
         doc = read_schema_file(path)
         imported = decompile(doc, path.name, "side.preserve.json")
     except ImportProblem as exc:
-        raise SideError(f"{label}: {exc}") from None
+        raise SideError(
+            str(exc) if exc.named else exc.located or f"{label}: {exc}"
+        ) from None
     target = workdir / "side.prov"
     (workdir / "side.preserve.json").write_text(json.dumps(imported.preserve), encoding="utf-8")
     target.write_text(imported.text, encoding="utf-8")
@@ -99,7 +134,11 @@ def _from_git(spec: str, workdir: Path, params: ParamValues | None = None) -> Si
         raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(workdir, filter="data")
-    return load_side(str(workdir / inside), workdir / "_json", label=spec, params=params)
+    try:
+        return load_side(str(workdir / inside), workdir / "_json", label=spec, params=params)
+    except SideLoadDiagnostics as exc:
+        # name the files as REV:path, the way the user names them, not by the temporary copy
+        raise exc.relabelled(display_path(workdir) + "/", f"{rev}:", root) from None
 
 
 def load_side(
@@ -124,6 +163,10 @@ def load_side(
         return _from_git(spec, workdir / "git", params)
     if path.suffix == ".json":
         return _from_json(path, label, workdir)
-    if not path.exists():
-        raise SideError(f"{label}: no such file or folder")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise SideError(f"{label}: no such file or folder") from None
+    except OSError as exc:  # a loop of symbolic links, no permission to reach it
+        raise SideError(f"{label}: {why_unreadable(exc)}") from None
     return _from_prov(path, label, params)

@@ -47,10 +47,11 @@ from typing import IO, Any, Protocol
 
 from syncrules.canonicaljson import canonical
 from syncrules.filesystem import os_reason
+from syncrules.jsontext import json_error, json_error_reason
 from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
-from syncrules.safeio import resolved
+from syncrules.safeio import cannot_read, resolved
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
@@ -693,11 +694,11 @@ def _check_schema(conn: sqlite3.Connection, path: Path | None) -> None:
 def parse_import(text: str, source: str) -> list[TargetUser] | str:
     """Users from an import file's text, or a message saying what is wrong with it."""
     try:
-        data = json.loads(text)
+        data = jsoncodec.load_document(text)  # NaN or a huge integer: a marker, refused below
     except json.JSONDecodeError as exc:
-        return f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+        return json_error(exc, source)
     if not isinstance(data, list):
-        return f"{source}: expected a JSON array of users"
+        return f"{source}: not a JSON array of users ({jsoncodec.json_kind(data)})"
     return import_users(data, source)
 
 
@@ -722,9 +723,10 @@ def _import_user(item: Any, position: int, source: str, seen: set[str]) -> Targe
 
     where = f"{source}: [{position}]"
     if not isinstance(item, dict):
-        return f"{where}: a user must be a JSON object"
-    if jsoncodec.has_lone_surrogate(item):
-        return f"{where}: {jsoncodec.LONE_SURROGATE}"
+        return f"{where}: not a JSON object ({jsoncodec.json_kind(item)})"
+    why = jsoncodec.unusable(item)  # a lone surrogate, NaN or Infinity, a huge number
+    if why is not None:
+        return f"{where}: {why}"
     attributes = {k: v for k, v in item.items() if not k.startswith("_")}
     anchor = item.get("_anchor")
     if anchor is not None and not isinstance(anchor, str):
@@ -789,7 +791,7 @@ def iter_import(path: Path, source: str) -> Iterator[TargetUser]:
             if problem is not None:
                 raise ImportProblem(problem)
     except OSError as exc:
-        raise ImportProblem(f"cannot read {source}: {exc.strerror}") from None
+        raise ImportProblem(cannot_read(source, exc)) from None
     except UnicodeDecodeError:
         raise ImportProblem(f"{source} is not UTF-8 text") from None
     except RecursionError:
@@ -807,7 +809,7 @@ class _ArrayStream:
 
         self.handle = handle
         self.source = source
-        self.decoder = json.JSONDecoder()
+        self.decoder = jsoncodec.document_decoder()
         self.space = re.compile(r"[ \t\n\r]*")
         self.buf = ""
         self.base = 0  # position of buf[0] in the whole text
@@ -846,7 +848,9 @@ class _ArrayStream:
         count = head.count("\n")
         last = self.base + head.rindex("\n") if count else self.last_newline
         line, col = self.lines + count + 1, self.base + pos - last
-        return ImportProblem(f"{self.source}:{line}:{col}: not valid JSON: {message}")
+        return ImportProblem(
+            f"{self.source}:{line}:{col}: not valid JSON: {json_error_reason(message)}"
+        )
 
     def is_array(self) -> bool:
         pos = self._skip(0)

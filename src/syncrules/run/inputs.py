@@ -33,20 +33,22 @@ import csv
 import io
 import itertools
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syncrules.jsontext import json_error, json_kind, json_line_error
 from syncrules.run import jsoncodec, scim_input
 from syncrules.run.csvmap import CsvProgram
 from syncrules.run.scim_input import MAX_LINE_BYTES
 from syncrules.runtime.context import EvalContext
 from syncrules.runtime.errors import ExpressionError
 from syncrules.runtime.scim import member
+from syncrules.safeio import cannot_read, refusal
 from syncrules.safeio import open_input as open_regular
-from syncrules.safeio import unreadable
 
 EXTENSIONS = {".json": "bulk", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -111,11 +113,17 @@ def open_input(
     stdin = is_stdin(path)
     if stdin:
         path = Path(STDIN_NAME)
-    elif (why := unreadable(path)) is not None:
-        return InputProblem(f"cannot read {path}: {why}")
+    else:
+        try:
+            os.stat(path)
+        except OSError as exc:  # no such file, a loop of symbolic links, no permission
+            return InputProblem(cannot_read(path, exc))
+        why = refusal(path)  # a folder, a named pipe, a device
+        if why is not None:
+            return InputProblem(f"cannot read {path}: {why}")
     if detected == "csv" and csv_program is None:
         return InputProblem(
-            f'{path} is a CSV file, but the job "{job_name}" has no `source csv` block '
+            f'{path}: read as CSV, but the job "{job_name}" has no `source csv` block '
             "saying how its columns become SCIM attributes"
         )
     try:
@@ -131,7 +139,7 @@ def open_input(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         return _open_csv(path, text, csv_program, ctx)
     except OSError as exc:
-        return InputProblem(f"cannot read {path}: {exc.strerror}")
+        return InputProblem(cannot_read(path, exc))
 
 
 #: ``--input -``: read standard input (the format must then be given); shown as this name.
@@ -151,7 +159,7 @@ def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
     except UnicodeDecodeError:
         return InputProblem(f"{path} is not UTF-8 text")
     except json.JSONDecodeError as exc:
-        return InputProblem(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+        return InputProblem(json_error(exc, str(path)))
     except jsoncodec.UnusableJson as exc:
         return InputProblem(f"{path}: {exc}")
     if isinstance(document, list):
@@ -172,7 +180,9 @@ def _bulk_operations(path: Path, operations: list[Any]) -> Iterator[Operation]:
         where = f"{path}: Operations[{op.position}]"
         index = op.position + 1
         if op.problem == scim_input.OPERATION_NOT_OBJECT:
-            yield Operation(index, None, None, "the operation is not a JSON object", where)
+            yield Operation(
+                index, None, None, f"not a JSON object ({json_kind(op.operation)})", where
+            )
             continue
         bulk_id = None if op.bulk_id is None else str(op.bulk_id)
         why = jsoncodec.unusable(op.operation)
@@ -198,11 +208,7 @@ def _bulk_user(op: scim_input.BulkOperation) -> tuple[dict[str, Any] | None, str
 def _json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    return "number"
+    return json_kind(value).removeprefix("a ").removeprefix("an ")
 
 
 # ---- JSON Lines --------------------------------------------------------------------------------
@@ -219,14 +225,15 @@ def _jsonl(path: Path, handle: Any) -> Iterator[Operation]:
 def _line_problem(line: scim_input.Line) -> str | None:
     if line.problem == scim_input.TOO_LONG:
         return f"the line is longer than {MAX_LINE_BYTES} bytes"
-    if line.problem == scim_input.NOT_UTF8:
-        return "the line is not UTF-8 text"
+    if line.problem == scim_input.NOT_UTF8 and isinstance(line.error, UnicodeDecodeError):
+        exc = line.error
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at column {exc.start + 1})"
     if isinstance(line.error, json.JSONDecodeError):
-        return f"not valid JSON: {line.error.msg} at column {line.error.colno}"
+        return json_line_error(line.error)
     if line.problem == scim_input.UNUSABLE:
         return str(line.error)
     if line.problem == scim_input.NOT_OBJECT:
-        return f"a line must hold one SCIM user object, not a JSON {_json_kind(line.value)}"
+        return f"not a JSON object ({json_kind(line.value)})"
     return None
 
 
@@ -245,12 +252,16 @@ def _open_csv(
     first = handle.readline()  # sniffs the delimiter, then is read again (streams: no seek)
     if first.startswith("\ufeff"):  # pragma: no cover - utf-8-sig strips it
         first = first[1:]
+    if not first.strip():  # csv reads an empty line as a header without columns
+        handle.close()
+        return InputProblem(f"{path}: the file is empty or its first line is blank; a CSV "
+                            "input starts with a header row naming its columns")
     reader = csv.reader(itertools.chain([first], handle), delimiter=_sniff(first))
     try:
         header = next(reader)
-    except StopIteration:
+    except StopIteration:  # pragma: no cover - the first line is not blank
         handle.close()
-        return InputProblem(f"{path} is empty: a CSV input needs a header row naming its columns")
+        return InputProblem(f"{path}: a CSV input needs a header row naming its columns")
     except csv.Error as exc:
         handle.close()
         return InputProblem(f"{path}:1: cannot read the CSV header: {exc}")

@@ -43,6 +43,7 @@ __all__ = [
     "NotFinite",
     "NotUnicodeText",
     "UnusableJson",
+    "document_decoder",
     "dumps",
     "has_lone_surrogate",
     "json_kind",
@@ -113,6 +114,13 @@ def _int_or_marker(text: str) -> int | NotFinite:
         return int(text)
     except ValueError:
         return NotFinite(text)
+
+
+def document_decoder() -> json.JSONDecoder:
+    """The decoder of ``load_document`` (for reading a document a piece at a time)."""
+    return json.JSONDecoder(
+        parse_constant=NotFinite, parse_float=_not_finite_float, parse_int=_int_or_marker
+    )
 
 
 def load_document(text: str) -> Any:

@@ -17,9 +17,10 @@ from types import ModuleType
 from typing import Any
 
 from syncrules.ir.nodes import Job
-from syncrules.jsontext import LONE_SURROGATE, TOO_DEEP, has_lone_surrogate, json_kind
+from syncrules.jsontext import TOO_DEEP, json_kind
 from syncrules.run.cycle import Cycle, RunOptions
 from syncrules.run.inputs import Operation
+from syncrules.run.jsoncodec import unusable
 from syncrules.run.log import LogRecord, OpResult
 from syncrules.run.memory import MemoryStore
 from syncrules.run.state import WorkingState
@@ -52,16 +53,14 @@ class Replayed:
 
 
 def entry_problem(record: Any) -> str | None:
-    """Why a record cannot be processed at all (not a JSON object, a lone surrogate escape),
-    or None."""
+    """Why a record cannot be processed at all (not a JSON object, a lone surrogate escape,
+    NaN or a number out of range), or None."""
     if not isinstance(record, dict):
         return f"not a JSON object ({json_kind(record)})"
     try:
-        if has_lone_surrogate(record):
-            return LONE_SURROGATE
+        return unusable(record)
     except RecursionError:
         return TOO_DEEP
-    return None
 
 
 def replay(

@@ -97,11 +97,15 @@ def parse_number(value: Any) -> int | float | None:
         return None
     sign, digits = match.groups()
     if "." in digits:
-        number = float(digits)
+        number = float(digits)  # past the range of a double: infinity, as .NET parses it
         if number.is_integer() and abs(number) < 1e15:
             return -int(number) if sign == "-" else int(number)
         return -number if sign == "-" else number
-    return -int(digits) if sign == "-" else int(digits)
+    try:
+        whole: int | float = int(digits)
+    except ValueError:  # past int()'s digit limit (4,300): beyond a double too
+        whole = math.inf
+    return -whole if sign == "-" else whole
 
 
 def to_number(value: Any, what: str = "value") -> int | float:
@@ -121,6 +125,8 @@ def to_int(value: Any, what: str = "value") -> int:
     """An integer argument; a fractional number is rounded half to even (.NET Convert.ToInt32)."""
     number = to_number(value, what)
     if isinstance(number, float):
+        if not math.isfinite(number):
+            raise ExpressionError("invalid-argument", f"{what} is past the range of a number")
         return round(number)
     return number
 

@@ -22,11 +22,12 @@ from types import ModuleType
 from typing import Any
 
 from syncrules.ir.nodes import Job
-from syncrules.jsontext import TOO_DEEP
+from syncrules.jsontext import TOO_DEEP, json_error
+from syncrules.run.jsoncodec import UnusableJson, load_document
 from syncrules.run.replay import entry_problem
 from syncrules.run.scim_input import bulk_operations
 from syncrules.runtime.scim import member
-from syncrules.safeio import read_input_text
+from syncrules.safeio import cannot_read, read_input_text
 from syncrules.testing.runner import DEFAULT_NOW, DEFAULT_SEED
 
 __all__ = [
@@ -75,19 +76,20 @@ def _context(path: Path, raw: Any) -> dict[str, Any]:
         except ValueError:
             own["now"] = None
         if own["now"] is None:
+            shown = json.dumps(raw["now"], default=repr)
             raise ValueError(f"{path}: context: now must be an ISO-8601 time such as "
-                             f"\"2025-01-01T00:00:00Z\", not {json.dumps(raw['now'])}")
+                             f"\"2025-01-01T00:00:00Z\", not {shown}")
     if "seed" in raw:
         seed = raw["seed"]
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**31 - 1:
             raise ValueError(f"{path}: context: seed must be an integer from 0 to 2147483647, "
-                             f"not {json.dumps(seed)}")
+                             f"not {json.dumps(seed, default=repr)}")
         own["seed"] = seed
     if "defaultDomain" in raw:
         domain = raw["defaultDomain"]
         if not isinstance(domain, str) or not domain:
             raise ValueError(f"{path}: context: defaultDomain must be a non-empty string, "
-                             f"not {json.dumps(domain)}")
+                             f"not {json.dumps(domain, default=repr)}")
         own["defaultDomain"] = domain
     return own
 
@@ -116,16 +118,17 @@ def read_fixture(path: Path) -> tuple[list[Any], dict[str, Any]]:
     """The user records of a fixture file and its own ``context`` values (empty when it has
     none); raises ValueError with a readable reason."""
     try:
-        doc = json.loads(read_input_text(path))  # refuses FIFOs, devices, huge files
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise ValueError(f"cannot read {path}: {reason}") from None
+        # refuses FIFOs, devices, huge files; NaN or a huge number is a marker that fails its
+        # record alone (``entry_problem``)
+        doc = load_document(read_input_text(path))
+    except OSError as exc:
+        raise ValueError(cannot_read(path, exc)) from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    except RecursionError:
+        raise ValueError(json_error(exc, str(path))) from None
+    except (RecursionError, UnusableJson):
         raise ValueError(f"{path}: {TOO_DEEP}") from None
-    except ValueError as exc:  # an integer past Python's 4,300-digit limit
-        raise ValueError(f"{path}: {exc}") from None
     if isinstance(doc, list):
         return doc, {}
     if isinstance(doc, dict):
@@ -136,8 +139,12 @@ def read_fixture(path: Path) -> tuple[list[Any], dict[str, Any]]:
             if isinstance(users, list):
                 return users, own
             # every operation's data, whatever its method or path: a fixture is evaluated, not
-            # sent (an entry that is not a user fails alone: ``entry_problem``)
-            return [op.data for op in bulk_operations(ops)], own
+            # sent (an entry that is not a user fails alone: ``entry_problem``); an operation
+            # that is not an object is reported as what it is
+            return [
+                op.data if isinstance(op.operation, dict) else op.operation
+                for op in bulk_operations(ops)
+            ], own
         return [doc], {}
     raise ValueError(f"{path} holds neither users nor a BulkRequest")
 

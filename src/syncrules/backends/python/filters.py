@@ -5,6 +5,7 @@ one-line comment with control characters escaped); nothing is spliced raw.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -12,6 +13,8 @@ def py_literal(value: Any) -> str:
     """A Python literal for str/int/float/bool/None and tuples of them (``repr`` is exact)."""
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"  # repr gives inf or nan, which are not literals
     if isinstance(value, int | float | str):
         return repr(value)
     if isinstance(value, tuple):
