@@ -452,6 +452,22 @@ def test_plan_names_git_files_as_rev_path(runner: CliRunner) -> None:
     assert "error: HEAD:rules/README.md: the rules have errors" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "side, shown",
+    [
+        ("NOSUCHREV:rules/api-to-entra.prov", "git has no revision 'NOSUCHREV' (a branch, tag or"),
+        ("HEAD:no-such-folder/x.prov", "revision 'HEAD' has no no-such-folder"),
+    ],
+)
+def test_plan_says_which_git_side_is_missing(runner: CliRunner, side: str, shown: str) -> None:
+    """A bad revision or path printed git's own "fatal: not a valid object name" line."""
+    result = runner.invoke(main, ["plan", side, "rules/api-to-entra.prov"])
+    _no_bug(result)
+    assert result.exit_code == 1
+    assert f"error: {side}: {shown}" in result.stderr
+    assert "fatal:" not in result.stderr
+
+
 # ---- arguments --------------------------------------------------------------------------------
 
 

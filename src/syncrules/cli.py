@@ -17,7 +17,15 @@ import click
 
 from syncrules import __version__
 from syncrules.commands.environment import env_option, resolve_environment
-from syncrules.output import EXIT_ERRORS, EXIT_INTERNAL, EXIT_OK, err, internal_error, out
+from syncrules.output import (
+    EXIT_ERRORS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    err,
+    internal_error,
+    out,
+)
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -77,12 +85,12 @@ class ProvGroup(click.Group):
             raise
         except KeyboardInterrupt:
             err("interrupted")
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`prov ... | head`): stop quietly, as other tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            ctx.exit(1)
+            ctx.exit(EXIT_ERRORS)
         except Exception as exc:
             internal_error(exc, debug=bool(ctx.obj and ctx.obj.get("debug")))
             ctx.exit(EXIT_INTERNAL)
@@ -104,6 +112,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       1  errors found, unreadable input, a test failed, or a remote operation failed
       2  usage error (unknown flag, missing argument, bad option value)
       3  internal error (a bug in syncrules; --debug shows the traceback)
+      130  interrupted (Ctrl-C)
     `prov plan` follows `terraform plan -detailed-exitcode`: 0 no change, 1 error, 2 changes.
     """
     ctx.ensure_object(dict)

@@ -25,6 +25,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: `prov plan` and `prov deploy --dry-run --detailed-exitcode`: a difference was found (the
 #: convention of ``terraform plan -detailed-exitcode``).
 EXIT_CHANGED = 2
+#: Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def out(message: str = "", nl: bool = True) -> None:

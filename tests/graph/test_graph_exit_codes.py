@@ -35,9 +35,26 @@ def test_exit_codes_are_defined_once() -> None:
                          for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
                 if any(isinstance(n, ast.Name) and n.id.startswith("EXIT_") for n in names):
                     defined.append(str(path.relative_to(SRC)))
-    assert defined == ["output.py", "output.py"]
+    assert defined and set(defined) == {"output.py"}
     assert (session.EXIT_OK, session.EXIT_FAILED, session.EXIT_USAGE) == (0, 1, 2)
     assert commands.EXIT_INTERNAL is output.EXIT_INTERNAL and deploy.EXIT_CHANGED == 2
+
+
+def test_no_command_exits_with_a_bare_number() -> None:
+    """``sys.exit(1)`` hides which documented code is meant: commands use the EXIT_* names."""
+    bare = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "exit"  # sys.exit, ctx.exit
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, int)
+            ):
+                bare.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert bare == []
 
 
 def test_a_missing_input_file_is_reported_as_prov_run_reports_it(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from syncrules.output import err
+from syncrules.output import EXIT_USAGE, err
 
 if TYPE_CHECKING:
     from syncrules.project import Environment
@@ -33,5 +33,5 @@ def resolve_environment(env_name: str | None, paths: Sequence[Path | str]) -> En
     chosen = select_environment(env_name, start_of(paths))
     if isinstance(chosen, ProjectProblem):
         err(f"error: {chosen.message}")
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     return chosen

@@ -12,7 +12,7 @@ import click
 
 from syncrules.commands.textio import quoted, read_stdin_text, require_text
 from syncrules.jsontext import json_error, json_kind, load_json_text
-from syncrules.output import err, out
+from syncrules.output import EXIT_ERRORS, err, out
 
 
 def _load_json_arg(value: str | None, option: str) -> Any:
@@ -138,7 +138,7 @@ def eval_(
 
         err(render_text(result.diagnostics, {"<expression>": result.source}))
     if not result.ok:
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     if fmt == "json":
         value = result.value if result.flows else None
         out(json.dumps({"value": _jsonable(value), "flows": result.flows}, ensure_ascii=False))

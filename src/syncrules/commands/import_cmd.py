@@ -10,7 +10,7 @@ import click
 
 from syncrules.commands.textio import prepare_parent, require_text
 from syncrules.filesystem import write_atomic
-from syncrules.output import err, out
+from syncrules.output import EXIT_ERRORS, err, out
 
 
 @click.command(name="import")
@@ -46,15 +46,15 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         imported = decompile(doc, schema_file.name, preserve.name, name)
     except ImportProblem as exc:
         err(f"error: {exc}" if exc.named else f"error: cannot import {schema_file}: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     for path in (target, preserve):
         if path.exists() and not force:
             err(f"error: {path} exists; use --force to overwrite it")
-            sys.exit(1)
+            sys.exit(EXIT_ERRORS)
     problem = prepare_parent(target)
     if problem is not None:
         err(f"error: cannot write {target}: {problem}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     try:
         write_atomic(
             preserve,
@@ -63,7 +63,7 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         write_atomic(target, imported.text)
     except OSError as exc:
         err(f"error: cannot write {target}: {exc.strerror}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     for note in imported.notes:
         err(f"kept: {note}")
     if not imported.formatted:
@@ -79,6 +79,6 @@ def import_(schema_file: Path, out_path: Path | None, name: str | None, force: b
         err(render_text(result.diagnostics, result.sources))
         err(f"warning: {target} was written but does not check clean; fix the problems above")
     if not (result.ok and imported.formatted):
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     out(target.as_posix())
     out(preserve.as_posix())

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from syncrules.output import err
+from syncrules.output import EXIT_ERRORS, err
 
 
 @click.command(name="lsp")
@@ -30,5 +30,5 @@ def lsp(ctx: click.Context, stdio: bool) -> None:
         from syncrules.lsp.server import serve
     except ImportError as exc:  # pragma: no cover - pygls is a dependency
         err(f"error: prov lsp needs pygls ({exc}); pip install 'pygls>=2'")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     serve(debug=bool(ctx.obj and ctx.obj.get("debug")))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from syncrules.output import err, out
+from syncrules.output import EXIT_CHANGED, EXIT_ERRORS, EXIT_OK, err, out
 
 
 @click.command(name="plan")
@@ -107,10 +107,10 @@ def plan(
     except SideLoadDiagnostics as exc:
         err(render_text(exc.diagnostics, exc.sources))
         err(f"error: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except (SideError, ValueError) as exc:
         err(f"error: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     if fmt == "json":
         out(
             json.dumps(
@@ -161,11 +161,11 @@ def plan(
     for problem in result.problems:
         err(f"error: {problem}")
     if result.problems:
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     if result.changed:
         err(
             "note: deploying a changed schema restarts the job with a full (initial) cycle: "
             "every user is evaluated again."
         )
-        sys.exit(2)
-    sys.exit(0)
+        sys.exit(EXIT_CHANGED)
+    sys.exit(EXIT_OK)

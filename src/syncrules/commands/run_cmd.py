@@ -24,7 +24,7 @@ import click
 
 from syncrules.commands.environment import env_option, resolve_environment
 from syncrules.commands.textio import prepare_parent, printable, quoted, require_text
-from syncrules.output import err, out, write_atomic
+from syncrules.output import EXIT_ERRORS, err, out, write_atomic
 from syncrules.run.directory import DEFAULT_PATH
 from syncrules.run.log import LogRecord
 
@@ -85,7 +85,7 @@ def _load_job(rules: Path, job_name: str | None, params: Any = None) -> Any:
     if result.diagnostics:
         err(render_text(result.diagnostics, dict(result.sources)))
     if not result.ok:
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     jobs = result.compiled_jobs()
     names = ", ".join(repr(j.name) for j in jobs) or "none"
     if job_name is not None:
@@ -97,7 +97,7 @@ def _load_job(rules: Path, job_name: str | None, params: Any = None) -> Any:
     if len(jobs) != 1:
         what = "no job" if not jobs else f"{len(jobs)} jobs"
         err(f"error: {rules} holds {what} to run (jobs: {names}); name one with --job")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     return jobs[0]
 
 
@@ -196,12 +196,12 @@ def run(
         unwritable = prepare_parent(output)
         if unwritable is not None:
             err(f"error: cannot write {output}: {unwritable}")
-            sys.exit(1)
+            sys.exit(EXIT_ERRORS)
         try:
             handle = output.open("w", encoding="utf-8", newline="\n")
         except OSError as exc:
             err(f"error: cannot write {output}: {exc.strerror}")
-            sys.exit(1)
+            sys.exit(EXIT_ERRORS)
     sink = _Sink(fmt, handle)
     request = RunRequest(
         job=job,
@@ -226,7 +226,7 @@ def run(
             handle.close()
     if isinstance(result, RunProblem):
         err(f"error: {result.message}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     if fmt == "json":
         err(summary_text(result))
     elif interactive:
@@ -286,7 +286,7 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
     refused = refusal(file) if str(file) != "-" else None
     if refused is not None:
         err(f"error: cannot read {file}: {refused}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     try:
         regular = file.is_file()
     except OSError:
@@ -295,19 +295,19 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
         count = check_import(file, str(file))
         if isinstance(count, str):
             err(f"error: {count}")
-            sys.exit(1)
+            sys.exit(EXIT_ERRORS)
     else:
         try:
             users = list(iter_import(file, str(file)))
         except ImportProblem as exc:
             err(f"error: {exc}")
-            sys.exit(1)
+            sys.exit(EXIT_ERRORS)
         count = len(users)
     try:
         store = Store.open(directory, writable=True)
     except DirectoryError as exc:
         err(f"error: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     try:
         if regular:
             users = iter_import(file, str(file))
@@ -315,10 +315,10 @@ def import_(file: Path, directory: Path, merge: bool) -> None:
         total = store.count()
     except ImportProblem as exc:  # the file changed between the passes; rolled back
         err(f"error: {exc} (nothing imported)")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     except sqlite3.Error as exc:  # rolled back by upsert_all / replace_all
         err(f"error: cannot write the directory {directory}: SQLite: {exc} (nothing imported)")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     finally:
         store.close()
     err(f"imported {count} user{'s' if count != 1 else ''} into {directory} ({total} in total)")
@@ -345,12 +345,12 @@ def export(directory: Path, output: Path | None) -> None:
             f"error: no directory at {directory} (run `prov run ... --apply` or "
             "`prov directory import` first)"
         )
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     try:
         store = Store.open(directory, writable=False)
     except DirectoryError as exc:
         err(f"error: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     # Streamed, a user at a time. To a file: through a temporary file that replaces it at the
     # end, so a failure leaves no half-written export.
     try:
@@ -362,10 +362,10 @@ def export(directory: Path, output: Path | None) -> None:
                 write_atomic(output, _grouped(store.export_chunks()))
             except OSError as exc:
                 err(f"error: cannot write {output}: {exc.strerror}; nothing was changed")
-                sys.exit(1)
+                sys.exit(EXIT_ERRORS)
     except sqlite3.Error as exc:
         err(f"error: cannot read the directory {directory}: SQLite: {exc}")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     finally:
         store.close()
 

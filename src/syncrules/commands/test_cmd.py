@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from syncrules.commands.environment import env_option, resolve_environment
-from syncrules.output import err, out
+from syncrules.output import EXIT_ERRORS, err, out
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -104,7 +104,7 @@ def test(
 
             out(sarif_of_diagnostics(report.diagnostics))
         err("error: the rules have errors; no test was run")
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
     if fmt == "json":
         out(render_json(report))
     elif fmt == "junit":

@@ -131,7 +131,18 @@ def _from_git(spec: str, workdir: Path, params: ParamValues | None = None) -> Si
         check=False,
     )
     if archive.returncode != 0:
-        raise SideError(f"{spec}: {archive.stderr.decode(errors='replace').strip()}")
+        said = archive.stderr.decode(errors="replace").strip().removeprefix("fatal: ")
+        known = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        if known.returncode != 0:
+            said = f"git has no revision '{rev}' (a branch, tag or commit) in {root}"
+        elif "did not match any files" in said or "pathspec" in said:
+            said = f"revision '{rev}' has no {folder.as_posix() or '.'}"
+        raise SideError(f"{spec}: {said}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(workdir, filter="data")
     try:
