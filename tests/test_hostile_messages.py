@@ -546,3 +546,35 @@ def test_lsp_survives_a_hostile_client(message: bytes) -> None:
     assert "Traceback" not in stderr and "PROV901" not in stderr
     assert stderr.startswith("prov lsp: error: ")
     assert len(stderr.splitlines()) == 1
+
+
+# ---- --format json on failure -------------------------------------------------------------------
+
+
+def test_eval_json_failure_is_still_one_json_object(runner: CliRunner) -> None:
+    """`prov eval --format json` printed nothing on stdout when the expression failed."""
+    result = runner.invoke(main, ["eval", "--format", "json", "Left("])
+    _no_bug(result)
+    assert result.exit_code == 1
+    shown = json.loads(result.stdout)
+    assert shown["value"] is None and shown["flows"] is False
+    assert [d["code"] for d in shown["diagnostics"]] == ["PROV001"]
+    assert "error[PROV001]" in result.stderr  # the readable form still goes to stderr
+
+
+def test_plan_json_failure_is_still_one_json_object(runner: CliRunner, tmp_path: Path) -> None:
+    """`prov plan --format json` printed nothing on stdout when a side could not be loaded."""
+    bad = tmp_path / "bad.prov"
+    bad.write_text('job "x" {\n    target entra\n}\n', encoding="utf-8")
+    result = runner.invoke(main, ["plan", "--format", "json", str(bad), str(bad)])
+    _no_bug(result)
+    assert result.exit_code == 1
+    shown = json.loads(result.stdout)
+    assert "the rules have errors" in shown["error"]
+    assert "PROV301" in [d["code"] for d in shown["diagnostics"]]
+    missing = runner.invoke(main, ["plan", "--format", "json", str(tmp_path / "no.prov"), str(bad)])
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout) == {
+        "error": f"{tmp_path / 'no.prov'}: no such file or folder",
+        "diagnostics": [],
+    }

@@ -101,7 +101,8 @@ def eval_(
     prov eval 'Join(" ", [givenName], [surname])' --input '{"givenName": "Ada", "surname": "L"}'
     With --format json prints {"value": ..., "flows": true|false}; value is null and flows is
     false when nothing flows (IgnoreFlowIfNullOrEmpty, or a NULL result). Exit 1 on a syntax,
-    type or runtime error (diagnostic on stderr).
+    type or runtime error (diagnostic on stderr; with --format json, also a "diagnostics" array
+    in the object on stdout).
     """
     from syncrules.evaluation import EvalRequest, run_eval
 
@@ -138,6 +139,17 @@ def eval_(
 
         err(render_text(result.diagnostics, {"<expression>": result.source}))
     if not result.ok:
+        if fmt == "json":  # stdout stays one JSON object, so a script can read why
+            out(
+                json.dumps(
+                    {
+                        "value": None,
+                        "flows": False,
+                        "diagnostics": [d.to_json() for d in result.diagnostics],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         sys.exit(EXIT_ERRORS)
     if fmt == "json":
         value = result.value if result.flows else None

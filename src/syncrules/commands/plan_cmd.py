@@ -107,9 +107,11 @@ def plan(
     except SideLoadDiagnostics as exc:
         err(render_text(exc.diagnostics, exc.sources))
         err(f"error: {exc}")
+        _json_failure(fmt, str(exc), [d.to_json() for d in exc.diagnostics])
         sys.exit(EXIT_ERRORS)
     except (SideError, ValueError) as exc:
         err(f"error: {exc}")
+        _json_failure(fmt, str(exc), [])
         sys.exit(EXIT_ERRORS)
     if fmt == "json":
         out(
@@ -169,3 +171,9 @@ def plan(
         )
         sys.exit(EXIT_CHANGED)
     sys.exit(EXIT_OK)
+
+
+def _json_failure(fmt: str, error: str, diagnostics: list[dict[str, object]]) -> None:
+    """With --format json, a plan that could not be made is still one JSON object on stdout."""
+    if fmt == "json":
+        out(json.dumps({"error": error, "diagnostics": diagnostics}, indent=2, ensure_ascii=False))
