@@ -386,6 +386,36 @@ def test_a_folder_that_cannot_be_read_is_not_called_empty(
     assert "no .prov files" not in result.stderr
 
 
+def test_a_subfolder_that_cannot_be_read_is_reported(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subfolder of a rules folder that could not be read was passed over without a word, so
+    its jobs were silently not checked."""
+    from syncrules.frontend import paths
+
+    folder = tmp_path / "rules"
+    secret = folder / "team" / "secret"
+    secret.mkdir(parents=True)
+    _rules(folder)
+    _rules(secret, name="hidden.prov")
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)) == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(paths.os, "scandir", scandir)
+    result = runner.invoke(main, ["check", str(folder)])
+    _no_bug(result)
+    assert result.exit_code == 1
+    assert f"error[PROV002]: cannot read {display_path(secret)}: permission denied" in result.stderr
+    monkeypatch.setattr(paths.os, "scandir", real)
+    readable = runner.invoke(main, ["check", str(folder)])
+    assert "permission denied" not in readable.stderr
+    assert "hidden.prov" in readable.stderr  # now read: its job has the other's name (PROV009)
+
+
 def test_a_file_is_named_once(runner: CliRunner, tmp_path: Path) -> None:
     """"error: X.csv: X.csv is a CSV file, but ...", "error: X.json: X.json is not valid JSON",
     "cannot import X: cannot read X: ..." named the file twice."""

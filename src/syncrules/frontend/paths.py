@@ -34,7 +34,7 @@ def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[
                     detail=cannot_read(display_path(raw), exc),
                 )
                 continue
-            found = sorted(p for p in path.rglob("*.prov") if p.is_file())
+            found = sorted(_prov_files(path, raw, bag))
             if not found:
                 bag.add(
                     Code.UNREADABLE_FILE,
@@ -45,3 +45,19 @@ def expand_paths(paths: Iterable[str | Path], bag: DiagnosticBag) -> list[tuple[
         else:
             out.append((path, False))
     return out
+
+
+def _prov_files(folder: Path, raw: str | Path, bag: DiagnosticBag) -> list[Path]:
+    """The *.prov files under ``folder`` (symbolic links to folders are not followed, as with
+    ``Path.rglob``); a subfolder that cannot be read is reported (PROV002), not passed over."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        shown = display_path(exc.filename) if exc.filename else display_path(raw)
+        bag.add(Code.UNREADABLE_FILE, Span.unknown(shown), detail=cannot_read(shown, exc))
+
+    for here, _dirs, files in os.walk(folder, onerror=unreadable):
+        for name in files:
+            if name.endswith(".prov") and (candidate := Path(here) / name).is_file():
+                found.append(candidate)
+    return found
