@@ -246,15 +246,33 @@ def test_read_users_formats(tmp_path: Path) -> None:
     assert failure.origin == f"{numeric}:1" and "must be a string" in failure.reason
 
 
-def test_no_sign_in_is_one_line_with_what_to_do() -> None:
+def test_no_sign_in_is_one_line_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     """DefaultAzureCredential's failure was printed whole by azure-identity's own logging (a
     dozen lines, past the redaction) before the one-line error, which said nothing to do."""
     import logging
+    import sys
+    import types
 
     from syncrules.graph.auth import default_factory
     from syncrules.graph.clouds import GLOBAL
 
-    default_factory(GLOBAL.authority)({})  # builds the credential: nothing is fetched yet
+    # azure-identity is the optional `graph` extra: a stand-in whose credentials accept
+    # anything, so the factory runs the same with or without it installed
+    class Credential:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.args = (args, kwargs)
+
+    identity = types.ModuleType("azure.identity")
+    identity.__getattr__ = lambda name: Credential  # type: ignore[method-assign]
+    package = types.ModuleType("azure")
+    package.identity = identity  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "azure", package)
+    monkeypatch.setitem(sys.modules, "azure.identity", identity)
+    monkeypatch.setattr(logging.getLogger("azure"), "propagate", True)
+    monkeypatch.setattr(logging.getLogger("azure"), "handlers", [])
+
+    made = default_factory(GLOBAL.authority)({})  # builds the credential: nothing is fetched yet
+    assert isinstance(made, Credential)
     azure = logging.getLogger("azure")
     assert azure.propagate is False
     assert any(isinstance(h, logging.NullHandler) for h in azure.handlers)
