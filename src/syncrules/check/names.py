@@ -10,7 +10,7 @@ from syncrules.check.context import CheckContext, did_you_mean
 from syncrules.diagnostics import Code, DiagnosticBag, Severity
 from syncrules.ir.nodes import AttrRef, Call, Expr, Job, Str
 from syncrules.ir.visitor import iter_nodes
-from syncrules.runtime.record import ACCOUNT_STATE
+from syncrules.runtime.scoping import ACCOUNT_STATE
 from syncrules.source import Span
 
 _PLACEHOLDER = re.compile(r"<[A-Za-z][A-Za-z0-9 _-]*>")

@@ -163,10 +163,8 @@ class _ExprChecker:
         return call.name_span if call.name_span.file != "<none>" else call.span
 
     def literal(self, fn: Function, param: Param, arg: Expr) -> None:
-        """Validate literal arguments at compile time."""
-        from syncrules.runtime import dotnet_format as dates
-        from syncrules.runtime import regexes
-
+        """Validate literal arguments at compile time (the runtime's regex and date-format
+        modules are imported only when such a literal is met)."""
         if param.choices:
             value = (
                 arg.name if isinstance(arg, Name) else arg.value if isinstance(arg, Str) else None
@@ -193,6 +191,8 @@ class _ExprChecker:
         if not isinstance(arg, Str):
             return
         if param.key in ("RegularExpression",) or param.name == "regexPattern":
+            from syncrules.runtime import regexes
+
             regex_problem = regexes.pattern_problem(arg.value)
             if regex_problem and regex_problem[0] == "unsupported-regex":
                 self.bag.add(Code.UNSUPPORTED_REGEX, arg.span, detail=regex_problem[1])
@@ -201,6 +201,8 @@ class _ExprChecker:
                 detail = regex_problem[1].removeprefix("invalid regular expression ")
                 self.bag.add(Code.INVALID_REGEX, arg.span, detail=detail)
         elif fn.name == "FormatDateTime" and param.name in ("inputFormat", "outputFormat"):
+            from syncrules.runtime import dotnet_format as dates
+
             problem = dates.validate_format(arg.value, parsing=param.name == "inputFormat")
             if problem:
                 self.bag.add(Code.INVALID_DATE_FORMAT, arg.span, fmt=arg.value, detail=problem)

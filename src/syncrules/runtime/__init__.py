@@ -7,77 +7,81 @@ complete list of names generated code and the interpreter may use.
 
 from __future__ import annotations
 
-from .context import EvalContext
-from .date_functions import (
-    fn_CDate,
-    fn_DateAdd,
-    fn_DateDiff,
-    fn_DateFromNum,
-    fn_FormatDateTime,
-    fn_Now,
-    fn_NumFromDate,
-)
-from .dates import parse_date, render
-from .dotnet_format import format_datetime, parse_exact, validate_format
-from .errors import REASONS, ExpressionError, NoFlow
-from .functions import (
-    RUNTIME_FUNCTIONS,
-    coalesce,
-    fn_Append,
-    fn_AppRoleAssignmentsComplex,
-    fn_AssertiveAppRoleAssignmentsComplex,
-    fn_BitAnd,
-    fn_CBool,
-    fn_Coalesce,
-    fn_ConvertToBase64,
-    fn_ConvertToUTF8Hex,
-    fn_Count,
-    fn_CStr,
-    fn_DefaultDomain,
-    fn_Guid,
-    fn_IgnoreFlowIfNullOrEmpty,
-    fn_IIF,
-    fn_InStr,
-    fn_IsNull,
-    fn_IsNullOrEmpty,
-    fn_IsPresent,
-    fn_IsString,
-    fn_Item,
-    fn_Join,
-    fn_Left,
-    fn_Len,
-    fn_Mid,
-    fn_NormalizeDiacritics,
-    fn_Not,
-    fn_PCase,
-    fn_RandomString,
-    fn_Redact,
-    fn_RemoveDuplicates,
-    fn_Replace,
-    fn_SelectUniqueValue,
-    fn_SingleAppRoleAssignment,
-    fn_Split,
-    fn_StripSpaces,
-    fn_Switch,
-    fn_ToLower,
-    fn_ToUpper,
-    fn_Word,
-    select_unique,
-    switch_match,
-    switch_pairs,
-)
-from .regexes import validate_pattern
-from .values import (
-    COMPARISON_RULE,
-    NULL_COMPARISON,
-    compare,
-    is_null,
-    is_null_or_empty,
-    parse_number,
-    to_bool,
-    to_number,
-    to_str,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .context import EvalContext
+    from .date_functions import (
+        fn_CDate,
+        fn_DateAdd,
+        fn_DateDiff,
+        fn_DateFromNum,
+        fn_FormatDateTime,
+        fn_Now,
+        fn_NumFromDate,
+    )
+    from .dates import parse_date, render
+    from .dotnet_format import format_datetime, parse_exact, validate_format
+    from .errors import REASONS, ExpressionError, NoFlow
+    from .functions import (
+        RUNTIME_FUNCTIONS,
+        coalesce,
+        fn_Append,
+        fn_AppRoleAssignmentsComplex,
+        fn_AssertiveAppRoleAssignmentsComplex,
+        fn_BitAnd,
+        fn_CBool,
+        fn_Coalesce,
+        fn_ConvertToBase64,
+        fn_ConvertToUTF8Hex,
+        fn_Count,
+        fn_CStr,
+        fn_DefaultDomain,
+        fn_Guid,
+        fn_IgnoreFlowIfNullOrEmpty,
+        fn_IIF,
+        fn_InStr,
+        fn_IsNull,
+        fn_IsNullOrEmpty,
+        fn_IsPresent,
+        fn_IsString,
+        fn_Item,
+        fn_Join,
+        fn_Left,
+        fn_Len,
+        fn_Mid,
+        fn_NormalizeDiacritics,
+        fn_Not,
+        fn_PCase,
+        fn_RandomString,
+        fn_Redact,
+        fn_RemoveDuplicates,
+        fn_Replace,
+        fn_SelectUniqueValue,
+        fn_SingleAppRoleAssignment,
+        fn_Split,
+        fn_StripSpaces,
+        fn_Switch,
+        fn_ToLower,
+        fn_ToUpper,
+        fn_Word,
+        select_unique,
+        switch_match,
+        switch_pairs,
+    )
+    from .regexes import validate_pattern
+    from .values import (
+        COMPARISON_RULE,
+        NULL_COMPARISON,
+        compare,
+        is_null,
+        is_null_or_empty,
+        parse_number,
+        to_bool,
+        to_number,
+        to_str,
+    )
 
 __all__ = [
     "COMPARISON_RULE",
@@ -151,3 +155,92 @@ __all__ = [
     "validate_format",
     "validate_pattern",
 ]
+
+#: The module each name of ``__all__`` lives in: importing the package imports none of them (a
+#: check with no regex or date-format literal needs neither ``regex`` nor the date formats); the
+#: first use of a name imports its module.
+_WHERE = {
+    "COMPARISON_RULE": "values",
+    "NULL_COMPARISON": "values",
+    "REASONS": "errors",
+    "RUNTIME_FUNCTIONS": "functions",
+    "EvalContext": "context",
+    "ExpressionError": "errors",
+    "NoFlow": "errors",
+    "coalesce": "functions",
+    "compare": "values",
+    "fn_AppRoleAssignmentsComplex": "functions",
+    "fn_Append": "functions",
+    "fn_AssertiveAppRoleAssignmentsComplex": "functions",
+    "fn_BitAnd": "functions",
+    "fn_CBool": "functions",
+    "fn_CDate": "date_functions",
+    "fn_CStr": "functions",
+    "fn_Coalesce": "functions",
+    "fn_ConvertToBase64": "functions",
+    "fn_ConvertToUTF8Hex": "functions",
+    "fn_Count": "functions",
+    "fn_DateAdd": "date_functions",
+    "fn_DateDiff": "date_functions",
+    "fn_DateFromNum": "date_functions",
+    "fn_DefaultDomain": "functions",
+    "fn_FormatDateTime": "date_functions",
+    "fn_Guid": "functions",
+    "fn_IIF": "functions",
+    "fn_IgnoreFlowIfNullOrEmpty": "functions",
+    "fn_InStr": "functions",
+    "fn_IsNull": "functions",
+    "fn_IsNullOrEmpty": "functions",
+    "fn_IsPresent": "functions",
+    "fn_IsString": "functions",
+    "fn_Item": "functions",
+    "fn_Join": "functions",
+    "fn_Left": "functions",
+    "fn_Len": "functions",
+    "fn_Mid": "functions",
+    "fn_NormalizeDiacritics": "functions",
+    "fn_Not": "functions",
+    "fn_Now": "date_functions",
+    "fn_NumFromDate": "date_functions",
+    "fn_PCase": "functions",
+    "fn_RandomString": "functions",
+    "fn_Redact": "functions",
+    "fn_RemoveDuplicates": "functions",
+    "fn_Replace": "functions",
+    "fn_SelectUniqueValue": "functions",
+    "fn_SingleAppRoleAssignment": "functions",
+    "fn_Split": "functions",
+    "fn_StripSpaces": "functions",
+    "fn_Switch": "functions",
+    "fn_ToLower": "functions",
+    "fn_ToUpper": "functions",
+    "fn_Word": "functions",
+    "format_datetime": "dotnet_format",
+    "is_null": "values",
+    "is_null_or_empty": "values",
+    "parse_date": "dates",
+    "parse_exact": "dotnet_format",
+    "parse_number": "values",
+    "render": "dates",
+    "select_unique": "functions",
+    "switch_match": "functions",
+    "switch_pairs": "functions",
+    "to_bool": "values",
+    "to_number": "values",
+    "to_str": "values",
+    "validate_format": "dotnet_format",
+    "validate_pattern": "regexes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

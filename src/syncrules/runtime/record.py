@@ -20,16 +20,13 @@ from . import lazy as _lazy
 from .context import EvalContext
 from .errors import ExpressionError, NoFlow
 from .scim import flatten
-from .scoping import clause_holds
+from .scoping import ACCOUNT_STATE, clause_holds
 from .text import ignore_case
 from .values import to_str
 
 #: A mapping's function: its value for the flat source attributes, typed as ``source_values``
 #: makes them (a single-valued text attribute is a ``str`` or absent).
 MappingFn = Callable[[Mapping[str, Any], EvalContext], Any]
-
-#: The target attribute that carries the account state, per target kind.
-ACCOUNT_STATE = {"entra": ("accountEnabled", True), "ad": ("accountDisabled", False)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ExpressionError
-from .regexes import search as _regex_search
 
 #: The scoping operators as the Entra portal and Graph (a clause's ``operatorName``) spell them;
 #: the .prov grammar takes the same words (any whitespace between two words, written back with
@@ -53,6 +52,11 @@ INTEGER: tuple[str, ...] = ("Greater_Than", "Greater_Than_OR_EQUALS")
 REGEX: tuple[str, ...] = ("REGEX MATCH", "NOT REGEX MATCH")
 #: The bitwise-flag operators (see ``AMPERSAND_RULE``).
 FLAGS: tuple[str, ...] = ("&", "!&")
+
+#: The target attribute that carries the account state, per target kind (an object leaving scope
+#: is disabled through it). Here rather than in ``record`` so that the checks can name it without
+#: importing the record machinery.
+ACCOUNT_STATE = {"entra": ("accountEnabled", True), "ad": ("accountDisabled", False)}
 
 AMPERSAND_RULE = (
     "& is true when attribute AND value (as integers) is not zero; for non-integers, when the "
@@ -107,8 +111,10 @@ def clause_holds(
     if operator == "ENDS_WITH":
         return text.endswith(target)
     if operator in REGEX:
+        from .regexes import search  # imports `regex`: only a job with a regex clause pays for it
+
         try:
-            found = _regex_search(target, text, timeout)
+            found = search(target, text, timeout)
         except ExpressionError as exc:
             if where is not None:
                 exc.mapping = where  # type: ignore[attr-defined]

@@ -7,12 +7,14 @@ through ``compile()`` before anything is written (a failure is PROV903, a bug).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from importlib import resources
 from types import CodeType
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 
 from syncrules import __version__
 from syncrules.backends.python.filters import FILTERS
@@ -24,10 +26,34 @@ from syncrules.ir.printer import compact
 from syncrules.ir.visitor import iter_nodes
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Jinja's per-user bytecode cache (``$TMPDIR/_jinja2-cache-UID``, mode 0700, entries keyed by
+    the template's path and checked against its source's checksum), so a compile does not
+    recompile the two templates every run. A cache that cannot be read or written is no cache."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache() -> FileSystemBytecodeCache | None:
+    try:
+        return _TemplateCache()
+    except (OSError, RuntimeError):  # no safe per-user directory: compile the templates
+        return None
+
+
 @functools.cache
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("syncrules.backends.python", "templates"),
+        bytecode_cache=_template_cache(),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
