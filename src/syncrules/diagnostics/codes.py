@@ -35,6 +35,7 @@ class Code(enum.StrEnum):
     UNKNOWN_TYPE = "PROV112"
     UNKNOWN_EXPECTATION = "PROV113"
     UNMAPPED_EXPECTATION = "PROV114"
+    DUPLICATE_JSON_KEY = "PROV115"
     UNDECLARED_PARAMETER = "PROV120"
     UNSET_PARAMETER = "PROV121"
     PARAMETER_TYPE = "PROV122"
@@ -272,6 +273,16 @@ CODES: dict[Code, CodeInfo] = {
         "`== value` would always fail and `not set` or `does not flow` would always pass, "
         "whatever the rules do; usually it is a typo (userPrincipleName for "
         "userPrincipalName). Correct the name, or map the attribute.",
+    ),
+    Code.DUPLICATE_JSON_KEY: CodeInfo(
+        "duplicate-json-key",
+        "warning",
+        "{detail}",
+        "A JSON object in a test (a `given user`, an `existing user`, an expected value) names "
+        "the same member twice. Only the last one is kept, so the first is silently ignored; and "
+        "SCIM attribute names ignore case, so `userName` and `username` are the same attribute "
+        "too: syncrules reads the member spelt as asked for, else the first that matches "
+        "ignoring case, and what Entra does is not documented. Keep one of them.",
     ),
     Code.UNDECLARED_PARAMETER: CodeInfo(
         "undeclared-parameter",

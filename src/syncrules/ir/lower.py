@@ -153,16 +153,31 @@ class Loader:
 _JSON_WORDS = {"true": True, "false": False, "null": None}
 
 
-def _json_value(obj: Any, bad_number: Callable[[Any], None] | None = None) -> Any:
+def _json_value(
+    obj: Any,
+    bad_number: Callable[[Any], None] | None = None,
+    duplicate: Callable[[Any, str], None] | None = None,
+) -> Any:
     """The value of a JSON literal in a test block; a number Python cannot read (an integer of
-    more than 4,300 digits) is given to ``bad_number`` and read as null."""
+    more than 4,300 digits) is given to ``bad_number`` and read as null; a member whose name an
+    earlier member of the same object has (ignoring case, as SCIM names do) is given to
+    ``duplicate`` with the earlier name (the last one is kept)."""
     if isinstance(obj, str) and obj in _JSON_WORDS:  # textX gives match rules as text
         return _JSON_WORDS[obj]
     kind = type(obj).__name__
     if kind == "JsonObject":
-        return {unescape(m.key.raw): _json_value(m.value, bad_number) for m in obj.members}
+        out: dict[str, Any] = {}
+        seen: dict[str, str] = {}
+        for m in obj.members:
+            key = _json_value(m.key)
+            key = key if isinstance(key, str) else unescape(m.key.raw)
+            earlier = seen.setdefault(key.lower(), key)
+            if earlier is not key and duplicate is not None:
+                duplicate(m.key, earlier)
+            out[key] = _json_value(m.value, bad_number, duplicate)
+        return out
     if kind == "JsonArray":
-        return [_json_value(i, bad_number) for i in obj.items]
+        return [_json_value(i, bad_number, duplicate) for i in obj.items]
     if kind == "StringLit":
         # JSON strings in tests follow JSON escaping rules.
         try:
@@ -522,12 +537,21 @@ class _JobBuilder:
                          detail=f"a number of {digits} digits is too long to read (at most "
                          "4300 digits)")
 
+        def duplicate(node: Any, earlier: str) -> None:
+            key = _json_value(node)
+            if key == earlier:
+                detail = f"member {json.dumps(key)} is given twice; only the last one is kept"
+            else:
+                detail = (f"member {json.dumps(key)} is {json.dumps(earlier)} again (SCIM names "
+                          "ignore case): the record holds the attribute twice")
+            self.bag.add(Code.DUPLICATE_JSON_KEY, span_of(node, src), detail=detail)
+
         for step in item.steps:
             kind = type(step).__name__
             if kind == "TestGiven":
-                given.append(_json_value(step.record, bad_number))
+                given.append(_json_value(step.record, bad_number, duplicate))
             elif kind == "TestExisting":
-                existing.append(_json_value(step.record, bad_number))
+                existing.append(_json_value(step.record, bad_number, duplicate))
             elif kind == "TestTaken":
                 taken.extend(unescape(v.raw) for v in step.values)
             elif kind == "TestNow":
@@ -570,7 +594,7 @@ class _JobBuilder:
                             kind={"ExpectEquals": "equals", "ExpectNotSet": "not_set"}.get(
                                 ckind, "no_flow"
                             ),
-                            value=_json_value(check.check.value, bad_number)
+                            value=_json_value(check.check.value, bad_number, duplicate)
                             if ckind == "ExpectEquals"
                             else None,
                             span=span_of(check, src),
