@@ -17,6 +17,8 @@ from tests.run.conftest import ENTERPRISE, JOBS, SAMPLES, write_job
 
 CTX = EvalContext(seed=1)
 
+BULK_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+
 
 def _job(path: Path):  # type: ignore[no-untyped-def]
     result = check_paths([path])
@@ -132,7 +134,7 @@ def test_lone_surrogate_escapes_fail_their_operation_alone(tmp_path: Path) -> No
     assert ops[0].user is None and "lone UTF-16 surrogate" in (ops[0].error or "")
     assert ops[1].user == {"externalId": "2"}
     bulk = tmp_path / "in.json"
-    bulk.write_text(json.dumps({"Operations": [
+    bulk.write_text(json.dumps({"schemas": [BULK_URN], "Operations": [
         {"method": "POST", "path": "/Users", "bulkId": "b1",
          "data": {"externalId": "1", "name": {"givenName": "\ud800"}}},
         {"method": "POST", "path": "/Users", "data": {"externalId": "2"}},
@@ -270,3 +272,17 @@ source csv {
         "displayName": "Contractor",
         "userName": 'ada.l.x"y',  # the escaped quote stays data, not code
     }
+
+
+def test_a_bulk_request_without_its_schema_urn_is_refused_whole(tmp_path: Path) -> None:
+    """Entra refuses a BulkRequest whose root "schemas" does not list the BulkRequest URN (400):
+    `prov run` refuses the whole input too, in the words `prov upload` uses."""
+    op = {"method": "POST", "path": "/Users", "data": {"externalId": "1"}}
+    for doc in ({"Operations": [op]}, {"schemas": ["x"], "Operations": [op]}):
+        bulk = tmp_path / "in.json"
+        bulk.write_text(json.dumps(doc), encoding="utf-8")
+        problem = open_input(bulk, None, None, CTX)
+        assert isinstance(problem, InputProblem)
+        assert problem.message == (
+            f'{bulk}: root "schemas" must list urn:ietf:params:scim:api:messages:2.0:BulkRequest'
+        )

@@ -202,7 +202,8 @@ def test_standard_input_is_read_with_its_format_given(scim_job: Path, tmp_path: 
     logged = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["syncrulesAction"] for r in logged] == ["create", "create"]
     assert logged[1]["syncrulesOperation"]["location"] == "<stdin>:2"
-    bulk = json.dumps({"Operations": [{"method": "POST", "path": "/Users", "bulkId": "b",
+    bulk = json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                       "Operations": [{"method": "POST", "path": "/Users", "bulkId": "b",
                                        "data": scim_user("3", "Grace", "Hopper")}]})
     result = CliRunner().invoke(main, ["run", str(scim_job), "--input", "-", "--input-format",
                                        "bulk", "--format", "json", "--now", NOW], input=bulk)

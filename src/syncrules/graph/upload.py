@@ -46,7 +46,7 @@ from syncrules.safeio import open_input
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
 
-BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+BULK_REQUEST_URN = scim_input.BULK_REQUEST_URN
 CORE_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MAX_OPERATIONS = 50
@@ -104,9 +104,8 @@ def _is_bulk_request(obj: dict[str, Any]) -> bool:
 
 
 def _read_bulk_request(obj: dict[str, Any], name: str) -> Iterator[Record]:
-    schemas = member(obj, "schemas")
-    if not isinstance(schemas, list) or BULK_REQUEST_URN not in schemas:
-        yield RecordFailure(name, f"root 'schemas' must list {BULK_REQUEST_URN}")
+    if not scim_input.is_bulk_request(obj):
+        yield RecordFailure(name, scim_input.NOT_A_BULK_REQUEST)
         return
     operations = member(obj, "Operations")
     if not isinstance(operations, list):

@@ -172,6 +172,8 @@ def _open_bulk(path: Path, raw: bytes) -> Input | InputProblem:
     operations = member(document, "Operations")
     if not isinstance(operations, list):
         return InputProblem(f'{path} is not a SCIM BulkRequest: it has no "Operations" array')
+    if not scim_input.is_bulk_request(document):  # Entra refuses the whole request (400)
+        return InputProblem(f"{path}: {scim_input.NOT_A_BULK_REQUEST}")
     return Input(path, "bulk", _bulk_operations(path, operations))
 
 

@@ -27,6 +27,19 @@ from typing import Any, Protocol
 from syncrules.run import jsoncodec
 from syncrules.runtime.scim import member
 
+#: The URN a BulkRequest's root ``schemas`` must list (docs/entra-provisioning.md §5.3): Entra
+#: refuses the whole request without it.
+BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+#: Why a BulkRequest without it is refused, in every reader's words.
+NOT_A_BULK_REQUEST = f'root "schemas" must list {BULK_REQUEST_URN}'
+
+
+def is_bulk_request(document: dict[str, Any]) -> bool:
+    """Whether a JSON object's root ``schemas`` lists the BulkRequest URN."""
+    schemas = member(document, "schemas")
+    return isinstance(schemas, list) and BULK_REQUEST_URN in schemas
+
+
 #: The longest JSON Lines line read (a SCIM user is a few kilobytes).
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
