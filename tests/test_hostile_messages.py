@@ -261,8 +261,11 @@ def test_upload_reports_a_broken_json_document_once(runner: CliRunner, tmp_path:
     )
     _no_bug(result)
     assert result.exit_code == 1
-    assert result.stderr.count("error:") == 1
+    assert result.stderr.count("not valid JSON") == 1
     assert f"{source}:5:1: not valid JSON: expected a property name" in result.stderr
+    # the summary says every record failed, on stderr (stdout holds no "no users to send")
+    assert "error: no users to send: all 1 records failed" in result.stderr
+    assert "no users to send" not in result.stdout
     empty = tmp_path / "empty.json"
     empty.write_text("", encoding="utf-8")
     for args in (

@@ -631,6 +631,16 @@ def _rereadable(path: Path, records: Records) -> Records:
     return once
 
 
+def _nothing_to_send(console: Console, failed_records: int) -> int:
+    """No user could be sent: a plain note when the input holds none, an error (stderr, exit 1)
+    when every record failed."""
+    if failed_records:
+        console.err(f"error: no users to send: all {failed_records} records failed")
+        return EXIT_ERRORS
+    console.out("no users to send")
+    return EXIT_OK
+
+
 def upload_users(
     records: Records | ReadResult,
     *,
@@ -661,8 +671,7 @@ def upload_users(
         else:
             users += 1
     if not users:
-        console.out("no users to send")
-        return EXIT_ERRORS if failed_records else EXIT_OK
+        return _nothing_to_send(console, failed_records)
     sent = failed_requests = 0
     total = -(-users // batch_size)
     with open_client(
@@ -728,8 +737,7 @@ def _write_payloads(
         payloads += 1
         console.out(f"wrote {target} ({batch.size} operations)")
     if not payloads:
-        console.out("no users to send")
-        return EXIT_ERRORS if failed_records else EXIT_OK
+        return _nothing_to_send(console, failed_records)
     console.out(
         f"dry run: {users} users in {payloads} payloads, nothing sent; "
         f"{failed_records} records failed"
