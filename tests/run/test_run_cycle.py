@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.run.conftest import (
     ENTERPRISE,
@@ -381,3 +384,38 @@ def test_the_same_run_writes_the_same_log(scim_job: Path, tmp_path: Path) -> Non
     one = run(scim_job, path, tmp_path / "d.sqlite").stdout
     two = run(scim_job, path, tmp_path / "d.sqlite").stdout
     assert one == two and one
+
+
+def test_an_applied_run_keeps_at_most_a_batch_of_records_in_memory(
+    scim_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are held until the directory commits what they report, and every batch commits,
+    the end of the cycle included: the records kept for escrowed managers (here every one) go out
+    a batch at a time, not all at the last commit."""
+    from datetime import UTC, datetime
+
+    from syncrules.api import check_paths
+    from syncrules.run import runner
+
+    most = 0
+    hold = runner.HeldRecords.hold
+
+    def counting_hold(self: runner.HeldRecords, record: Any) -> None:
+        nonlocal most
+        hold(self, record)
+        most = max(most, len(self._held))
+
+    monkeypatch.setattr(runner.HeldRecords, "hold", counting_hold)
+    # each worker's manager comes later in the input: every record waits for the end
+    workers = [scim_user(f"W{i}", f"G{i}", f"F{i}", manager=f"W{i + 1}") for i in range(60)]
+    source = jsonl(tmp_path / "in.jsonl", *workers)
+    job = check_paths([scim_job]).compiled_jobs()[0]
+    emitted: list[Any] = []
+    summary = runner.run_job(
+        runner.RunRequest(job=job, input_path=source, directory=tmp_path / "d.sqlite",
+                          now=datetime(2024, 5, 1, 9, tzinfo=UTC), apply=True, batch_size=7),
+        emitted.append,
+    )
+    assert not isinstance(summary, runner.RunProblem), summary
+    assert len(emitted) == 60
+    assert 0 < most <= 7

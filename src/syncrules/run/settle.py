@@ -63,7 +63,12 @@ class Settling:
         self.held_indexes = []
         verdicts = self.refs.verdicts()
         verdict = next(verdicts, None)
-        for result in self.deferred.drain():
+        for count, result in enumerate(self.deferred.drain(), start=1):
+            if count % batch == 0:
+                # the changes these records report are written; committing lets the records
+                # held until then go out (`prov run --apply` logs only what is committed), so
+                # they are not all kept in memory until the cycle's last commit
+                self.checkpoint()
             while verdict is not None and verdict[0] < result.index:
                 verdict = next(verdicts, None)  # pragma: no cover - a verdict without a record
             while verdict is not None and verdict[0] == result.index:

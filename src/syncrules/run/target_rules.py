@@ -76,7 +76,7 @@ def violations(kind: str, values: dict[str, Any], creating: bool,
     for name in sorted(values):
         value = values[name]
         defn = attributes.get(name)
-        if value is None or defn is None or any(v.attribute == name for v in out):
+        if value is None or defn is None or (out and any(v.attribute == name for v in out)):
             continue
         for item in value if isinstance(value, list) else (value,):
             problem = _check(kind, defn, item, creating, name in hidden)
@@ -101,7 +101,7 @@ def _check(kind: str, defn: AttributeDef, value: Any, creating: bool,
            hidden: bool) -> tuple[str, str] | None:
     name = defn.name
     code = _code(kind, defn)
-    shown = "[Redact]" if hidden else _show(value)
+    shown = "[Redact]" if hidden else None  # the value as a message shows it: made on demand
     if defn.type == "Boolean":
         if isinstance(value, bool):
             return None
@@ -112,7 +112,7 @@ def _check(kind: str, defn: AttributeDef, value: Any, creating: bool,
         ):
             return None
         wanted = "TRUE or FALSE (in capitals)" if kind == "ad" else "true or false"
-        return code, f"{name}: {shown} is not a Boolean ({wanted})"
+        return code, f"{name}: {shown or _show(value)} is not a Boolean ({wanted})"
     if defn.type == "Integer":
         if isinstance(value, int) and not isinstance(value, bool):
             number: int | None = value
@@ -121,12 +121,13 @@ def _check(kind: str, defn: AttributeDef, value: Any, creating: bool,
         else:
             number = None
         if number is None or not -(2**63) <= number < 2**63:
-            return code, f"{name}: {shown} is not a whole number"
+            return code, f"{name}: {shown or _show(value)} is not a whole number"
         return None
     if defn.type == "DateTime":
         if isinstance(value, datetime) or (isinstance(value, str) and _is_date_time(value)):
             return None
-        return code, f"{name}: {shown} is not an ISO 8601 date and time (DateTimeOffset)"
+        return code, (f"{name}: {shown or _show(value)} is not an ISO 8601 date and time "
+                      "(DateTimeOffset)")
     if defn.type != "String" or not isinstance(value, str):
         return None
     if value == "":
@@ -134,7 +135,8 @@ def _check(kind: str, defn: AttributeDef, value: Any, creating: bool,
             return AD_EMPTY_CODE, (f"{name}: the AD connector cannot write an empty string; "
                                    "use IgnoreFlowIfNullOrEmpty or a placeholder value")
         return None
-    units = len(value.encode("utf-16-le")) // 2
+    # UTF-16 code units, as .NET counts: one per character below U+10000
+    units = len(value) if value.isascii() else len(value.encode("utf-16-le")) // 2
     if defn.max_length is not None and units > defn.max_length:
         return code, (f"{name}: {units} characters, more than the {defn.max_length} the target "
                       "holds")
@@ -146,7 +148,7 @@ def _check(kind: str, defn: AttributeDef, value: Any, creating: bool,
         if problem is not None:
             if hidden:  # the problem may quote a character of the value
                 return code, f"{name}: [Redact] does not have the {defn.syntax} syntax"
-            return code, f"{name}: {shown} {problem}"
+            return code, f"{name}: {_show(value)} {problem}"
     return None
 
 

@@ -10,6 +10,7 @@ casing tables have no mapping for them; ``prov explain semantics`` records the c
 from __future__ import annotations
 
 import base64
+import functools
 import unicodedata
 
 _LETTERS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo"})
@@ -32,6 +33,7 @@ def _simple_upper_char(ch: str) -> str:
     return title if len(title) == 1 else ch
 
 
+@functools.cache
 def casing_rule(culture: str | None) -> str:
     """How a .NET culture cases the Turkish letters: ``invariant`` (no culture: ``İ`` and ``ı``
     kept), ``turkic`` (``tr``, ``az``: ``i``↔``İ``, ``ı``↔``I``) or ``linguistic`` (any other
@@ -84,6 +86,8 @@ def ignore_case(text: str) -> str:
     and ``Σ`` are equal). Entra compares attributes that are not ``caseExact`` this way
     (matching, change detection, uniqueness). Unlike ``ToUpper``, ``OrdinalIgnoreCase`` takes
     ``ı`` and ``I`` as equal (``İ`` and ``i`` stay different), as .NET does."""
+    if text.isascii():
+        return text.upper()  # the same 1:1 mapping for ASCII (the common case), at C speed
     return simple_upper(text, "ordinal")  # any named culture: ı uppers to I, İ is kept
 
 
