@@ -274,12 +274,20 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
 
     Per line: parse it (orjson); the generated ``evaluate`` with a ``find`` that is one indexed
     SELECT by source anchor; for a create, one SELECT for the UPN uniqueness check and one for
-    the manager's anchor (an unresolved manager is simply left out: no escrow, no retry at the
-    end); the user row and its two index rows buffered and written with ``executemany`` every
-    5000 records (the same schema, pragmas and commits as the directory); a log record with the
-    same fields as ``prov run``'s (six steps, modifiedProperties), encoded by orjson and written.
-    Nothing else: no plan/apply modes, no kept records, no deletion threshold, no input
-    validation or error handling. ``prov run`` does all of those, so this is a floor, not a rival.
+    the manager's anchor; the user row and its two index rows buffered and written with
+    ``executemany`` every 5000 records (the same schema, pragmas and commits as the directory);
+    a log record with the same fields as ``prov run``'s (six steps, modifiedProperties), encoded
+    by orjson and written.
+
+    What every cycle must also do, done the cheapest way: a manager that comes later in the
+    input (about half of them) must still be set in the same cycle, and memory must stay flat,
+    so such a record's log line is kept, encoded, in a scratch SQLite table with the manager's
+    anchor (written in batches); when the input ends each kept record is read back in input
+    order, its manager looked up, the user's row updated in SQL (``json_set``, in batches of
+    5000) and the record completed (a reference step, the modified property, or a warning) and
+    written. Nothing else: no plan/apply modes, no deletion threshold, no input validation or
+    error handling, no target rules, no log held until its batch commits. ``prov run`` does all
+    of those, so this is a floor, not a rival.
     """
     import sqlite3
     import uuid
@@ -311,6 +319,14 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
     values: list[tuple[str, str, str]] = []
     anchors: dict[str, str] = {}  # written since the last batch: lookups must see them
     upns: set[str] = set()
+    # records waiting for a manager later in the input: (index, user id, anchor, encoded record)
+    scratch = sqlite3.connect("", isolation_level=None)
+    scratch.execute("PRAGMA journal_mode=OFF")
+    scratch.execute("PRAGMA synchronous=OFF")
+    scratch.execute("CREATE TABLE kept (op_index INTEGER PRIMARY KEY, user_id TEXT NOT NULL,"
+                    " anchor TEXT NOT NULL, record BLOB NOT NULL)")
+    scratch.execute("BEGIN")
+    kept: list[tuple[int, str, str, bytes]] = []
 
     def lookup(anchor: str) -> str | None:
         found = anchors.get(anchor)
@@ -361,12 +377,13 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
                               "status": "success"})
                 steps.append({"name": "Process user", "description": out.reason, "details": {},
                               "provisioningStepType": "processing", "status": "success"})
-                steps.append({"name": "Resolve references", "description": f"manager: "
-                              f"'{manager}' resolved to user {target}", "details": {
-                                  "Attribute": "manager", "SourceAnchor": manager,
-                                  "TargetId": target},
-                              "provisioningStepType": "referenceResolution",
-                              "status": "success"})
+                if target is not None:
+                    steps.append({"name": "Resolve references", "description": f"manager: "
+                                  f"'{manager}' resolved to user {target}", "details": {
+                                      "Attribute": "manager", "SourceAnchor": manager,
+                                      "TargetId": target},
+                                  "provisioningStepType": "referenceResolution",
+                                  "status": "success"})
                 steps.append({"name": "Provision User", "description": f"Created user {user_id}",
                               "details": {"Applied": "True"}, "provisioningStepType": "export",
                               "status": "success"})
@@ -383,7 +400,13 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
                 "sourceIdentity": {"id": anchor, "displayName": user.get("displayName")},
                 "targetIdentity": {"id": user_id if out.action == "create" else None},
             }
-            log.write(orjson.dumps(record) + b"\n")
+            if out.action == "create" and manager and target is None:
+                kept.append((n, user_id, manager, orjson.dumps(record)))
+                if len(kept) >= 1000:
+                    scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?)", kept)
+                    kept = []
+            else:
+                log.write(orjson.dumps(record) + b"\n")
             if n % 5000 == 0:
                 conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
                 conn.executemany("INSERT INTO attr_values VALUES (?, ?, ?)", values)
@@ -392,10 +415,54 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
                 users, values = [], []
                 anchors.clear()
                 upns.clear()
-    conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
-    conn.executemany("INSERT INTO attr_values VALUES (?, ?, ?)", values)
-    conn.execute("COMMIT")
+        conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
+        conn.executemany("INSERT INTO attr_values VALUES (?, ?, ?)", values)
+        conn.execute("COMMIT")
+        # the end of the cycle: the kept records, in input order, their managers set
+        scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?)", kept)
+        anchors.clear()
+        set_manager = ("UPDATE users SET attributes = json_set(attributes, '$.manager', ?)"
+                       " WHERE id = ?")
+        updates: list[tuple[str, str]] = []
+        conn.execute("BEGIN")
+        cursor = scratch.execute("SELECT user_id, anchor, record FROM kept ORDER BY op_index")
+        while rows := cursor.fetchmany(1000):
+            for user_id, manager, data in rows:
+                record = orjson.loads(data)
+                target = lookup(manager)
+                steps = record["provisioningSteps"]
+                if target is None:
+                    reason = (f"manager not set: no user provisioned from externalId "
+                              f"'{manager}' exists by the end of the cycle")
+                    steps.insert(-1, {"name": "Resolve references", "description": reason,
+                                      "details": {"Attribute": "manager",
+                                                  "SourceAnchor": manager},
+                                      "provisioningStepType": "referenceResolution",
+                                      "status": "warning"})
+                    record["provisioningStatusInfo"] = {
+                        "status": "warning",
+                        "errorInformation": {"errorCode": "ReferenceNotFound", "reason": reason}}
+                else:
+                    steps.insert(-1, {"name": "Resolve references", "description": f"manager: "
+                                      f"'{manager}' resolved at the end of the cycle to user "
+                                      f"{target}", "details": {
+                                          "Attribute": "manager", "SourceAnchor": manager,
+                                          "TargetId": target},
+                                      "provisioningStepType": "referenceResolution",
+                                      "status": "success"})
+                    record["modifiedProperties"].append(
+                        {"displayName": "manager", "oldValue": None, "newValue": target})
+                    updates.append((target, user_id))
+                log.write(orjson.dumps(record) + b"\n")
+                if len(updates) >= 5000:
+                    conn.executemany(set_manager, updates)
+                    conn.execute("COMMIT")
+                    conn.execute("BEGIN")
+                    updates = []
+        conn.executemany(set_manager, updates)
+        conn.execute("COMMIT")
     conn.close()
+    scratch.close()
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "maxrss_kib": peak_rss_kib()}))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syncrules.run.target_rules import (
     AD_CODE,
@@ -132,3 +134,56 @@ def test_prov_run_fails_each_refused_record_alone(tmp_path: Path) -> None:
     assert reasons[2].startswith('employeeHireDate: "yesterday" is not an ISO 8601 date')
     export = [s for s in recs[1]["provisioningSteps"] if s["provisioningStepType"] == "export"]
     assert export and export[-1]["status"] == "failure"
+
+
+class _SlowOnly(dict):  # type: ignore[type-arg]
+    def get(self, key: object, default: object = None) -> object:
+        from syncrules.run import target_rules
+
+        return target_rules._never
+
+
+_VALUE = (st.text(max_size=12) | st.emails() | st.booleans() | st.integers()
+          | st.sampled_from(["", "ada.lovelace", "GB", "x" * 300, "é", "a@b", "2024-03-01"])
+          | st.lists(st.text(max_size=4), max_size=2))
+
+
+@pytest.mark.parametrize("kind", ["entra", "ad"])
+@given(data=st.data())
+@settings(max_examples=150, deadline=None)
+def test_the_quick_test_of_common_values_decides_as_the_full_check(
+    kind: str, data: st.DataObject
+) -> None:
+    """``violations`` accepts most values with one cheap test per attribute; with or without
+    that shortcut it reports the same problems, whatever the values."""
+    from syncrules.run import target_rules
+
+    names = [*sorted(target_rules._rules(kind)[0]), "notAnAttribute"]
+    values = data.draw(st.dictionaries(st.sampled_from(names), _VALUE, max_size=8))
+    creating = data.draw(st.booleans())
+    fast = violations(kind, values, creating)
+    original = target_rules._accepts
+    try:
+        target_rules._accepts = lambda kind: _SlowOnly()  # type: ignore[assignment]
+        slow = violations(kind, values, creating)
+    finally:
+        target_rules._accepts = original
+    assert fast == slow
+
+
+def test_every_value_the_quick_test_accepts_passes_the_full_check() -> None:
+    from syncrules.run import target_rules
+
+    samples = ["ada", "ada.lovelace@contoso.com", "GB", "x" * 64, "x" * 65, "x" * 257, "a b",
+               "OU=Users,DC=contoso,DC=com", "jdoe", "é", "", True, False, 1, "True"]
+    accepted = 0
+    for kind in ("entra", "ad"):
+        attributes = target_rules._rules(kind)[0]
+        for name, test in target_rules._accepts(kind).items():
+            for value in samples:
+                if test(value):
+                    accepted += 1
+                    for creating in (True, False):
+                        assert target_rules._check(kind, attributes[name], value, creating,
+                                                   False) is None, (kind, name, value)
+    assert accepted > 100  # the shortcut does take the common values

@@ -131,7 +131,8 @@ def fold(value: Any) -> str:
     """The index form of one scalar value: text as .NET's OrdinalIgnoreCase compares it
     (``runtime.text.ignore_case``), booleans as TRUE/FALSE (so ``true`` and ``"True"`` match)."""
     if value.__class__ is str:
-        return ignore_case(value)
+        # ASCII (the common case) folds by str.upper, as ignore_case does it
+        return value.upper() if value.isascii() else ignore_case(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return ignore_case(str(value))
@@ -491,10 +492,16 @@ class Store:
                 rows = _index_rows(new, indexed)
             else:
                 updates.append((new.anchor, text, enabled, new.updated_cycle, new.id))
-                before = set(_index_rows(old, indexed))
-                after = _index_rows(new, indexed)
-                remove.extend(row for row in sorted(before.difference(after)))
-                rows = [row for row in after if row not in before]
+                # index rows change only for the indexed attributes whose values changed
+                was = old.attributes
+                changed = [a for a in indexed if was.get(a) != attributes.get(a)]
+                if changed:
+                    before = set(_index_rows(old, changed))
+                    after = _index_rows(new, changed)
+                    remove.extend(row for row in sorted(before.difference(after)))
+                    rows = [row for row in after if row not in before]
+                else:
+                    rows = []
             add.extend(rows)
             if bloom is not None:
                 if new.anchor is not None:
