@@ -42,21 +42,19 @@ class _Sink:
     """Writes records as they come: JSON Lines to a file/stdout, text lines to stdout (both in
     chunks)."""
 
-    def __init__(self, fmt: str, output: IO[str] | None) -> None:
+    def __init__(self, fmt: str, output: IO[bytes] | None) -> None:
         self.fmt = fmt
         self.output = output
         self.buffer: list[str] = []
-        self.lines: list[str] = []
+        self.lines: list[bytes] = []
 
     def __call__(self, record: LogRecord) -> None:
-        if self.output is not None or self.fmt == "json":
-            line = record.text()
-            if self.output is not None:
-                self.lines.append(line)
-                if len(self.lines) >= 256:
-                    self._write()
-            if self.fmt == "json" and self.output is None:
-                self.buffer.append(line)
+        if self.output is not None:
+            self.lines.append(record.line())
+            if len(self.lines) >= 256:
+                self._write()
+        elif self.fmt == "json":
+            self.buffer.append(record.text())
         if self.fmt == "text":
             from syncrules.run.report import record_line
 
@@ -66,8 +64,8 @@ class _Sink:
 
     def _write(self) -> None:
         if self.output is not None and self.lines:
-            self.lines.append("")
-            self.output.write("\n".join(self.lines))
+            self.lines.append(b"")
+            self.output.write(b"\n".join(self.lines))
             self.lines = []
 
     def flush(self) -> None:
@@ -191,14 +189,14 @@ def run(
     if environment is not None and default_domain is None:
         default_domain = environment.default_domain
     job = _load_job(rules, job_name, environment.param_values() if environment else None)
-    handle: IO[str] | None = None
+    handle: IO[bytes] | None = None
     if output is not None:
         unwritable = prepare_parent(output)
         if unwritable is not None:
             err(f"error: cannot write {output}: {unwritable}")
             sys.exit(EXIT_ERRORS)
         try:
-            handle = output.open("w", encoding="utf-8", newline="\n")
+            handle = output.open("wb")
         except OSError as exc:
             err(f"error: cannot write {output}: {exc.strerror}")
             sys.exit(EXIT_ERRORS)

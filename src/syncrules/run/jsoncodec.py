@@ -45,6 +45,7 @@ __all__ = [
     "UnusableJson",
     "document_decoder",
     "dumps",
+    "dumps_bytes",
     "has_lone_surrogate",
     "json_kind",
     "load_document",
@@ -188,7 +189,12 @@ def loads(data: bytes) -> Any:
 
 def dumps(value: Any) -> str:
     """Compact JSON text of ``value`` (see the module docstring)."""
+    return dumps_bytes(value).decode()
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """``dumps`` as UTF-8 bytes (what a file of JSON Lines holds)."""
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
-        return json.dumps(value, separators=(",", ":"), default=str)
+        return json.dumps(value, separators=(",", ":"), default=str).encode()

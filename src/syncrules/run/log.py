@@ -349,3 +349,7 @@ class LogRecord:
 
     def text(self) -> str:
         return encode(build_record(self.info, self.result))
+
+    def line(self) -> bytes:
+        """``text()`` as UTF-8 bytes, without the newline."""
+        return jsoncodec.dumps_bytes(build_record(self.info, self.result))

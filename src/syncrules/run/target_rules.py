@@ -112,6 +112,8 @@ def _accepts(kind: str) -> dict[str, Any]:
     for name, defn in _rules(kind)[0].items():
         if defn.type == "Boolean":
             tests[name] = _is_bool
+        elif defn.type not in ("String", "Integer", "DateTime"):
+            tests[name] = _any  # Reference, Binary: no rule of the target's
         elif defn.type != "String" or (kind == "ad" and name == "displayName"):
             tests[name] = _never
         else:
