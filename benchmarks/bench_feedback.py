@@ -18,7 +18,10 @@ printed beside them, as it is steadier on a shared machine. Rows:
 * ``prov test`` of 300 tests in 30 files that ``import`` the job against the same tests in one file;
 * ``prov upload --dry-run``: peak memory (the child's own ``VmHWM``) for 10x the users.
 
-The `prov run` row of the issue is measured by ``benchmarks/bench_run.py``.
+* ``prov run --apply`` of 100,000 synthetic workers (``--run-records``) against the cycle floor
+  of ``benchmarks/bench_run.py`` (the least work any cycle must do, hand-written): both as
+  ``bench_run.py`` runs them, each a whole process (start-up and compiling the job included)
+  over a fresh directory.
 """
 
 from __future__ import annotations
@@ -207,6 +210,29 @@ def compile_scaling(work: Path, small: int, repeat: int, goal: float) -> dict:
     return _row(f"`compile_paths` of {large:,} mappings / of {small:,}", times, goal)
 
 
+def cycle(work: Path, records: int, repeat: int, goal: float) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_run
+
+    job = work / "bench.prov"
+    job.write_text(bench_run.JOB, encoding="utf-8")
+    source = work / "cycle.jsonl"
+    bench_run.write_input(source, records)
+    script = str(ROOT / "benchmarks" / "bench_run.py")
+    times: dict[str, list[tuple[float, float]]] = {"ours": [], "floor": []}
+    for i in range(repeat):
+        for name in ("floor", "ours") if i % 2 == 0 else ("ours", "floor"):
+            db = work / f"cycle-{name}-{i}.sqlite"
+            mode = "--child" if name == "ours" else "--floor"
+            wall, cpu, _ = run([PY, script, mode, str(job), str(source), str(db)])
+            times[name].append((wall, cpu))
+            for leftover in work.glob(f"cycle-{name}-{i}.sqlite*"):
+                leftover.unlink()
+    source.unlink()
+    return _row(f"`prov run --apply`, {records:,} workers / the cycle floor of bench_run.py",
+                times, goal)
+
+
 def upload_memory(work: Path, sizes: tuple[int, int], goal: float) -> dict:
     peaks = {}
     for n in sizes:
@@ -234,6 +260,7 @@ def main() -> None:
     parser.add_argument("--mappings", type=int, default=1000, help="mappings of the compile row")
     parser.add_argument("--scale-from", type=int, default=300, help="compile scaling: N and 10N")
     parser.add_argument("--upload-users", type=int, nargs=2, default=(10_000, 100_000))
+    parser.add_argument("--run-records", type=int, default=100_000, help="workers of the run row")
     args = parser.parse_args()
     prov = [PY, "-m", "syncrules"]
     imports = [PY, "-c", "import textx, jinja2, jsonschema, click"]
@@ -310,6 +337,7 @@ def main() -> None:
             )
         )
         rows.append(upload_memory(work, tuple(args.upload_users), 1.5))
+        rows.append(cycle(work, args.run_records, max(3, args.repeat // 2), 1.5))
     print("| what | ratio (wall) | ratio (CPU) | goal | |")
     print("|---|---:|---:|---:|---|")
     for row in rows:
