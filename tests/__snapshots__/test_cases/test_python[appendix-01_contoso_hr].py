@@ -30,6 +30,9 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_constant,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     out_of_scope,
@@ -53,49 +56,9 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
-    return a.get('active')
-
-
-def _m2(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m3(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
-    return a.get('name.familyName')
-
-
 def _e4(s4, s3, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
     return ' '.join(filter(None, (s4, s3)))
-
-
-def _m4(a, ctx):  # _e4 over the flat source attributes (the generic path)
-    return _e4(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
-def _m5(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
-    return a.get('title')
-
-
-def _m6(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department')
-
-
-def _m7(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
-    return 'Contoso'
 
 
 def _e8(s1, ctx):
@@ -103,17 +66,9 @@ def _e8(s1, ctx):
     return ('DE' if (_t1 := (s1 or '')) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
 
 
-def _m8(a, ctx):  # _e8 over the flat source attributes (the generic path)
-    return _e8(a.get('addresses[type eq "work"].country'), ctx)
-
-
 def _e9(s11, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
     return ''.join(filter(None, (fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), '@contoso.com')))
-
-
-def _m9(a, ctx):  # _e9 over the flat source attributes (the generic path)
-    return _e9(a.get('userName'), ctx)
 
 
 def _e10(s11, ctx):
@@ -121,22 +76,9 @@ def _e10(s11, ctx):
     return fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None)
 
 
-def _m10(a, ctx):  # _e10 over the flat source attributes (the generic path)
-    return _e10(a.get('userName'), ctx)
-
-
 def _e11(s7, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
     return fn_FormatDateTime(ctx, s7, None, 'yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ssZ')
-
-
-def _m11(a, ctx):  # _e11 over the flat source attributes (the generic path)
-    return _e11(a.get('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'), ctx)
-
-
-def _m12(a, ctx):
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager')
 
 
 JOB = JobModel(
@@ -158,21 +100,22 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', 'Reference', False),
         ('userName', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeId', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1', 'employeeId <- [externalId]'),
-        ('accountEnabled', _m1, 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5', 'accountEnabled <- [active]'),
-        ('givenName', _m2, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5', 'givenName <- [name.givenName]'),
-        ('surname', _m3, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5', 'surname <- [name.familyName]'),
-        ('displayName', _m4, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
-        ('jobTitle', _m5, 'Always', 'Staff', 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5', 'jobTitle <- [title]'),
-        ('department', _m6, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5', 'department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]'),
-        ('companyName', _m7, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5', 'companyName <- "Contoso"'),
-        ('usageLocation', _m8, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5', 'usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")'),
-        ('userPrincipalName', _m9, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")'),
-        ('mailNickname', _m10, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5', 'mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'),
-        ('employeeHireDate', _m11, 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")'),
-        ('manager', _m12, 'Always', None, 0, 'Reference', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5', 'manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]'),
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1', 'employeeId <- [externalId]'),
+        ('accountEnabled', mapping_read('active'), 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5', 'accountEnabled <- [active]'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5', 'givenName <- [name.givenName]'),
+        ('surname', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5', 'surname <- [name.familyName]'),
+        ('displayName', mapping_over(_e4, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
+        ('jobTitle', mapping_read('title'), 'Always', 'Staff', 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5', 'jobTitle <- [title]'),
+        ('department', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5', 'department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]'),
+        ('companyName', mapping_constant('Contoso'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5', 'companyName <- "Contoso"'),
+        ('usageLocation', mapping_over(_e8, ('addresses[type eq "work"].country',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5', 'usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")'),
+        ('userPrincipalName', mapping_over(_e9, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")'),
+        ('mailNickname', mapping_over(_e10, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5', 'mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'),
+        ('employeeHireDate', mapping_over(_e11, ('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate',)), 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")'),
+        ('manager', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'), 'Always', None, 0, 'Reference', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5', 'manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]'),
     )),
     scope=(
         GroupSpec(

@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -54,34 +56,9 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a, ctx):
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-    return a.get('userName')
-
-
 def _e2(s0, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
     return fn_Not(s0)
-
-
-def _m2(a, ctx):  # _e2 over the flat source attributes (the generic path)
-    return _e2(a.get('active'), ctx)
-
-
-def _m3(a, ctx):
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m4(a, ctx):
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
-    return a.get('name.familyName')
 
 
 def _e5(s3, s2, ctx):
@@ -89,17 +66,9 @@ def _e5(s3, s2, ctx):
     return ' '.join(filter(None, (s3, s2)))
 
 
-def _m5(a, ctx):  # _e5 over the flat source attributes (the generic path)
-    return _e5(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
 def _e6(s3, s2, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
     return select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
-
-
-def _m6(a, ctx):  # _e6 over the flat source attributes (the generic path)
-    return _e6(a.get('name.givenName'), a.get('name.familyName'), ctx)
 
 
 def _e7(s5, ctx):
@@ -107,22 +76,9 @@ def _e7(s5, ctx):
     return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
 
 
-def _m7(a, ctx):  # _e7 over the flat source attributes (the generic path)
-    return _e7(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'), ctx)
-
-
 def _e8(s4, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
     return fn_IgnoreFlowIfNullOrEmpty(s4)
-
-
-def _m8(a, ctx):  # _e8 over the flat source attributes (the generic path)
-    return _e8(a.get('title'), ctx)
-
-
-def _m9(a, ctx):
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization')
 
 
 JOB = JobModel(
@@ -140,18 +96,19 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False),
         ('userName', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeID', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1', 'employeeID <- [externalId]'),
-        ('userPrincipalName', _m1, 'Always', None, 2, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1', 'userPrincipalName <- [userName]'),
-        ('accountDisabled', _m2, 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5', 'accountDisabled <- Not([active])'),
-        ('givenName', _m3, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5', 'givenName <- [name.givenName]'),
-        ('sn', _m4, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5', 'sn <- [name.familyName]'),
-        ('displayName', _m5, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
-        ('sAMAccountName', _m6, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5', 'sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))'),
-        ('parentDistinguishedName', _m7, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5', 'parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")'),
-        ('title', _m8, 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5', 'title <- IgnoreFlowIfNullOrEmpty([title])'),
-        ('company', _m9, 'Always', 'Contoso', 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5', 'company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]'),
+        ('employeeID', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1', 'employeeID <- [externalId]'),
+        ('userPrincipalName', mapping_read('userName'), 'Always', None, 2, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1', 'userPrincipalName <- [userName]'),
+        ('accountDisabled', mapping_over(_e2, ('active',)), 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5', 'accountDisabled <- Not([active])'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5', 'givenName <- [name.givenName]'),
+        ('sn', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5', 'sn <- [name.familyName]'),
+        ('displayName', mapping_over(_e5, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
+        ('sAMAccountName', mapping_over(_e6, ('name.givenName', 'name.familyName')), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5', 'sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))'),
+        ('parentDistinguishedName', mapping_over(_e7, ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5', 'parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")'),
+        ('title', mapping_over(_e8, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5', 'title <- IgnoreFlowIfNullOrEmpty([title])'),
+        ('company', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'), 'Always', 'Contoso', 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5', 'company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]'),
     )),
     scope=(
     ),

@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -55,19 +57,9 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-    return a.get('externalId')
-
-
 def _e1(s4, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
     return ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
-
-
-def _m1(a, ctx):  # _e1 over the flat source attributes (the generic path)
-    return _e1(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
 
 
 def _e2(s3, ctx):
@@ -75,17 +67,9 @@ def _e2(s3, ctx):
     return (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
 
 
-def _m2(a, ctx):  # _e2 over the flat source attributes (the generic path)
-    return _e2(a.get('title'), ctx)
-
-
 def _e3(s2, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
     return fn_Mid(s2, 1, '1')
-
-
-def _m3(a, ctx):  # _e3 over the flat source attributes (the generic path)
-    return _e3(a.get('name.givenName'), ctx)
 
 
 def _e4(ctx):
@@ -93,17 +77,9 @@ def _e4(ctx):
     return fn_BitAnd(15, 276)
 
 
-def _m4(a, ctx):  # _e4 over the flat source attributes (the generic path)
-    return _e4(ctx)
-
-
 def _e5(s5, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
     return fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
-
-
-def _m5(a, ctx):  # _e5 over the flat source attributes (the generic path)
-    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
 
 
 def _e6(s5, ctx):
@@ -111,17 +87,9 @@ def _e6(s5, ctx):
     return fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
 
 
-def _m6(a, ctx):  # _e6 over the flat source attributes (the generic path)
-    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
-
-
 def _e7(s0, s6, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
     return (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
-
-
-def _m7(a, ctx):  # _e7 over the flat source attributes (the generic path)
-    return _e7(a.get('emails[type eq "work"].value'), a.get('userName'), ctx)
 
 
 def _e8(s4, ctx):
@@ -129,17 +97,9 @@ def _e8(s4, ctx):
     return fn_CStr(s4)
 
 
-def _m8(a, ctx):  # _e8 over the flat source attributes (the generic path)
-    return _e8(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
-
-
 def _e9(ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
     return fn_NumFromDate(ctx, '2030-01-01 00:00:00Z')
-
-
-def _m9(a, ctx):  # _e9 over the flat source attributes (the generic path)
-    return _e9(ctx)
 
 
 JOB = JobModel(
@@ -156,18 +116,19 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False),
         ('userName', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeID', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1', 'employeeID <- [externalId]'),
-        ('description', _m1, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5', 'description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")'),
-        ('title', _m2, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5', 'title <- IIF(IsPresent([title]), [title], "Unknown")'),
-        ('initials', _m3, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5', 'initials <- Mid([name.givenName], 1, "1")'),
-        ('countryCode', _m4, 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5', 'countryCode <- BitAnd(&HF, 276)'),
-        ('info', _m5, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5', 'info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )'),
-        ('division', _m6, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5', 'division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))'),
-        ('mail', _m7, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5', 'mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))'),
-        ('employeeNumber', _m8, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5', 'employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])'),
-        ('accountExpires', _m9, 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5', 'accountExpires <- NumFromDate("2030-01-01 00:00:00Z")'),
+        ('employeeID', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1', 'employeeID <- [externalId]'),
+        ('description', mapping_over(_e1, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5', 'description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")'),
+        ('title', mapping_over(_e2, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5', 'title <- IIF(IsPresent([title]), [title], "Unknown")'),
+        ('initials', mapping_over(_e3, ('name.givenName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5', 'initials <- Mid([name.givenName], 1, "1")'),
+        ('countryCode', mapping_over(_e4, ()), 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5', 'countryCode <- BitAnd(&HF, 276)'),
+        ('info', mapping_over(_e5, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5', 'info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )'),
+        ('division', mapping_over(_e6, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5', 'division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))'),
+        ('mail', mapping_over(_e7, ('emails[type eq "work"].value', 'userName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5', 'mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))'),
+        ('employeeNumber', mapping_over(_e8, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5', 'employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])'),
+        ('accountExpires', mapping_over(_e9, ()), 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5', 'accountExpires <- NumFromDate("2030-01-01 00:00:00Z")'),
     )),
     scope=(
     ),

@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -55,19 +57,9 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
 def _e1(s4, s3, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
     return fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
-
-
-def _m1(a, ctx):  # _e1 over the flat source attributes (the generic path)
-    return _e1(a.get('name.givenName'), a.get('name.familyName'), ctx)
 
 
 def _e2(s9, ctx):
@@ -75,17 +67,9 @@ def _e2(s9, ctx):
     return fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
 
 
-def _m2(a, ctx):  # _e2 over the flat source attributes (the generic path)
-    return _e2(a.get('userName'), ctx)
-
-
 def _e3(s6, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
     return fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
-
-
-def _m3(a, ctx):  # _e3 over the flat source attributes (the generic path)
-    return _e3(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
 
 
 def _e4(ctx):
@@ -93,17 +77,9 @@ def _e4(ctx):
     return fn_Word('a,b,c', 2, ',')
 
 
-def _m4(a, ctx):  # _e4 over the flat source attributes (the generic path)
-    return _e4(ctx)
-
-
 def _e5(s7, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
     return fn_Item(s7, 1)
-
-
-def _m5(a, ctx):  # _e5 over the flat source attributes (the generic path)
-    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
 
 
 def _e6(s7, ctx):
@@ -111,17 +87,9 @@ def _e6(s7, ctx):
     return fn_CStr(fn_Count(s7))
 
 
-def _m6(a, ctx):  # _e6 over the flat source attributes (the generic path)
-    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
-
-
 def _e7(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
     return fn_Left(fn_ConvertToBase64(s9), 8)
-
-
-def _m7(a, ctx):  # _e7 over the flat source attributes (the generic path)
-    return _e7(a.get('userName'), ctx)
 
 
 def _e8(s2, ctx):
@@ -129,17 +97,9 @@ def _e8(s2, ctx):
     return fn_ConvertToUTF8Hex(s2)
 
 
-def _m8(a, ctx):  # _e8 over the flat source attributes (the generic path)
-    return _e8(a.get('externalId'), ctx)
-
-
 def _e9(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
     return ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
-
-
-def _m9(a, ctx):  # _e9 over the flat source attributes (the generic path)
-    return _e9(a.get('userName'), ctx)
 
 
 def _e10(s6, ctx):
@@ -147,17 +107,9 @@ def _e10(s6, ctx):
     return fn_CStr(fn_DateDiff(ctx, 'd', fn_CDate(ctx, s6), fn_Now(ctx)))
 
 
-def _m10(a, ctx):  # _e10 over the flat source attributes (the generic path)
-    return _e10(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
-
-
 def _e11(s6, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
     return fn_DateAdd(ctx, 'm', 6, fn_CDate(ctx, s6))
-
-
-def _m11(a, ctx):  # _e11 over the flat source attributes (the generic path)
-    return _e11(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
 
 
 def _e12(s5, ctx):
@@ -165,17 +117,9 @@ def _e12(s5, ctx):
     return fn_Append(s5, ' (HR)')
 
 
-def _m12(a, ctx):  # _e12 over the flat source attributes (the generic path)
-    return _e12(a.get('title'), ctx)
-
-
 def _e13(s1, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
     return fn_CStr(fn_Len(s1))
-
-
-def _m13(a, ctx):  # _e13 over the flat source attributes (the generic path)
-    return _e13(a.get('displayName'), ctx)
 
 
 def _e14(s7, ctx):
@@ -183,17 +127,9 @@ def _e14(s7, ctx):
     return fn_Join(',', fn_RemoveDuplicates(s7))
 
 
-def _m14(a, ctx):  # _e14 over the flat source attributes (the generic path)
-    return _e14(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
-
-
 def _e15(s0, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
     return ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
-
-
-def _m15(a, ctx):  # _e15 over the flat source attributes (the generic path)
-    return _e15(a.get('active'), ctx)
 
 
 def _e16(ctx):
@@ -201,17 +137,9 @@ def _e16(ctx):
     return fn_Guid(ctx)
 
 
-def _m16(a, ctx):  # _e16 over the flat source attributes (the generic path)
-    return _e16(ctx)
-
-
 def _e17(ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
     return fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
-
-
-def _m17(a, ctx):  # _e17 over the flat source attributes (the generic path)
-    return _e17(ctx)
 
 
 def _e18(s9, ctx):
@@ -219,26 +147,14 @@ def _e18(s9, ctx):
     return ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
 
 
-def _m18(a, ctx):  # _e18 over the flat source attributes (the generic path)
-    return _e18(a.get('userName'), ctx)
-
-
 def _e19(s5, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
     return fn_Not(fn_IsNullOrEmpty(s5))
 
 
-def _m19(a, ctx):  # _e19 over the flat source attributes (the generic path)
-    return _e19(a.get('title'), ctx)
-
-
 def _e20(s8, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
     return ('None' if truth(fn_IsNull(s8)) else 'Set')
-
-
-def _m20(a, ctx):  # _e20 over the flat source attributes (the generic path)
-    return _e20(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'), ctx)
 
 
 JOB = JobModel(
@@ -258,29 +174,30 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False),
         ('userName', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeId', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1', 'employeeId <- [externalId]'),
-        ('displayName', _m1, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5', 'displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")'),
-        ('mailNickname', _m2, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5', 'mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))'),
-        ('employeeHireDate', _m3, 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")'),
-        ('employeeType', _m4, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5', 'employeeType <- Word("a,b,c", 2, ",")'),
-        ('extensionAttribute1', _m5, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5', 'extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)'),
-        ('extensionAttribute2', _m6, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5', 'extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
-        ('extensionAttribute3', _m7, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5', 'extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)'),
-        ('extensionAttribute4', _m8, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5', 'extensionAttribute4 <- ConvertToUTF8Hex([externalId])'),
-        ('extensionAttribute5', _m9, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5', 'extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")'),
-        ('extensionAttribute6', _m10, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5', 'extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))'),
-        ('extensionAttribute7', _m11, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5', 'extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))'),
-        ('extensionAttribute8', _m12, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5', 'extensionAttribute8 <- Append([title], " (HR)")'),
-        ('extensionAttribute9', _m13, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5', 'extensionAttribute9 <- CStr(Len([displayName]))'),
-        ('extensionAttribute10', _m14, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5', 'extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
-        ('extensionAttribute11', _m15, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5', 'extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")'),
-        ('extensionAttribute12', _m16, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5', 'extensionAttribute12 <- Guid()'),
-        ('passwordProfile.password', _m17, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5', 'passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))'),
-        ('userPrincipalName', _m18, 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())'),
-        ('jobTitle', _m19, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5', 'jobTitle <- Not(IsNullOrEmpty([title]))'),
-        ('department', _m20, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5', 'department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")'),
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1', 'employeeId <- [externalId]'),
+        ('displayName', mapping_over(_e1, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5', 'displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")'),
+        ('mailNickname', mapping_over(_e2, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5', 'mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))'),
+        ('employeeHireDate', mapping_over(_e3, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")'),
+        ('employeeType', mapping_over(_e4, ()), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5', 'employeeType <- Word("a,b,c", 2, ",")'),
+        ('extensionAttribute1', mapping_over(_e5, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5', 'extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)'),
+        ('extensionAttribute2', mapping_over(_e6, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5', 'extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
+        ('extensionAttribute3', mapping_over(_e7, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5', 'extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)'),
+        ('extensionAttribute4', mapping_over(_e8, ('externalId',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5', 'extensionAttribute4 <- ConvertToUTF8Hex([externalId])'),
+        ('extensionAttribute5', mapping_over(_e9, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5', 'extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")'),
+        ('extensionAttribute6', mapping_over(_e10, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5', 'extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))'),
+        ('extensionAttribute7', mapping_over(_e11, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5', 'extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))'),
+        ('extensionAttribute8', mapping_over(_e12, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5', 'extensionAttribute8 <- Append([title], " (HR)")'),
+        ('extensionAttribute9', mapping_over(_e13, ('displayName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5', 'extensionAttribute9 <- CStr(Len([displayName]))'),
+        ('extensionAttribute10', mapping_over(_e14, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5', 'extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
+        ('extensionAttribute11', mapping_over(_e15, ('active',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5', 'extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")'),
+        ('extensionAttribute12', mapping_over(_e16, ()), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5', 'extensionAttribute12 <- Guid()'),
+        ('passwordProfile.password', mapping_over(_e17, ()), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5', 'passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))'),
+        ('userPrincipalName', mapping_over(_e18, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())'),
+        ('jobTitle', mapping_over(_e19, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5', 'jobTitle <- Not(IsNullOrEmpty([title]))'),
+        ('department', mapping_over(_e20, ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5', 'department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")'),
     )),
     scope=(
     ),

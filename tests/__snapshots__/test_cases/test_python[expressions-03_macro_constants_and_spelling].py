@@ -31,6 +31,9 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_constant,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     source_values,
     target_values,
@@ -52,24 +55,9 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a, ctx):
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
-    return '%DomainFQDN%'
-
-
 def _e2(s2, ctx):
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
     return '@'.join(filter(None, (s2, '%DomainNetBios%')))
-
-
-def _m2(a, ctx):  # _e2 over the flat source attributes (the generic path)
-    return _e2(a.get('userName'), ctx)
 
 
 def _e3(s1, ctx):
@@ -77,17 +65,9 @@ def _e3(s1, ctx):
     return fn_Replace(ctx, s1, None, '\\,', None, ';', None, None)
 
 
-def _m3(a, ctx):  # _e3 over the flat source attributes (the generic path)
-    return _e3(a.get('title'), ctx)
-
-
 def _e4(s1, ctx):
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
     return fn_Replace(ctx, s1, None, '\\d+', None, '#', None, None)
-
-
-def _m4(a, ctx):  # _e4 over the flat source attributes (the generic path)
-    return _e4(a.get('title'), ctx)
 
 
 JOB = JobModel(
@@ -100,13 +80,14 @@ JOB = JobModel(
         ('title', 'String', False),
         ('userName', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeId', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1', 'employeeId <- [externalId]'),
-        ('companyName', _m1, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5', 'companyName <- %DomainFQDN%'),
-        ('department', _m2, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5', 'department <- Join("@", [userName], %DomainNetBios%)'),
-        ('jobTitle', _m3, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5', 'jobTitle <- Replace([title], , "\\\\,", , ";", , )'),
-        ('officeLocation', _m4, 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5', 'officeLocation <- Replace([title], , "\\\\d+", , "#", , )'),
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1', 'employeeId <- [externalId]'),
+        ('companyName', mapping_constant('%DomainFQDN%'), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5', 'companyName <- %DomainFQDN%'),
+        ('department', mapping_over(_e2, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5', 'department <- Join("@", [userName], %DomainNetBios%)'),
+        ('jobTitle', mapping_over(_e3, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5', 'jobTitle <- Replace([title], , "\\\\,", , ";", , )'),
+        ('officeLocation', mapping_over(_e4, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5', 'officeLocation <- Replace([title], , "\\\\d+", , "#", , )'),
     )),
     scope=(
     ),

@@ -30,6 +30,7 @@ from ._runtime.record import (
     decide_scope,
     errored,
     leaving,
+    mapping_read,
     matching_keys as _matching_keys,
     source_values,
     target_values,
@@ -50,27 +51,6 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a, ctx):
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:7:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m2(a, ctx):
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:8:5: surname <- [name.familyName]
-    return a.get('name.familyName')
-
-
-def _m3(a, ctx):
-    # tests/cases/valid/imports/01_shared_extension/input.prov:11:5: extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]
-    return a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode')
-
-
 JOB = JobModel(
     name='Imports a library',
     target='entra',
@@ -82,12 +62,13 @@ JOB = JobModel(
         ('name.givenName', 'String', False),
         ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeId', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:8:1', 'employeeId <- [externalId]'),
-        ('givenName', _m1, 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:7:5', 'givenName <- [name.givenName]'),
-        ('surname', _m2, 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:8:5', 'surname <- [name.familyName]'),
-        ('extensionAttribute1', _m3, 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:11:5', 'extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]'),
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:8:1', 'employeeId <- [externalId]'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:7:5', 'givenName <- [name.givenName]'),
+        ('surname', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:8:5', 'surname <- [name.familyName]'),
+        ('extensionAttribute1', mapping_read('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:11:5', 'extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]'),
     )),
     scope=(
     ),

@@ -29,6 +29,7 @@ from ._runtime.record import (
     decide_scope,
     errored,
     leaving,
+    mapping_read,
     matching_keys as _matching_keys,
     out_of_scope,
     source_values,
@@ -51,17 +52,6 @@ __all__ = [
 ]
 
 
-
-def _m0(a, ctx):
-    # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a, ctx):
-    # tests/cases/valid/scoping/01_all_operators/input.prov:38:5: displayName <- [displayName]
-    return a.get('displayName')
-
-
 JOB = JobModel(
     name='Every scoping operator',
     target='entra',
@@ -80,10 +70,11 @@ JOB = JobModel(
         ('userName', 'String', False),
         ('userType', 'String', False),
     ),
-    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where, text)
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
     mappings=tuple(MappingSpec(*spec) for spec in (
-        ('employeeId', _m0, 'Always', None, 1, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:12:1', 'employeeId <- [externalId]'),
-        ('displayName', _m1, 'Always', None, 0, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:38:5', 'displayName <- [displayName]'),
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:12:1', 'employeeId <- [externalId]'),
+        ('displayName', mapping_read('displayName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:38:5', 'displayName <- [displayName]'),
     )),
     scope=(
         GroupSpec(

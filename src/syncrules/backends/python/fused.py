@@ -25,12 +25,13 @@ Side effects match ``decide``'s where they can be observed: mappings run in the 
 
 Each mapping expression is compiled once, into a module-level function ``_eN`` taking the
 source values it reads (the same locals ``evaluate`` holds) and the context: ``evaluate`` calls
-it (a plain attribute read or a constant is inlined), and the job model's ``_mN(a, ctx)`` calls
-it with the values of the flat attributes (the generic path: ``scope``, ``attributes_for_*``,
-``decide``). Both pass source values as ``source_values`` (``scim.flatten``) types them, so the
-function may rely on what the compiler knows of them (a single-valued text attribute is a
-``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same
-code with coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping
+it (a plain attribute read or a constant is inlined), and the job model's mapping function
+(``MappingSpec.fn``, built at import by ``runtime.record.mapping_over``) calls it with the values
+of the flat attributes (the generic path: ``scope``, ``attributes_for_*``, ``decide``). Both
+pass source values as ``source_values`` (``scim.flatten``) types them, so the function may rely
+on what the compiler knows of them (a single-valued text attribute is a ``str`` or NULL). An
+instrumented build (``probes``: `prov test --coverage`) is this same code with coverage probes:
+``hit`` in the branches of the ``_eN`` functions, one per mapping
 where its value is computed, one per scoping clause outcome.
 
 Every constant and name from the .prov files reaches the code through ``py_literal``, every
@@ -88,12 +89,15 @@ class FusedMapping:
 class ExprFunction:
     """One mapping's expression as a module-level function: ``def <name>(<params>, ctx)``
     returning ``code``; ``reads`` holds the source attribute each parameter takes. A plain
-    attribute read or a constant has no function (``name`` empty; ``code`` reads ``a``)."""
+    attribute read or a constant has no function (``name`` empty; ``code`` reads ``a``).
+    ``generic`` builds the job model's mapping function (the generic path, over the flat
+    attributes) from it when the module is imported (``runtime.record.mapping_*``)."""
 
     name: str
     params: tuple[str, ...]
     reads: tuple[str, ...]
     code: str
+    generic: str
 
 
 @dataclass
@@ -156,12 +160,23 @@ class _Builder:
         reads = tuple(dict.fromkeys(n.name for n in self.nodes(expr) if isinstance(n, AttrRef)))
         compiler = self.compiler
         compiler.reset()
-        if isinstance(expr, AttrRef) or constant_value(expr) is not None:
+        constant = constant_value(expr)
+        if isinstance(expr, AttrRef) or constant is not None:
             # a plain read or a constant: no function; evaluate reads or writes the value
-            made = ExprFunction("", (), reads, ExprCompiler(self.context_functions).compile(expr))
+            if isinstance(expr, AttrRef):
+                self.use("record", "mapping_read")
+                generic = f"mapping_read({py_literal(expr.name)})"
+            else:
+                self.use("record", "mapping_constant")
+                generic = f"mapping_constant({py_literal(constant)})"
+            code = ExprCompiler(self.context_functions).compile(expr)
+            made = ExprFunction("", (), reads, code, generic)
         else:
-            made = ExprFunction(f"_e{index}", tuple(self.locals[r] for r in reads), reads,
-                                compiler.compile(expr))
+            self.use("record", "mapping_over")
+            name = f"_e{index}"
+            generic = f"mapping_over({name}, {py_literal(reads)})"
+            made = ExprFunction(name, tuple(self.locals[r] for r in reads), reads,
+                                compiler.compile(expr), generic)
         self.functions[id(expr)] = made
         return made
 
