@@ -254,71 +254,62 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
-        if s2 is not None:
-            values['employeeId'] = s2
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
-        if s0 is not None:
-            values['accountEnabled'] = s0 if s0.__class__ is bool else normalise(s0, 'Boolean', False)
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
-        if s4 is not None:
-            values['givenName'] = s4
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
-        if s3 is not None:
-            values['surname'] = s3
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
+        w = None
         try:
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
+            if s2 is not None:
+                values['employeeId'] = s2
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
+            if s0 is not None:
+                values['accountEnabled'] = s0 if s0.__class__ is bool else normalise(s0, 'Boolean', False)
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
+            if s4 is not None:
+                values['givenName'] = s4
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
+            if s3 is not None:
+                values['surname'] = s3
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])'
             v = _e4(s4, s3, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
-        if v is not None:
-            values['displayName'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
-        if s5 is not None:
-            values['jobTitle'] = s5
-        elif create:
-            values['jobTitle'] = 'Staff'
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
-        if s9 is not None:
-            values['department'] = s9
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
-        values['companyName'] = 'Contoso'
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
-        try:
+            if v is not None:
+                values['displayName'] = v
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
+            if s5 is not None:
+                values['jobTitle'] = s5
+            elif create:
+                values['jobTitle'] = 'Staff'
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
+            if s9 is not None:
+                values['department'] = s9
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
+            values['companyName'] = 'Contoso'
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")'
             v = _e8(s1, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")')
-        if v is not None:
-            values['usageLocation'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
-        if create:
-            ctx.target = 'userPrincipalName'
-            try:
+            if v is not None:
+                values['usageLocation'] = v
+            if create:
+                ctx.target = 'userPrincipalName'
+                w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")'
                 v = _e9(s11, ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")')
-            if v is not None:
-                values['userPrincipalName'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )
-        if create:
-            ctx.target = 'mailNickname'
-            try:
+                if v is not None:
+                    values['userPrincipalName'] = v
+            if create:
+                ctx.target = 'mailNickname'
+                w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'
                 v = _e10(s11, ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )')
-            if v is not None:
-                values['mailNickname'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
-        ctx.target = 'employeeHireDate'
-        try:
+                if v is not None:
+                    values['mailNickname'] = v
+            ctx.target = 'employeeHireDate'
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")'
             v = _e11(s7, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")')
-        if v is not None:
-            values['employeeHireDate'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
-        if s10 is not None:
-            values['manager'] = s10
+            if v is not None:
+                values['employeeHireDate'] = v
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
+            if s10 is not None:
+                values['manager'] = s10
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -209,63 +209,57 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-        if s1 is not None:
-            values['employeeID'] = s1
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-        if s7 is not None:
-            values['userPrincipalName'] = s7
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
+        w = None
         try:
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
+            if s1 is not None:
+                values['employeeID'] = s1
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
+            if s7 is not None:
+                values['userPrincipalName'] = s7
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])'
             v = _e2(s0, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])')
-        if v is not None:
-            values['accountDisabled'] = v if v.__class__ is bool else normalise(v, 'Boolean', False)
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
-        if s3 is not None:
-            values['givenName'] = s3
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
-        if s2 is not None:
-            values['sn'] = s2
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-        try:
+            w = None
+            if v is not None:
+                values['accountDisabled'] = v if v.__class__ is bool else normalise(v, 'Boolean', False)
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
+            if s3 is not None:
+                values['givenName'] = s3
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
+            if s2 is not None:
+                values['sn'] = s2
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])'
             v = _e5(s3, s2, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
-        if v is not None:
-            values['displayName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-        if create:
-            ctx.target = 'sAMAccountName'
-            try:
+            if v is not None:
+                values['displayName'] = v
+            if create:
+                ctx.target = 'sAMAccountName'
+                w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))'
                 v = _e6(s3, s2, ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))')
-            if v is not None:
-                values['sAMAccountName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
-        try:
+                if v is not None:
+                    values['sAMAccountName'] = v
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")'
             v = _e7(s5, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")')
-        if v is not None:
-            values['parentDistinguishedName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
-        try:
-            v = _e8(s4, ctx)
-        except NoFlow:
-            no_flow.append('title')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])')
-        else:
             if v is not None:
-                values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
-        if s6 is not None:
-            values['company'] = s6
-        elif create:
-            values['company'] = 'Contoso'
+                values['parentDistinguishedName'] = v
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])'
+            try:
+                v = _e8(s4, ctx)
+            except NoFlow:
+                no_flow.append('title')
+            else:
+                w = None
+                if v is not None:
+                    values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
+            if s6 is not None:
+                values['company'] = s6
+            elif create:
+                values['company'] = 'Contoso'
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

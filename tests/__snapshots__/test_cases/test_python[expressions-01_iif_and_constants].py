@@ -222,74 +222,56 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-        if s1 is not None:
-            values['employeeID'] = s1
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
+        w = None
         try:
+            # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
+            if s1 is not None:
+                values['employeeID'] = s1
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")'
             v = _e1(s4, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")')
-        if v is not None:
-            values['description'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
-        try:
+            if v is not None:
+                values['description'] = v
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")'
             v = _e2(s3, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")')
-        if v is not None:
-            values['title'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
-        try:
+            if v is not None:
+                values['title'] = v
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")'
             v = _e3(s2, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")')
-        if v is not None:
-            values['initials'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
-        try:
+            if v is not None:
+                values['initials'] = v
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)'
             v = _e4(ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)')
-        if v is not None:
-            values['countryCode'] = v if v.__class__ is int else normalise(v, 'Integer', False)
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
-        ctx.target = 'info'
-        try:
+            w = None
+            if v is not None:
+                values['countryCode'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+            ctx.target = 'info'
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )'
             v = _e5(s5, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )')
-        if v is not None:
-            values['info'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
-        try:
+            if v is not None:
+                values['info'] = v
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))'
             v = _e6(s5, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))')
-        if v is not None:
-            values['division'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-        try:
+            if v is not None:
+                values['division'] = v
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))'
             v = _e7(s0, s6, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))')
-        if v is not None:
-            values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
-        try:
+            w = None
+            if v is not None:
+                values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])'
             v = _e8(s4, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])')
-        if v is not None:
-            values['employeeNumber'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
-        ctx.target = 'accountExpires'
-        try:
+            if v is not None:
+                values['employeeNumber'] = v
+            ctx.target = 'accountExpires'
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")'
             v = _e9(ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")')
-        if v is not None:
-            values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+            w = None
+            if v is not None:
+                values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -300,159 +300,108 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-        if s2 is not None:
-            values['employeeId'] = s2
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
+        w = None
         try:
+            # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
+            if s2 is not None:
+                values['employeeId'] = s2
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")'
             v = _e1(s4, s3, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")')
-        if v is not None:
-            values['displayName'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
-        if create:
-            try:
+            if v is not None:
+                values['displayName'] = v
+            if create:
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))'
                 v = _e2(s9, ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))')
-            if v is not None:
-                values['mailNickname'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
-        ctx.target = 'employeeHireDate'
-        try:
+                if v is not None:
+                    values['mailNickname'] = v
+            ctx.target = 'employeeHireDate'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")'
             v = _e3(s6, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")')
-        if v is not None:
-            values['employeeHireDate'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
-        try:
+            if v is not None:
+                values['employeeHireDate'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")'
             v = _e4(ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")')
-        if v is not None:
-            values['employeeType'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
-        try:
+            if v is not None:
+                values['employeeType'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)'
             v = _e5(s7, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)')
-        if v is not None:
-            values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-        try:
+            w = None
+            if v is not None:
+                values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'
             v = _e6(s7, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-        if v is not None:
-            values['extensionAttribute2'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
-        try:
+            if v is not None:
+                values['extensionAttribute2'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)'
             v = _e7(s9, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)')
-        if v is not None:
-            values['extensionAttribute3'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
-        try:
+            if v is not None:
+                values['extensionAttribute3'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])'
             v = _e8(s2, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])')
-        if v is not None:
-            values['extensionAttribute4'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
-        try:
+            if v is not None:
+                values['extensionAttribute4'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")'
             v = _e9(s9, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")')
-        if v is not None:
-            values['extensionAttribute5'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-        ctx.target = 'extensionAttribute6'
-        try:
+            if v is not None:
+                values['extensionAttribute5'] = v
+            ctx.target = 'extensionAttribute6'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))'
             v = _e10(s6, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))')
-        if v is not None:
-            values['extensionAttribute6'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-        ctx.target = 'extensionAttribute7'
-        try:
+            if v is not None:
+                values['extensionAttribute6'] = v
+            ctx.target = 'extensionAttribute7'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))'
             v = _e11(s6, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))')
-        if v is not None:
-            values['extensionAttribute7'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
-        try:
+            if v is not None:
+                values['extensionAttribute7'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")'
             v = _e12(s5, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")')
-        if v is not None:
-            values['extensionAttribute8'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
-        try:
+            if v is not None:
+                values['extensionAttribute8'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))'
             v = _e13(s1, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))')
-        if v is not None:
-            values['extensionAttribute9'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-        try:
+            if v is not None:
+                values['extensionAttribute9'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'
             v = _e14(s7, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-        if v is not None:
-            values['extensionAttribute10'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
-        try:
+            if v is not None:
+                values['extensionAttribute10'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")'
             v = _e15(s0, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")')
-        if v is not None:
-            values['extensionAttribute11'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
-        if create:
-            ctx.target = 'extensionAttribute12'
-            try:
+            if v is not None:
+                values['extensionAttribute11'] = v
+            if create:
+                ctx.target = 'extensionAttribute12'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()'
                 v = _e16(ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()')
-            if v is not None:
-                values['extensionAttribute12'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
-        if create:
-            ctx.target = 'passwordProfile.password'
-            try:
+                if v is not None:
+                    values['extensionAttribute12'] = v
+            if create:
+                ctx.target = 'passwordProfile.password'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))'
                 v = _e17(ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))')
-            if v is not None:
-                values['passwordProfile.password'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
-        if create:
-            ctx.target = 'userPrincipalName'
-            try:
+                w = None
+                if v is not None:
+                    values['passwordProfile.password'] = v if v.__class__ is str else normalise(v, 'String', False)
+            if create:
+                ctx.target = 'userPrincipalName'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())'
                 v = _e18(s9, ctx)
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())')
-            if v is not None:
-                values['userPrincipalName'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
-        try:
+                if v is not None:
+                    values['userPrincipalName'] = v
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))'
             v = _e19(s5, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))')
-        if v is not None:
-            values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
-        try:
+            w = None
+            if v is not None:
+                values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")'
             v = _e20(s8, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")')
-        if v is not None:
-            values['department'] = v
+            if v is not None:
+                values['department'] = v
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -167,34 +167,28 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
-        if s0 is not None:
-            values['employeeId'] = s0
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
-        values['companyName'] = '%DomainFQDN%'
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
         try:
+            # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
+            if s0 is not None:
+                values['employeeId'] = s0
+            # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
+            values['companyName'] = '%DomainFQDN%'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)'
             v = _e2(s2, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)')
-        if v is not None:
-            values['department'] = v
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
-        ctx.target = 'jobTitle'
-        try:
+            if v is not None:
+                values['department'] = v
+            ctx.target = 'jobTitle'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\\\,", , ";", , )'
             v = _e3(s1, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\\\,", , ";", , )')
-        if v is not None:
-            values['jobTitle'] = v
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
-        ctx.target = 'officeLocation'
-        try:
+            if v is not None:
+                values['jobTitle'] = v
+            ctx.target = 'officeLocation'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\\\d+", , "#", , )'
             v = _e4(s1, ctx)
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\\\d+", , "#", , )')
-        if v is not None:
-            values['officeLocation'] = v
+            if v is not None:
+                values['officeLocation'] = v
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

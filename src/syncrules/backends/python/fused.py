@@ -14,9 +14,10 @@ its job what the generic ``runtime.record.decide(JOB, ...)`` does, specialised a
 4. computes the target values, normalised per target type (no call where the value is known to
    be a string already), and builds the Outcome with the same ``runtime.record`` functions
    ``decide`` uses, so both paths give identical outcomes (a test runs every shipped job both
-   ways). A mapping that may raise has a ``try`` of its own (free per record), with an
-   ``except NoFlow`` only when it calls ``IgnoreFlowIfNullOrEmpty``, the one function raising
-   it.
+   ways). The mappings run inside one ``try``: a store ``w = '<where>: <text>'`` before each
+   expression that may raise names the mapping a failure reports (a ``try`` per mapping made
+   the module much larger, and its one ``compile()`` slower); only a mapping calling
+   ``IgnoreFlowIfNullOrEmpty`` has its own, for ``NoFlow``.
 
 Side effects match ``decide``'s where they can be observed: mappings run in the same order
 (matching mappings again for the values unless their expression is a plain attribute read),
@@ -131,6 +132,9 @@ class _Builder:
             name for name, type_, multi in sources if type_ != "Boolean" and not multi
         }
         self.compiler = ExprCompiler(context_functions, probes, self.locals, frozenset(self.plain))
+        # the values section (``values``): whether a mapping names itself in ``w``, whether
+        # ``w`` may name one at this point, whether any code there may raise with ``w = None``
+        self.sets_w = self.armed = self.any_risky = False
 
         self.context_functions = context_functions
 
@@ -462,15 +466,10 @@ class _Builder:
             self.emit("return not_created(scope, keys, a)", 2)
 
     def value(self, m: FusedMapping, reuse: dict[int, tuple[str, str]]) -> None:
+        """One mapping's value (see ``values``: ``w`` names the mapping whose expression runs,
+        None where an error is not a mapping's)."""
         info = m.info
         target = py_literal(info["target"])
-        self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
-        depth = 1
-        create_only = info["flow"] == "ObjectAddOnly"
-        if create_only:
-            self.emit("if create:")
-            depth = 2
-        self.mapping_probe(info, depth)
         default = info["default"]
         default_code = None
         if default is not None:
@@ -481,45 +480,69 @@ class _Builder:
             else:
                 default_code = py_literal(normalise(default, info["target_type"], False))
         constant = constant_value(m.expression)
+        evaluated = raises = False
         if constant is not None and not info["multivalued"]:
-            fixed = normalise(constant, info["target_type"], False)
-            self.emit(f"values[{target}] = {py_literal(fixed)}", depth)
-            return
-        if id(m) in reuse:
+            var = normalised = ""
+        elif id(m) in reuse:
             var, normalised = reuse[id(m)]
         elif isinstance(m.expression, AttrRef):
             var = self.locals[m.expression.name]
             normalised = self.norm(var, info, self.compiler.is_text(m.expression))
         else:
-            var = "v"
+            var, evaluated, raises = "v", True, self.may_raise(m.expression)
+            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+        # several values for a single-valued target: normalise raises, and decide turns that
+        # into a failed outcome (without a mapping, as target_values leaves it)
+        list_guard = (
+            id(m) not in reuse
+            and not info["multivalued"]
+            and normalised != var
+            and self.may_be_list(m.expression)
+        )
+        # normalising may raise too: an error there is not the mapping's (evaluate's own
+        # handler turns it into an errored outcome), so ``w`` is None before it
+        risky = (not list_guard and "normalise(" in normalised) or (
+            default_code is not None and "normalise(" in default_code
+        )
+        self.any_risky = self.any_risky or risky
+        if risky and self.armed and not raises:
+            self.emit("w = None")
+            self.armed = False
+
+        if not raises:  # otherwise ``w`` names the mapping below
+            self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
+        depth = 1
+        create_only = info["flow"] == "ObjectAddOnly"
+        if create_only:
+            self.emit("if create:")
+            depth = 2
+        self.mapping_probe(info, depth)
+        if constant is not None and not info["multivalued"]:
+            fixed = normalise(constant, info["target_type"], False)
+            self.emit(f"values[{target}] = {py_literal(fixed)}", depth)
+            return
+        if evaluated:
             self.set_target(m, depth)
             code = self.code(m.expression)
-            if not self.may_raise(m.expression):
-                self.emit(f"{var} = {code}", depth)
-            else:
-                # a try per mapping costs nothing per record (3.11's exception tables); only a
-                # mapping calling IgnoreFlowIfNullOrEmpty needs the NoFlow clause (and ``else``)
-                self.use("errors", "ExpressionError")
+            if raises:
                 self.use("record", "failure")
-                mapping = py_literal(f"{info['where']}: {info['text']}")
-                flows = self.may_not_flow(m.expression)
+                mapping = f"{info['where']}: {info['text']}"
+                self.emit(f"w = {py_literal(mapping)}", depth)
+                self.sets_w = self.armed = True
+            if raises and self.may_not_flow(m.expression):
+                self.use("errors", "NoFlow")
                 self.emit("try:", depth)
                 self.emit(f"{var} = {code}", depth + 1)
-                if flows:
-                    self.use("errors", "NoFlow")
-                    self.emit("except NoFlow:", depth)
-                    self.emit(f"no_flow.append({target})", depth + 1)
-                self.emit("except ExpressionError as exc:", depth)
-                self.emit(f"return failure(scope, keys, a, exc, {mapping})", depth + 1)
-                if flows:
-                    self.emit("else:", depth)
-                    depth += 1
-            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+                self.emit("except NoFlow:", depth)
+                self.emit(f"no_flow.append({target})", depth + 1)
+                self.emit("else:", depth)
+                depth += 1
+            else:
+                self.emit(f"{var} = {code}", depth)
+            if raises and risky:
+                self.emit("w = None", depth)
         self.emit(f"if {var} is not None:", depth)
-        if (id(m) not in reuse and not info["multivalued"] and normalised != var
-                and self.may_be_list(m.expression)):
-            # several values for a single-valued target: normalise raises, and decide turns
-            # that into a failed outcome (without a mapping, as target_values leaves it)
+        if list_guard:
             self.use("errors", "ExpressionError")
             self.use("record", "failure")
             self.emit("try:", depth + 1)
@@ -533,13 +556,34 @@ class _Builder:
             self.emit(f"values[{target}] = {default_code}", depth + 1)
 
     def values(self, mappings: list[FusedMapping], reuse: dict[int, tuple[str, str]]) -> None:
+        """The target values. The mappings whose expression may raise run inside one ``try``:
+        before each, ``w = '<where>: <text>'`` names it (a store, cheaper than a ``try`` of its
+        own per mapping, and much less code), and an ``ExpressionError`` fails the record
+        there (``failure``, as ``decide`` does). Code between them that may raise for another
+        reason (normalising a value) runs with ``w = None``: the error goes on to
+        ``evaluate``'s own handler, as it would without the ``try``."""
         self.emit("")
         self.emit("# ---- target values: a create takes every mapping and the defaults,")
         self.emit("# an update the Always mappings only")
         self.emit("values: dict[str, Any] = {}")
         self.emit("no_flow: list[str] = []")
+        self.sets_w = self.armed = self.any_risky = False
+        start = len(self.lines)
         for m in mappings:
             self.value(m, reuse)
+        if self.sets_w:
+            self.use("errors", "ExpressionError")
+            body = ["    " + line if line else line for line in self.lines[start:]]
+            del self.lines[start:]
+            if self.any_risky:
+                self.emit("w = None")
+            self.emit("try:")
+            self.lines.extend(body)
+            self.emit("except ExpressionError as exc:  # in the mapping ``w`` names")
+            if self.any_risky:
+                self.emit("if w is None:", 2)
+                self.emit("raise", 3)
+            self.emit("return failure(scope, keys, a, exc, w)", 2)
         self.use("record", "Outcome", "updated")
         self.emit("if create:  # what runtime.record.created builds, without the call")
         self.emit("changes = {k: (None, x) for k, x in values.items()}", 2)
