@@ -1,8 +1,10 @@
 """Benchmark of the feedback loop (issue #17): start-up, check, compile, compile scaling, rule
-tests in many files, and the memory of `prov upload --dry-run`, each as a ratio to its floor.
+tests in many files, the memory of `prov upload --dry-run` and `prov run --apply`, each as a
+ratio to its floor.
 
     python benchmarks/bench_feedback.py                  # about 5 minutes on a quiet 2-core machine
     python benchmarks/bench_feedback.py --repeat 9 --upload-users 100000 1000000
+    python benchmarks/bench_feedback.py --only mappings scaling --repeat 9   # some rows only
 
 Every row runs the measured command and its floor as separate processes (``.pyc`` files present),
 taking turns (floor, command, command, floor, ...) so load from elsewhere falls on both alike, and
@@ -254,6 +256,9 @@ def upload_memory(work: Path, sizes: tuple[int, int], goal: float) -> dict:
     }
 
 
+ROWS = ("help", "check", "compile", "mappings", "scaling", "tests", "upload", "run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each command (odd)")
@@ -261,7 +266,11 @@ def main() -> None:
     parser.add_argument("--scale-from", type=int, default=300, help="compile scaling: N and 10N")
     parser.add_argument("--upload-users", type=int, nargs=2, default=(10_000, 100_000))
     parser.add_argument("--run-records", type=int, default=100_000, help="workers of the run row")
+    parser.add_argument(
+        "--only", nargs="+", choices=ROWS, default=ROWS, help="these rows only (default: all)"
+    )
     args = parser.parse_args()
+    only = set(args.only)
     prov = [PY, "-m", "syncrules"]
     imports = [PY, "-c", "import textx, jinja2, jsonschema, click"]
     rows = []
@@ -273,71 +282,79 @@ def main() -> None:
             capture_output=True,
         )  # .pyc files present
         _cpu_of_last_child()
-        rows.append(
-            compare(
-                '`prov --help` / `python -c "import click"`',
-                [*prov, "--help"],
-                [PY, "-c", "import click"],
-                args.repeat,
-                1.5,
+        if "help" in only:
+            rows.append(
+                compare(
+                    '`prov --help` / `python -c "import click"`',
+                    [*prov, "--help"],
+                    [PY, "-c", "import click"],
+                    args.repeat,
+                    1.5,
+                )
             )
-        )
-        rows.append(
-            compare(
-                "`prov check examples/contoso-hr` / `import textx, jinja2, jsonschema, click`",
-                [*prov, "check", str(CONTOSO)],
-                imports,
-                args.repeat,
-                1.15,
+        if "check" in only:
+            rows.append(
+                compare(
+                    "`prov check examples/contoso-hr` / `import textx, jinja2, jsonschema, click`",
+                    [*prov, "check", str(CONTOSO)],
+                    imports,
+                    args.repeat,
+                    1.15,
+                )
             )
-        )
-        rows.append(
-            compare(
-                "`prov compile examples/contoso-hr` / the same import floor",
-                [*prov, "compile", str(CONTOSO), "-o", str(work / "contoso")],
-                imports,
-                args.repeat,
-                1.6,
+        if "compile" in only:
+            rows.append(
+                compare(
+                    "`prov compile examples/contoso-hr` / the same import floor",
+                    [*prov, "compile", str(CONTOSO), "-o", str(work / "contoso")],
+                    imports,
+                    args.repeat,
+                    1.6,
+                )
             )
-        )
-        big = work / f"m{args.mappings}.prov"
-        big.write_text(mappings_job(args.mappings), encoding="utf-8")
-        bare = (
-            "import sys\nfrom textx import metamodel_from_file\n"
-            "from syncrules.frontend.grammar import WHITESPACE\n"
-            f"mm = metamodel_from_file({str(GRAMMAR)!r}, autokwd=True, use_regexp_group=False,"
-            " ws=WHITESPACE)\n"
-            f"mm.model_from_file({str(big)!r})\n"
-        )
-        rows.append(
-            compare(
-                f"`prov compile` of {args.mappings:,} mappings"
-                " / a bare textX parse of the same file",
-                [*prov, "compile", str(big), "-o", str(work / "big")],
-                [PY, "-c", bare],
-                max(3, args.repeat // 2),
-                1.6,
+        if "mappings" in only:
+            big = work / f"m{args.mappings}.prov"
+            big.write_text(mappings_job(args.mappings), encoding="utf-8")
+            bare = (
+                "import sys\nfrom textx import metamodel_from_file\n"
+                "from syncrules.frontend.grammar import WHITESPACE\n"
+                f"mm = metamodel_from_file({str(GRAMMAR)!r}, autokwd=True, use_regexp_group=False,"
+                " ws=WHITESPACE)\n"
+                f"mm.model_from_file({str(big)!r})\n"
             )
-        )
-        rows.append(compile_scaling(work, args.scale_from, max(3, args.repeat // 2), 10.5))
-        many, one = test_files(work / "t30", 30, 10), work / "t1"
-        one.mkdir()
-        shutil.copy(many / "job.prov", one / "job.prov")
-        merged = ['import "job.prov"\n']
-        for f in sorted(many.glob("tests*.prov")):
-            merged.append(f.read_text(encoding="utf-8").split("\n", 2)[2])
-        (one / "tests.prov").write_text("\n".join(merged), encoding="utf-8")
-        rows.append(
-            compare(
-                "300 tests in 30 files that `import` the job / the same tests in one file",
-                [*prov, "test", str(many)],
-                [*prov, "test", str(one)],
-                max(3, args.repeat // 2),
-                1.3,
+            rows.append(
+                compare(
+                    f"`prov compile` of {args.mappings:,} mappings"
+                    " / a bare textX parse of the same file",
+                    [*prov, "compile", str(big), "-o", str(work / "big")],
+                    [PY, "-c", bare],
+                    max(3, args.repeat // 2),
+                    1.6,
+                )
             )
-        )
-        rows.append(upload_memory(work, tuple(args.upload_users), 1.5))
-        rows.append(cycle(work, args.run_records, max(3, args.repeat // 2), 1.5))
+        if "scaling" in only:
+            rows.append(compile_scaling(work, args.scale_from, max(3, args.repeat // 2), 10.5))
+        if "tests" in only:
+            many, one = test_files(work / "t30", 30, 10), work / "t1"
+            one.mkdir()
+            shutil.copy(many / "job.prov", one / "job.prov")
+            merged = ['import "job.prov"\n']
+            for f in sorted(many.glob("tests*.prov")):
+                merged.append(f.read_text(encoding="utf-8").split("\n", 2)[2])
+            (one / "tests.prov").write_text("\n".join(merged), encoding="utf-8")
+            rows.append(
+                compare(
+                    "300 tests in 30 files that `import` the job / the same tests in one file",
+                    [*prov, "test", str(many)],
+                    [*prov, "test", str(one)],
+                    max(3, args.repeat // 2),
+                    1.3,
+                )
+            )
+        if "upload" in only:
+            rows.append(upload_memory(work, tuple(args.upload_users), 1.5))
+        if "run" in only:
+            rows.append(cycle(work, args.run_records, max(3, args.repeat // 2), 1.5))
     print("| what | ratio (wall) | ratio (CPU) | goal | |")
     print("|---|---:|---:|---:|---|")
     for row in rows:

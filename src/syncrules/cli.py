@@ -8,8 +8,10 @@ traceback). The codes and the banner are ``syncrules.output``'s, shared with the
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,11 @@ class ProvGroup(click.Group):
     """Turns any unexpected exception into exit 3 with a bug banner; loads the commands of
     :data:`syncrules.commands.COMMANDS` only when one of them is used, so `prov --help`,
     `--version` and completing a command name import none of their modules."""
+
+    def main(self, args: Any = None, *more: Any, **options: Any) -> Any:
+        if args is None:  # the arguments of the process: run as the program, not in-process
+            _RUN_AS_PROGRAM[0] = True
+        return super().main(args, *more, **options)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from syncrules.commands import COMMANDS
@@ -94,6 +101,31 @@ class ProvGroup(click.Group):
         except Exception as exc:
             internal_error(exc, debug=bool(ctx.obj and ctx.obj.get("debug")))
             ctx.exit(EXIT_INTERNAL)
+
+
+#: Whether `prov` runs as the program (`prov ...`, `python -m syncrules ...`: the arguments are
+#: the process's), so the process ends with the command; False when called in-process
+#: (``CliRunner``, ``main([...])``).
+_RUN_AS_PROGRAM = [False]
+
+
+@contextlib.contextmanager
+def kept_until_exit() -> Iterator[None]:
+    """Around a one-shot command (`prov check`, `prov compile`) whose structures (models, IR,
+    generated code) live until the process ends. Run as the program, the collector stays paused
+    meanwhile and what was built is then frozen (``gc.freeze``), so no collection walks it again:
+    neither the first one after the pause nor the interpreter's last one at exit (together about
+    a sixth of `prov compile` of 1,000 mappings); the exit frees it. In-process nothing changes
+    (``check_paths`` and ``compile_paths`` pause the collector themselves and give it back)."""
+    if not _RUN_AS_PROGRAM[0] or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -198,12 +230,13 @@ def check(
     """Check .prov files (or folders of them) and report every problem."""
     from syncrules.api import check_paths
 
-    environment = resolve_environment(env_name, paths)
-    result = check_paths(paths, environment.param_values() if environment else None)
-    code = report(result, fmt, max_errors, strict)
-    if fmt in ("text", "github", "azure-devops") and code == EXIT_OK:
-        jobs = len(result.compiled_jobs())
-        err(f"ok: {jobs} job{'s' if jobs != 1 else ''} checked")
+    with kept_until_exit():
+        environment = resolve_environment(env_name, paths)
+        result = check_paths(paths, environment.param_values() if environment else None)
+        code = report(result, fmt, max_errors, strict)
+        if fmt in ("text", "github", "azure-devops") and code == EXIT_OK:
+            jobs = len(result.compiled_jobs())
+            err(f"ok: {jobs} job{'s' if jobs != 1 else ''} checked")
     sys.exit(code)
 
 
@@ -252,16 +285,17 @@ def compile_(
     targets = ("json", "python") if target == "all" else (target,)
     environment = resolve_environment(env_name, paths)
     params = environment.param_values() if environment else None
-    try:
-        result = compile_paths(paths, out_dir, targets, params)
-    except OSError as exc:
-        err(f"error: cannot write to {out_dir}: {exc.strerror}")
-        sys.exit(EXIT_ERRORS)
-    code = report(result, fmt, max_errors)
-    if code == EXIT_OK:
-        for rel in result.written:
-            if fmt == "text":
-                out((out_dir / rel).as_posix())
+    with kept_until_exit():
+        try:
+            result = compile_paths(paths, out_dir, targets, params)
+        except OSError as exc:
+            err(f"error: cannot write to {out_dir}: {exc.strerror}")
+            sys.exit(EXIT_ERRORS)
+        code = report(result, fmt, max_errors)
+        if code == EXIT_OK:
+            for rel in result.written:
+                if fmt == "text":
+                    out((out_dir / rel).as_posix())
     sys.exit(code)
 
 

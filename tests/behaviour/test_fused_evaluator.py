@@ -268,3 +268,54 @@ def test_each_expression_is_compiled_once() -> None:
         assert text.count(comment) <= 2  # its function, and where evaluate calls it
     assert text.count("fn_Join(") + text.count(".join(filter(None") == sum(
         compact(m.expression).count("Join(") for m in job.mappings)
+
+
+RISKY_JOB = """job "Normalising after a mapping" {
+    target entra
+    actions create, update
+}
+
+extension "urn:ietf:params:scim:schemas:extension:acme:1.0:User" as acme {
+    Tags: string[]
+}
+
+match [externalId] -> employeeId
+
+map {
+    displayName <- Join(" ", [name.givenName], [name.familyName])
+    otherMails <- [acme:Tags]
+    jobTitle <- FormatDateTime([title], , "yyyyMMdd", "yyyy-MM-dd")
+}
+"""
+
+
+def test_an_error_normalising_a_value_is_not_the_previous_mappings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The target values run in one ``try`` where ``w`` names the mapping being evaluated; an
+    error while normalising a value after it (``w`` is None again) is evaluate's own errored
+    outcome, as it was when each mapping had its own ``try``, not a failure of that mapping.
+    A later mapping's error still names that mapping."""
+    path = tmp_path / "job.prov"
+    path.write_text(RISKY_JOB, encoding="utf-8")
+    [job] = check_paths([path]).compiled_jobs()
+    module = load_evaluator(job)
+    user = {
+        "externalId": "1",
+        "name": {"givenName": "Ada", "familyName": "Lovelace"},
+        "title": "garbage",
+        "urn:ietf:params:scim:schemas:extension:acme:1.0:User": {"Tags": ["a"]},
+    }
+    failed = module.evaluate(user, None, _context(module))
+    assert failed.action == "fail" and "jobTitle <- FormatDateTime" in failed.reason
+    assert failed == module.decide(module.JOB, user, None, _context(module))
+
+    error = module.ExpressionError("invalid-argument", "cannot normalise")
+
+    def normalise(*args: Any) -> Any:
+        raise error
+
+    monkeypatch.setitem(module.evaluate.__globals__, "normalise", normalise)
+    outcome = module.evaluate(user, None, _context(module))
+    assert outcome == module.errored(error, module.source_values(module.JOB, user))
+    assert "displayName" not in outcome.reason

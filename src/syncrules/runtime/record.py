@@ -102,6 +102,57 @@ class Outcome:
     attributes: dict[str, Any] = field(default_factory=dict)  # the flat source attributes
 
 
+# ---- the generic path's mapping functions (``MappingSpec.fn``) of a generated module --------
+# built when the module is imported, so the module does not hold a small ``def`` per mapping
+# for its one ``compile()`` to check and compile
+
+
+def mapping_read(name: str) -> MappingFn:
+    """A mapping that is a plain attribute read: the flat attribute ``name``."""
+
+    def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+        return a.get(name)
+
+    return mapping
+
+
+def mapping_constant(value: Any) -> MappingFn:
+    """A mapping that is a constant."""
+
+    def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+        return value
+
+    return mapping
+
+
+def mapping_over(function: Callable[..., Any], names: tuple[str, ...]) -> MappingFn:
+    """A mapping compiled into ``function`` (the module's ``_eN``): ``function`` of the values of
+    the flat attributes ``names`` (in its parameters' order) and the context."""
+    if not names:
+
+        def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+            return function(ctx)
+
+    elif len(names) == 1:
+        (only,) = names
+
+        def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+            return function(a.get(only), ctx)
+
+    elif len(names) == 2:
+        first, second = names
+
+        def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+            return function(a.get(first), a.get(second), ctx)
+
+    else:
+
+        def mapping(a: Mapping[str, Any], ctx: EvalContext) -> Any:
+            return function(*[a.get(n) for n in names], ctx)
+
+    return mapping
+
+
 def source_values(model: JobModel, user: Mapping[str, Any]) -> dict[str, Any]:
     return flatten(user, model.source_attributes)
 

@@ -30,6 +30,9 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_constant,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     out_of_scope,
@@ -38,7 +41,7 @@ from ._runtime.record import (
     unmatchable,
     updated,
 )
-from ._runtime.errors import ExpressionError, NoFlow
+from ._runtime.errors import ExpressionError
 from ._runtime.functions import fn_FormatDateTime, fn_Replace
 from ._runtime.scim import filtered, source, value
 
@@ -53,95 +56,29 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
-    return a.get('active')
-
-
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
-    return a.get('name.familyName')
-
-
-def _e4(s4: Any, s3: Any, ctx: EvalContext) -> Any:
+def _e4(s4, s3, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
     return ' '.join(filter(None, (s4, s3)))
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
-    """_e4 over the flat source attributes (the generic path)."""
-    return _e4(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
-def _m5(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
-    return a.get('title')
-
-
-def _m6(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department')
-
-
-def _m7(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
-    return 'Contoso'
-
-
-def _e8(s1: Any, ctx: EvalContext) -> Any:
+def _e8(s1, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
     return ('DE' if (_t1 := (s1 or '')) == 'Germany' else 'GB' if _t1 == 'United Kingdom' else 'US')
 
 
-def _m8(a: Any, ctx: EvalContext) -> Any:
-    """_e8 over the flat source attributes (the generic path)."""
-    return _e8(a.get('addresses[type eq "work"].country'), ctx)
-
-
-def _e9(s11: Any, ctx: EvalContext) -> Any:
+def _e9(s11, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
     return ''.join(filter(None, (fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), '@contoso.com')))
 
 
-def _m9(a: Any, ctx: EvalContext) -> Any:
-    """_e9 over the flat source attributes (the generic path)."""
-    return _e9(a.get('userName'), ctx)
-
-
-def _e10(s11: Any, ctx: EvalContext) -> Any:
+def _e10(s11, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )
     return fn_Replace(ctx, s11, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None)
 
 
-def _m10(a: Any, ctx: EvalContext) -> Any:
-    """_e10 over the flat source attributes (the generic path)."""
-    return _e10(a.get('userName'), ctx)
-
-
-def _e11(s7: Any, ctx: EvalContext) -> Any:
+def _e11(s7, ctx):
     # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
     return fn_FormatDateTime(ctx, s7, None, 'yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ssZ')
-
-
-def _m11(a: Any, ctx: EvalContext) -> Any:
-    """_e11 over the flat source attributes (the generic path)."""
-    return _e11(a.get('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'), ctx)
-
-
-def _m12(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager')
 
 
 JOB = JobModel(
@@ -163,151 +100,23 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', 'Reference', False),
         ('userName', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeId',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1',
-            text='employeeId <- [externalId]',
-        ),
-        MappingSpec(
-            target='accountEnabled',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='Boolean',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5',
-            text='accountEnabled <- [active]',
-        ),
-        MappingSpec(
-            target='givenName',
-            fn=_m2,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5',
-            text='givenName <- [name.givenName]',
-        ),
-        MappingSpec(
-            target='surname',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5',
-            text='surname <- [name.familyName]',
-        ),
-        MappingSpec(
-            target='displayName',
-            fn=_m4,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5',
-            text='displayName <- Join(" ", [name.givenName], [name.familyName])',
-        ),
-        MappingSpec(
-            target='jobTitle',
-            fn=_m5,
-            flow='Always',
-            default='Staff',
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5',
-            text='jobTitle <- [title]',
-        ),
-        MappingSpec(
-            target='department',
-            fn=_m6,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5',
-            text='department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]',
-        ),
-        MappingSpec(
-            target='companyName',
-            fn=_m7,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5',
-            text='companyName <- "Contoso"',
-        ),
-        MappingSpec(
-            target='usageLocation',
-            fn=_m8,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5',
-            text='usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")',
-        ),
-        MappingSpec(
-            target='userPrincipalName',
-            fn=_m9,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5',
-            text='userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")',
-        ),
-        MappingSpec(
-            target='mailNickname',
-            fn=_m10,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5',
-            text='mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )',
-        ),
-        MappingSpec(
-            target='employeeHireDate',
-            fn=_m11,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='DateTime',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5',
-            text='employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")',
-        ),
-        MappingSpec(
-            target='manager',
-            fn=_m12,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='Reference',
-            multivalued=False,
-            where='tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5',
-            text='manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1', 'employeeId <- [externalId]'),
+        ('accountEnabled', mapping_read('active'), 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5', 'accountEnabled <- [active]'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5', 'givenName <- [name.givenName]'),
+        ('surname', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5', 'surname <- [name.familyName]'),
+        ('displayName', mapping_over(_e4, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
+        ('jobTitle', mapping_read('title'), 'Always', 'Staff', 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5', 'jobTitle <- [title]'),
+        ('department', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5', 'department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]'),
+        ('companyName', mapping_constant('Contoso'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5', 'companyName <- "Contoso"'),
+        ('usageLocation', mapping_over(_e8, ('addresses[type eq "work"].country',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5', 'usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")'),
+        ('userPrincipalName', mapping_over(_e9, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")'),
+        ('mailNickname', mapping_over(_e10, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5', 'mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'),
+        ('employeeHireDate', mapping_over(_e11, ('urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate',)), 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")'),
+        ('manager', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'), 'Always', None, 0, 'Reference', False, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5', 'manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]'),
+    )),
     scope=(
         GroupSpec(
             'Employees',
@@ -373,76 +182,41 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('active')
-        if s0.__class__ is bool:
+        if (s0 := user.get('active')).__class__ is bool or (s0 := source(user, 'active', 'Boolean', False)) is not None:
             a['active'] = s0
-        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-            a['active'] = s0
-        s1 = filtered(user, 'addresses', 'type', 'work', 'country')
-        if s1.__class__ is str:
+        if (s1 := filtered(user, 'addresses', 'type', 'work', 'country')).__class__ is str or (s1 is not None and (s1 := value(s1, 'String', False)) is not None):
             a['addresses[type eq "work"].country'] = s1
-        elif s1 is not None and (s1 := value(s1, 'String', False)) is not None:
-            a['addresses[type eq "work"].country'] = s1
-        s2 = user.get('externalId')
-        if s2.__class__ is str:
-            a['externalId'] = s2
-        elif (s2 := source(user, 'externalId', 'String', False)) is not None:
+        if (s2 := user.get('externalId')).__class__ is str or (s2 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s2
         p0 = user.get('name')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s3 = p0.get('familyName')
-        if s3.__class__ is str:
+        if (s3 := p0.get('familyName')).__class__ is str or (s3 := source(user, 'name.familyName', 'String', False)) is not None:
             a['name.familyName'] = s3
-        elif (s3 := source(user, 'name.familyName', 'String', False)) is not None:
-            a['name.familyName'] = s3
-        s4 = p0.get('givenName')
-        if s4.__class__ is str:
+        if (s4 := p0.get('givenName')).__class__ is str or (s4 := source(user, 'name.givenName', 'String', False)) is not None:
             a['name.givenName'] = s4
-        elif (s4 := source(user, 'name.givenName', 'String', False)) is not None:
-            a['name.givenName'] = s4
-        s5 = user.get('title')
-        if s5.__class__ is str:
-            a['title'] = s5
-        elif (s5 := source(user, 'title', 'String', False)) is not None:
+        if (s5 := user.get('title')).__class__ is str or (s5 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s5
         p1 = user.get('urn:ietf:params:scim:schemas:extension:contoso:1.0:User')
         if p1.__class__ is not dict:
             p1 = {}  # every member absent: the lookup decides
-        s6 = p1.get('BadgeId')
-        if s6.__class__ is str:
+        if (s6 := p1.get('BadgeId')).__class__ is str or (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:BadgeId', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:BadgeId'] = s6
-        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:BadgeId', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:BadgeId'] = s6
-        s7 = p1.get('HireDate')
-        if s7.__class__ is str:
+        if (s7 := p1.get('HireDate')).__class__ is str or (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'] = s7
-        elif (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate'] = s7
-        s8 = p1.get('WorkerType')
-        if s8.__class__ is str:
-            a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:WorkerType'] = s8
-        elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:WorkerType', 'String', False)) is not None:
+        if (s8 := p1.get('WorkerType')).__class__ is str or (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:WorkerType', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:contoso:1.0:User:WorkerType'] = s8
         p2 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
         if p2.__class__ is not dict:
             p2 = {}  # every member absent: the lookup decides
-        s9 = p2.get('department')
-        if s9.__class__ is str:
-            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s9
-        elif (s9 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
+        if (s9 := p2.get('department')).__class__ is str or (s9 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s9
         s10 = p2.get('manager')
         if s10.__class__ is dict:  # a reference: {"value": ...}
             s10 = s10.get('value')
-        if s10.__class__ is str:
+        if s10.__class__ is str or (s10 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', 'Reference', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'] = s10
-        elif (s10 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', 'Reference', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'] = s10
-        s11 = user.get('userName')
-        if s11.__class__ is str:
-            a['userName'] = s11
-        elif (s11 := source(user, 'userName', 'String', False)) is not None:
+        if (s11 := user.get('userName')).__class__ is str or (s11 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s11
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed
@@ -480,86 +254,62 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
-        if s2 is not None:
-            values['employeeId'] = s2
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
-        if s0 is not None:
-            values['accountEnabled'] = s0 if s0.__class__ is bool else normalise(s0, 'Boolean', False)
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
-        if s4 is not None:
-            values['givenName'] = s4
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
-        if s3 is not None:
-            values['surname'] = s3
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])
+        w = None
         try:
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:14:1: employeeId <- [externalId]
+            if s2 is not None:
+                values['employeeId'] = s2
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:27:5: accountEnabled <- [active]
+            if s0 is not None:
+                values['accountEnabled'] = s0 if s0.__class__ is bool else normalise(s0, 'Boolean', False)
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:28:5: givenName <- [name.givenName]
+            if s4 is not None:
+                values['givenName'] = s4
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:29:5: surname <- [name.familyName]
+            if s3 is not None:
+                values['surname'] = s3
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])'
             v = _e4(s4, s3, ctx)
-        except NoFlow:
-            no_flow.append('displayName')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:30:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
-        else:
             if v is not None:
                 values['displayName'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
-        if s5 is not None:
-            values['jobTitle'] = s5
-        elif create:
-            values['jobTitle'] = 'Staff'
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
-        if s9 is not None:
-            values['department'] = s9
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
-        values['companyName'] = 'Contoso'
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")
-        try:
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:31:5: jobTitle <- [title]
+            if s5 is not None:
+                values['jobTitle'] = s5
+            elif create:
+                values['jobTitle'] = 'Staff'
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:32:5: department <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]
+            if s9 is not None:
+                values['department'] = s9
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:33:5: companyName <- "Contoso"
+            values['companyName'] = 'Contoso'
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")'
             v = _e8(s1, ctx)
-        except NoFlow:
-            no_flow.append('usageLocation')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:34:5: usageLocation <- Switch([addresses[type eq "work"].country], "US", "Germany", "DE", "United Kingdom", "GB")')
-        else:
             if v is not None:
                 values['usageLocation'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")
-        if create:
-            ctx.target = 'userPrincipalName'
-            try:
+            if create:
+                ctx.target = 'userPrincipalName'
+                w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")'
                 v = _e9(s11, ctx)
-            except NoFlow:
-                no_flow.append('userPrincipalName')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:35:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), "@contoso.com")')
-            else:
                 if v is not None:
                     values['userPrincipalName'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )
-        if create:
-            ctx.target = 'mailNickname'
-            try:
+            if create:
+                ctx.target = 'mailNickname'
+                w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )'
                 v = _e10(s11, ctx)
-            except NoFlow:
-                no_flow.append('mailNickname')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:36:5: mailNickname <- Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , )')
-            else:
                 if v is not None:
                     values['mailNickname'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")
-        ctx.target = 'employeeHireDate'
-        try:
+            ctx.target = 'employeeHireDate'
+            w = 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")'
             v = _e11(s7, ctx)
-        except NoFlow:
-            no_flow.append('employeeHireDate')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/01_contoso_hr/input.prov:37:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate], , "yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssZ")')
-        else:
             if v is not None:
                 values['employeeHireDate'] = v
-        # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
-        if s10 is not None:
-            values['manager'] = s10
+            # tests/cases/valid/appendix/01_contoso_hr/input.prov:38:5: manager <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager]
+            if s10 is not None:
+                values['manager'] = s10
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -54,80 +56,29 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-    return a.get('userName')
-
-
-def _e2(s0: Any, ctx: EvalContext) -> Any:
+def _e2(s0, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
     return fn_Not(s0)
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    """_e2 over the flat source attributes (the generic path)."""
-    return _e2(a.get('active'), ctx)
-
-
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m4(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
-    return a.get('name.familyName')
-
-
-def _e5(s3: Any, s2: Any, ctx: EvalContext) -> Any:
+def _e5(s3, s2, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
     return ' '.join(filter(None, (s3, s2)))
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
-    """_e5 over the flat source attributes (the generic path)."""
-    return _e5(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
-def _e6(s3: Any, s2: Any, ctx: EvalContext) -> Any:
+def _e6(s3, s2, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
     return select_unique(ctx, each((lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 1), s2))), 20), lambda: fn_Left(''.join(filter(None, (fn_Left(s3, 2), s2))), 20), lambda: fn_Left('.'.join(filter(None, (s3, s2))), 20),)))
 
 
-def _m6(a: Any, ctx: EvalContext) -> Any:
-    """_e6 over the flat source attributes (the generic path)."""
-    return _e6(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
-def _e7(s5: Any, ctx: EvalContext) -> Any:
+def _e7(s5, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
     return ('OU=Engineering,OU=Contractors,DC=contoso,DC=com' if (_t1 := (s5 or '')) == 'Engineering' else 'OU=Contractors,DC=contoso,DC=com')
 
 
-def _m7(a: Any, ctx: EvalContext) -> Any:
-    """_e7 over the flat source attributes (the generic path)."""
-    return _e7(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'), ctx)
-
-
-def _e8(s4: Any, ctx: EvalContext) -> Any:
+def _e8(s4, ctx):
     # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
     return fn_IgnoreFlowIfNullOrEmpty(s4)
-
-
-def _m8(a: Any, ctx: EvalContext) -> Any:
-    """_e8 over the flat source attributes (the generic path)."""
-    return _e8(a.get('title'), ctx)
-
-
-def _m9(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
-    return a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization')
 
 
 JOB = JobModel(
@@ -145,118 +96,20 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False),
         ('userName', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeID',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1',
-            text='employeeID <- [externalId]',
-        ),
-        MappingSpec(
-            target='userPrincipalName',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=2,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1',
-            text='userPrincipalName <- [userName]',
-        ),
-        MappingSpec(
-            target='accountDisabled',
-            fn=_m2,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='Boolean',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5',
-            text='accountDisabled <- Not([active])',
-        ),
-        MappingSpec(
-            target='givenName',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5',
-            text='givenName <- [name.givenName]',
-        ),
-        MappingSpec(
-            target='sn',
-            fn=_m4,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5',
-            text='sn <- [name.familyName]',
-        ),
-        MappingSpec(
-            target='displayName',
-            fn=_m5,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5',
-            text='displayName <- Join(" ", [name.givenName], [name.familyName])',
-        ),
-        MappingSpec(
-            target='sAMAccountName',
-            fn=_m6,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5',
-            text='sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))',
-        ),
-        MappingSpec(
-            target='parentDistinguishedName',
-            fn=_m7,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5',
-            text='parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")',
-        ),
-        MappingSpec(
-            target='title',
-            fn=_m8,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5',
-            text='title <- IgnoreFlowIfNullOrEmpty([title])',
-        ),
-        MappingSpec(
-            target='company',
-            fn=_m9,
-            flow='Always',
-            default='Contoso',
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5',
-            text='company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeID', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1', 'employeeID <- [externalId]'),
+        ('userPrincipalName', mapping_read('userName'), 'Always', None, 2, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1', 'userPrincipalName <- [userName]'),
+        ('accountDisabled', mapping_over(_e2, ('active',)), 'Always', None, 0, 'Boolean', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5', 'accountDisabled <- Not([active])'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5', 'givenName <- [name.givenName]'),
+        ('sn', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5', 'sn <- [name.familyName]'),
+        ('displayName', mapping_over(_e5, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5', 'displayName <- Join(" ", [name.givenName], [name.familyName])'),
+        ('sAMAccountName', mapping_over(_e6, ('name.givenName', 'name.familyName')), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5', 'sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))'),
+        ('parentDistinguishedName', mapping_over(_e7, ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5', 'parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")'),
+        ('title', mapping_over(_e8, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5', 'title <- IgnoreFlowIfNullOrEmpty([title])'),
+        ('company', mapping_read('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'), 'Always', 'Contoso', 0, 'String', False, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5', 'company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]'),
+    )),
     scope=(
     ),
 )
@@ -309,51 +162,27 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('active')
-        if s0.__class__ is bool:
+        if (s0 := user.get('active')).__class__ is bool or (s0 := source(user, 'active', 'Boolean', False)) is not None:
             a['active'] = s0
-        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-            a['active'] = s0
-        s1 = user.get('externalId')
-        if s1.__class__ is str:
-            a['externalId'] = s1
-        elif (s1 := source(user, 'externalId', 'String', False)) is not None:
+        if (s1 := user.get('externalId')).__class__ is str or (s1 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s1
         p0 = user.get('name')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s2 = p0.get('familyName')
-        if s2.__class__ is str:
+        if (s2 := p0.get('familyName')).__class__ is str or (s2 := source(user, 'name.familyName', 'String', False)) is not None:
             a['name.familyName'] = s2
-        elif (s2 := source(user, 'name.familyName', 'String', False)) is not None:
-            a['name.familyName'] = s2
-        s3 = p0.get('givenName')
-        if s3.__class__ is str:
+        if (s3 := p0.get('givenName')).__class__ is str or (s3 := source(user, 'name.givenName', 'String', False)) is not None:
             a['name.givenName'] = s3
-        elif (s3 := source(user, 'name.givenName', 'String', False)) is not None:
-            a['name.givenName'] = s3
-        s4 = user.get('title')
-        if s4.__class__ is str:
-            a['title'] = s4
-        elif (s4 := source(user, 'title', 'String', False)) is not None:
+        if (s4 := user.get('title')).__class__ is str or (s4 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s4
         p1 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
         if p1.__class__ is not dict:
             p1 = {}  # every member absent: the lookup decides
-        s5 = p1.get('division')
-        if s5.__class__ is str:
+        if (s5 := p1.get('division')).__class__ is str or (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
-        elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division'] = s5
-        s6 = p1.get('organization')
-        if s6.__class__ is str:
+        if (s6 := p1.get('organization')).__class__ is str or (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
-        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization'] = s6
-        s7 = user.get('userName')
-        if s7.__class__ is str:
-            a['userName'] = s7
-        elif (s7 := source(user, 'userName', 'String', False)) is not None:
+        if (s7 := user.get('userName')).__class__ is str or (s7 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s7
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed
@@ -380,75 +209,57 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
-        if s1 is not None:
-            values['employeeID'] = s1
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
-        if s7 is not None:
-            values['userPrincipalName'] = s7
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])
+        w = None
         try:
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:7:1: employeeID <- [externalId]
+            if s1 is not None:
+                values['employeeID'] = s1
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:8:1: userPrincipalName <- [userName]
+            if s7 is not None:
+                values['userPrincipalName'] = s7
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])'
             v = _e2(s0, ctx)
-        except NoFlow:
-            no_flow.append('accountDisabled')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:11:5: accountDisabled <- Not([active])')
-        else:
+            w = None
             if v is not None:
                 values['accountDisabled'] = v if v.__class__ is bool else normalise(v, 'Boolean', False)
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
-        if s3 is not None:
-            values['givenName'] = s3
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
-        if s2 is not None:
-            values['sn'] = s2
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])
-        try:
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:12:5: givenName <- [name.givenName]
+            if s3 is not None:
+                values['givenName'] = s3
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:13:5: sn <- [name.familyName]
+            if s2 is not None:
+                values['sn'] = s2
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])'
             v = _e5(s3, s2, ctx)
-        except NoFlow:
-            no_flow.append('displayName')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:14:5: displayName <- Join(" ", [name.givenName], [name.familyName])')
-        else:
             if v is not None:
                 values['displayName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))
-        if create:
-            ctx.target = 'sAMAccountName'
-            try:
+            if create:
+                ctx.target = 'sAMAccountName'
+                w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))'
                 v = _e6(s3, s2, ctx)
-            except NoFlow:
-                no_flow.append('sAMAccountName')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:15:5: sAMAccountName <- SelectUniqueValue(Left(Join("", Left([name.givenName], 1), [name.familyName]), 20), Left(Join("", Left([name.givenName], 2), [name.familyName]), 20), Left(Join(".", [name.givenName], [name.familyName]), 20))')
-            else:
                 if v is not None:
                     values['sAMAccountName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")
-        try:
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")'
             v = _e7(s5, ctx)
-        except NoFlow:
-            no_flow.append('parentDistinguishedName')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:16:5: parentDistinguishedName <- Switch([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division], "OU=Contractors,DC=contoso,DC=com", "Engineering", "OU=Engineering,OU=Contractors,DC=contoso,DC=com")')
-        else:
             if v is not None:
                 values['parentDistinguishedName'] = v
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])
-        try:
-            v = _e8(s4, ctx)
-        except NoFlow:
-            no_flow.append('title')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])')
-        else:
-            if v is not None:
-                values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
-        if s6 is not None:
-            values['company'] = s6
-        elif create:
-            values['company'] = 'Contoso'
+            w = 'tests/cases/valid/appendix/02_contractors_ad/input.prov:17:5: title <- IgnoreFlowIfNullOrEmpty([title])'
+            try:
+                v = _e8(s4, ctx)
+            except NoFlow:
+                no_flow.append('title')
+            else:
+                w = None
+                if v is not None:
+                    values['title'] = v if v.__class__ is str else normalise(v, 'String', False)
+            # tests/cases/valid/appendix/02_contractors_ad/input.prov:18:5: company <- [urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization]
+            if s6 is not None:
+                values['company'] = s6
+            elif create:
+                values['company'] = 'Contoso'
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

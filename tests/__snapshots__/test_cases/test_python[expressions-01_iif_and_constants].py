@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -38,7 +40,7 @@ from ._runtime.record import (
     unmatchable,
     updated,
 )
-from ._runtime.errors import ExpressionError, NoFlow
+from ._runtime.errors import ExpressionError
 from ._runtime.functions import fn_BitAnd, fn_CStr, fn_IsPresent, fn_Mid, fn_NumFromDate, fn_Replace, fn_ToUpper
 from ._runtime.lazy import truth
 from ._runtime.scim import filtered, source, value
@@ -55,100 +57,49 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-    return a.get('externalId')
-
-
-def _e1(s4: Any, ctx: EvalContext) -> Any:
+def _e1(s4, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
     return ('Senior' if truth(compare('>=', (_t1 if not is_null(_t1 := s4) else '0'), 10)) else 'Staff')
 
 
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    """_e1 over the flat source attributes (the generic path)."""
-    return _e1(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
-
-
-def _e2(s3: Any, ctx: EvalContext) -> Any:
+def _e2(s3, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
     return (s3 if truth(fn_IsPresent(s3)) else 'Unknown')
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    """_e2 over the flat source attributes (the generic path)."""
-    return _e2(a.get('title'), ctx)
-
-
-def _e3(s2: Any, ctx: EvalContext) -> Any:
+def _e3(s2, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
     return fn_Mid(s2, 1, '1')
 
 
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    """_e3 over the flat source attributes (the generic path)."""
-    return _e3(a.get('name.givenName'), ctx)
-
-
-def _e4(ctx: EvalContext) -> Any:
+def _e4(ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
     return fn_BitAnd(15, 276)
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
-    """_e4 over the flat source attributes (the generic path)."""
-    return _e4(ctx)
-
-
-def _e5(s5: Any, ctx: EvalContext) -> Any:
+def _e5(s5, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
     return fn_Replace(ctx, s5, None, '\\+(?<x>\\d*)', None, '${x}', None, None)
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
-    """_e5 over the flat source attributes (the generic path)."""
-    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
-
-
-def _e6(s5: Any, ctx: EvalContext) -> Any:
+def _e6(s5, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
     return fn_ToUpper(('Alpha' if (_t1 := (s5 or '')) == 'A' else 'Beta' if _t1 == 'B' else 'Other'))
 
 
-def _m6(a: Any, ctx: EvalContext) -> Any:
-    """_e6 over the flat source attributes (the generic path)."""
-    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'), ctx)
-
-
-def _e7(s0: Any, s6: Any, ctx: EvalContext) -> Any:
+def _e7(s0, s6, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
     return (_t1 if not is_null(_t1 := s0) else '@'.join(filter(None, (s6, 'acme.com'))))
 
 
-def _m7(a: Any, ctx: EvalContext) -> Any:
-    """_e7 over the flat source attributes (the generic path)."""
-    return _e7(a.get('emails[type eq "work"].value'), a.get('userName'), ctx)
-
-
-def _e8(s4: Any, ctx: EvalContext) -> Any:
+def _e8(s4, ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
     return fn_CStr(s4)
 
 
-def _m8(a: Any, ctx: EvalContext) -> Any:
-    """_e8 over the flat source attributes (the generic path)."""
-    return _e8(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'), ctx)
-
-
-def _e9(ctx: EvalContext) -> Any:
+def _e9(ctx):
     # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
     return fn_NumFromDate(ctx, '2030-01-01 00:00:00Z')
-
-
-def _m9(a: Any, ctx: EvalContext) -> Any:
-    """_e9 over the flat source attributes (the generic path)."""
-    return _e9(ctx)
 
 
 JOB = JobModel(
@@ -165,118 +116,20 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False),
         ('userName', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeID',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1',
-            text='employeeID <- [externalId]',
-        ),
-        MappingSpec(
-            target='description',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5',
-            text='description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")',
-        ),
-        MappingSpec(
-            target='title',
-            fn=_m2,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5',
-            text='title <- IIF(IsPresent([title]), [title], "Unknown")',
-        ),
-        MappingSpec(
-            target='initials',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5',
-            text='initials <- Mid([name.givenName], 1, "1")',
-        ),
-        MappingSpec(
-            target='countryCode',
-            fn=_m4,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='Integer',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5',
-            text='countryCode <- BitAnd(&HF, 276)',
-        ),
-        MappingSpec(
-            target='info',
-            fn=_m5,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5',
-            text='info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )',
-        ),
-        MappingSpec(
-            target='division',
-            fn=_m6,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5',
-            text='division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))',
-        ),
-        MappingSpec(
-            target='mail',
-            fn=_m7,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5',
-            text='mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))',
-        ),
-        MappingSpec(
-            target='employeeNumber',
-            fn=_m8,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5',
-            text='employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])',
-        ),
-        MappingSpec(
-            target='accountExpires',
-            fn=_m9,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='Integer',
-            multivalued=False,
-            where='tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5',
-            text='accountExpires <- NumFromDate("2030-01-01 00:00:00Z")',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeID', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1', 'employeeID <- [externalId]'),
+        ('description', mapping_over(_e1, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5', 'description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")'),
+        ('title', mapping_over(_e2, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5', 'title <- IIF(IsPresent([title]), [title], "Unknown")'),
+        ('initials', mapping_over(_e3, ('name.givenName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5', 'initials <- Mid([name.givenName], 1, "1")'),
+        ('countryCode', mapping_over(_e4, ()), 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5', 'countryCode <- BitAnd(&HF, 276)'),
+        ('info', mapping_over(_e5, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5', 'info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )'),
+        ('division', mapping_over(_e6, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5', 'division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))'),
+        ('mail', mapping_over(_e7, ('emails[type eq "work"].value', 'userName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5', 'mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))'),
+        ('employeeNumber', mapping_over(_e8, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5', 'employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])'),
+        ('accountExpires', mapping_over(_e9, ()), 'Always', None, 0, 'Integer', False, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5', 'accountExpires <- NumFromDate("2030-01-01 00:00:00Z")'),
+    )),
     scope=(
     ),
 )
@@ -329,46 +182,25 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = filtered(user, 'emails', 'type', 'work', 'value')
-        if s0.__class__ is str:
+        if (s0 := filtered(user, 'emails', 'type', 'work', 'value')).__class__ is str or (s0 is not None and (s0 := value(s0, 'String', False)) is not None):
             a['emails[type eq "work"].value'] = s0
-        elif s0 is not None and (s0 := value(s0, 'String', False)) is not None:
-            a['emails[type eq "work"].value'] = s0
-        s1 = user.get('externalId')
-        if s1.__class__ is str:
-            a['externalId'] = s1
-        elif (s1 := source(user, 'externalId', 'String', False)) is not None:
+        if (s1 := user.get('externalId')).__class__ is str or (s1 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s1
         p0 = user.get('name')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s2 = p0.get('givenName')
-        if s2.__class__ is str:
+        if (s2 := p0.get('givenName')).__class__ is str or (s2 := source(user, 'name.givenName', 'String', False)) is not None:
             a['name.givenName'] = s2
-        elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
-            a['name.givenName'] = s2
-        s3 = user.get('title')
-        if s3.__class__ is str:
-            a['title'] = s3
-        elif (s3 := source(user, 'title', 'String', False)) is not None:
+        if (s3 := user.get('title')).__class__ is str or (s3 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s3
         p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
         if p1.__class__ is not dict:
             p1 = {}  # every member absent: the lookup decides
-        s4 = p1.get('Grade')
-        if s4.__class__ is str:
+        if (s4 := p1.get('Grade')).__class__ is str or (s4 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade', 'Integer', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
-        elif (s4 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade', 'Integer', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade'] = s4
-        s5 = p1.get('Status')
-        if s5.__class__ is str:
+        if (s5 := p1.get('Status')).__class__ is str or (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
-        elif (s5 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status'] = s5
-        s6 = user.get('userName')
-        if s6.__class__ is str:
-            a['userName'] = s6
-        elif (s6 := source(user, 'userName', 'String', False)) is not None:
+        if (s6 := user.get('userName')).__class__ is str or (s6 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s6
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed
@@ -390,101 +222,56 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
-        if s1 is not None:
-            values['employeeID'] = s1
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")
+        w = None
         try:
+            # tests/cases/valid/expressions/01_iif_and_constants/input.prov:11:1: employeeID <- [externalId]
+            if s1 is not None:
+                values['employeeID'] = s1
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")'
             v = _e1(s4, ctx)
-        except NoFlow:
-            no_flow.append('description')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:15:5: description <- IIF(Coalesce([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade], "0")>=10, "Senior", "Staff")')
-        else:
             if v is not None:
                 values['description'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")'
             v = _e2(s3, ctx)
-        except NoFlow:
-            no_flow.append('title')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:17:5: title <- IIF(IsPresent([title]), [title], "Unknown")')
-        else:
             if v is not None:
                 values['title'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")'
             v = _e3(s2, ctx)
-        except NoFlow:
-            no_flow.append('initials')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:19:5: initials <- Mid([name.givenName], 1, "1")')
-        else:
             if v is not None:
                 values['initials'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)'
             v = _e4(ctx)
-        except NoFlow:
-            no_flow.append('countryCode')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:20:5: countryCode <- BitAnd(&HF, 276)')
-        else:
+            w = None
             if v is not None:
                 values['countryCode'] = v if v.__class__ is int else normalise(v, 'Integer', False)
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\+(?<x>\\d*)", , "${x}", , )
-        ctx.target = 'info'
-        try:
+            ctx.target = 'info'
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )'
             v = _e5(s5, ctx)
-        except NoFlow:
-            no_flow.append('info')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:21:5: info <- Replace([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], , "\\\\+(?<x>\\\\d*)", , "${x}", , )')
-        else:
             if v is not None:
                 values['info'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))'
             v = _e6(s5, ctx)
-        except NoFlow:
-            no_flow.append('division')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:23:5: division <- ToUpper(Switch([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Status], "Other", "A", "Alpha", "B", "Beta"))')
-        else:
             if v is not None:
                 values['division'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))'
             v = _e7(s0, s6, ctx)
-        except NoFlow:
-            no_flow.append('mail')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:24:5: mail <- Coalesce([emails[type eq "work"].value], Join("@", [userName], "acme.com"))')
-        else:
+            w = None
             if v is not None:
                 values['mail'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])
-        try:
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])'
             v = _e8(s4, ctx)
-        except NoFlow:
-            no_flow.append('employeeNumber')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:25:5: employeeNumber <- CStr([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Grade])')
-        else:
             if v is not None:
                 values['employeeNumber'] = v
-        # tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")
-        ctx.target = 'accountExpires'
-        try:
+            ctx.target = 'accountExpires'
+            w = 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")'
             v = _e9(ctx)
-        except NoFlow:
-            no_flow.append('accountExpires')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/01_iif_and_constants/input.prov:26:5: accountExpires <- NumFromDate("2030-01-01 00:00:00Z")')
-        else:
+            w = None
             if v is not None:
                 values['accountExpires'] = v if v.__class__ is int else normalise(v, 'Integer', False)
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

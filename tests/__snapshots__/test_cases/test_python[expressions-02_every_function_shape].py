@@ -31,6 +31,8 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     normalise,
     source_values,
@@ -38,7 +40,7 @@ from ._runtime.record import (
     unmatchable,
     updated,
 )
-from ._runtime.errors import ExpressionError, NoFlow
+from ._runtime.errors import ExpressionError
 from ._runtime.functions import fn_Append, fn_CBool, fn_CDate, fn_CStr, fn_ConvertToBase64, fn_ConvertToUTF8Hex, fn_Count, fn_DateAdd, fn_DateDiff, fn_DefaultDomain, fn_FormatDateTime, fn_Guid, fn_InStr, fn_IsNull, fn_IsNullOrEmpty, fn_Item, fn_Join, fn_Left, fn_Len, fn_NormalizeDiacritics, fn_Not, fn_Now, fn_PCase, fn_RandomString, fn_Redact, fn_RemoveDuplicates, fn_Replace, fn_StripSpaces, fn_ToLower, fn_Word
 from ._runtime.lazy import truth
 from ._runtime.scim import source
@@ -55,210 +57,104 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _e1(s4: Any, s3: Any, ctx: EvalContext) -> Any:
+def _e1(s4, s3, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
     return fn_PCase(' '.join(filter(None, (s4, s3))), " '-")
 
 
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    """_e1 over the flat source attributes (the generic path)."""
-    return _e1(a.get('name.givenName'), a.get('name.familyName'), ctx)
-
-
-def _e2(s9: Any, ctx: EvalContext) -> Any:
+def _e2(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
     return fn_StripSpaces(fn_NormalizeDiacritics((s9.lower() if s9 is not None and s9.isascii() else fn_ToLower(s9))))
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    """_e2 over the flat source attributes (the generic path)."""
-    return _e2(a.get('userName'), ctx)
-
-
-def _e3(s6: Any, ctx: EvalContext) -> Any:
+def _e3(s6, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
     return fn_FormatDateTime(ctx, s6, 'yyyyMMdd', 'yyyy-MM-ddTHH:mm:ssZ')
 
 
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    """_e3 over the flat source attributes (the generic path)."""
-    return _e3(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
-
-
-def _e4(ctx: EvalContext) -> Any:
+def _e4(ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
     return fn_Word('a,b,c', 2, ',')
 
 
-def _m4(a: Any, ctx: EvalContext) -> Any:
-    """_e4 over the flat source attributes (the generic path)."""
-    return _e4(ctx)
-
-
-def _e5(s7: Any, ctx: EvalContext) -> Any:
+def _e5(s7, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
     return fn_Item(s7, 1)
 
 
-def _m5(a: Any, ctx: EvalContext) -> Any:
-    """_e5 over the flat source attributes (the generic path)."""
-    return _e5(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
-
-
-def _e6(s7: Any, ctx: EvalContext) -> Any:
+def _e6(s7, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
     return fn_CStr(fn_Count(s7))
 
 
-def _m6(a: Any, ctx: EvalContext) -> Any:
-    """_e6 over the flat source attributes (the generic path)."""
-    return _e6(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
-
-
-def _e7(s9: Any, ctx: EvalContext) -> Any:
+def _e7(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
     return fn_Left(fn_ConvertToBase64(s9), 8)
 
 
-def _m7(a: Any, ctx: EvalContext) -> Any:
-    """_e7 over the flat source attributes (the generic path)."""
-    return _e7(a.get('userName'), ctx)
-
-
-def _e8(s2: Any, ctx: EvalContext) -> Any:
+def _e8(s2, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
     return fn_ConvertToUTF8Hex(s2)
 
 
-def _m8(a: Any, ctx: EvalContext) -> Any:
-    """_e8 over the flat source attributes (the generic path)."""
-    return _e8(a.get('externalId'), ctx)
-
-
-def _e9(s9: Any, ctx: EvalContext) -> Any:
+def _e9(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
     return ('has-at' if truth(compare('>', fn_InStr(s9, '@', 1, 'vbTextCompare'), 0)) else 'no-at')
 
 
-def _m9(a: Any, ctx: EvalContext) -> Any:
-    """_e9 over the flat source attributes (the generic path)."""
-    return _e9(a.get('userName'), ctx)
-
-
-def _e10(s6: Any, ctx: EvalContext) -> Any:
+def _e10(s6, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
     return fn_CStr(fn_DateDiff(ctx, 'd', fn_CDate(ctx, s6), fn_Now(ctx)))
 
 
-def _m10(a: Any, ctx: EvalContext) -> Any:
-    """_e10 over the flat source attributes (the generic path)."""
-    return _e10(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
-
-
-def _e11(s6: Any, ctx: EvalContext) -> Any:
+def _e11(s6, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
     return fn_DateAdd(ctx, 'm', 6, fn_CDate(ctx, s6))
 
 
-def _m11(a: Any, ctx: EvalContext) -> Any:
-    """_e11 over the flat source attributes (the generic path)."""
-    return _e11(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'), ctx)
-
-
-def _e12(s5: Any, ctx: EvalContext) -> Any:
+def _e12(s5, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
     return fn_Append(s5, ' (HR)')
 
 
-def _m12(a: Any, ctx: EvalContext) -> Any:
-    """_e12 over the flat source attributes (the generic path)."""
-    return _e12(a.get('title'), ctx)
-
-
-def _e13(s1: Any, ctx: EvalContext) -> Any:
+def _e13(s1, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
     return fn_CStr(fn_Len(s1))
 
 
-def _m13(a: Any, ctx: EvalContext) -> Any:
-    """_e13 over the flat source attributes (the generic path)."""
-    return _e13(a.get('displayName'), ctx)
-
-
-def _e14(s7: Any, ctx: EvalContext) -> Any:
+def _e14(s7, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
     return fn_Join(',', fn_RemoveDuplicates(s7))
 
 
-def _m14(a: Any, ctx: EvalContext) -> Any:
-    """_e14 over the flat source attributes (the generic path)."""
-    return _e14(a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'), ctx)
-
-
-def _e15(s0: Any, ctx: EvalContext) -> Any:
+def _e15(s0, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
     return ('on' if truth(fn_CBool(compare('=', s0, 'True'))) else 'off')
 
 
-def _m15(a: Any, ctx: EvalContext) -> Any:
-    """_e15 over the flat source attributes (the generic path)."""
-    return _e15(a.get('active'), ctx)
-
-
-def _e16(ctx: EvalContext) -> Any:
+def _e16(ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
     return fn_Guid(ctx)
 
 
-def _m16(a: Any, ctx: EvalContext) -> Any:
-    """_e16 over the flat source attributes (the generic path)."""
-    return _e16(ctx)
-
-
-def _e17(ctx: EvalContext) -> Any:
+def _e17(ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
     return fn_Redact(fn_RandomString(ctx, 16, 2, 2, 2, 2, '0Oo1lI'))
 
 
-def _m17(a: Any, ctx: EvalContext) -> Any:
-    """_e17 over the flat source attributes (the generic path)."""
-    return _e17(ctx)
-
-
-def _e18(s9: Any, ctx: EvalContext) -> Any:
+def _e18(s9, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
     return ''.join(filter(None, (fn_Replace(ctx, s9, None, '(?<Suffix>@(.)*)', 'Suffix', '', None, None), fn_RandomString(ctx, 3, 3, 0, 0, 0, None), '@', fn_DefaultDomain(ctx))))
 
 
-def _m18(a: Any, ctx: EvalContext) -> Any:
-    """_e18 over the flat source attributes (the generic path)."""
-    return _e18(a.get('userName'), ctx)
-
-
-def _e19(s5: Any, ctx: EvalContext) -> Any:
+def _e19(s5, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
     return fn_Not(fn_IsNullOrEmpty(s5))
 
 
-def _m19(a: Any, ctx: EvalContext) -> Any:
-    """_e19 over the flat source attributes (the generic path)."""
-    return _e19(a.get('title'), ctx)
-
-
-def _e20(s8: Any, ctx: EvalContext) -> Any:
+def _e20(s8, ctx):
     # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
     return ('None' if truth(fn_IsNull(s8)) else 'Set')
-
-
-def _m20(a: Any, ctx: EvalContext) -> Any:
-    """_e20 over the flat source attributes (the generic path)."""
-    return _e20(a.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'), ctx)
 
 
 JOB = JobModel(
@@ -278,239 +174,31 @@ JOB = JobModel(
         ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False),
         ('userName', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeId',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1',
-            text='employeeId <- [externalId]',
-        ),
-        MappingSpec(
-            target='displayName',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5',
-            text='displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")',
-        ),
-        MappingSpec(
-            target='mailNickname',
-            fn=_m2,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5',
-            text='mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))',
-        ),
-        MappingSpec(
-            target='employeeHireDate',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='DateTime',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5',
-            text='employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")',
-        ),
-        MappingSpec(
-            target='employeeType',
-            fn=_m4,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5',
-            text='employeeType <- Word("a,b,c", 2, ",")',
-        ),
-        MappingSpec(
-            target='extensionAttribute1',
-            fn=_m5,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5',
-            text='extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)',
-        ),
-        MappingSpec(
-            target='extensionAttribute2',
-            fn=_m6,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5',
-            text='extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))',
-        ),
-        MappingSpec(
-            target='extensionAttribute3',
-            fn=_m7,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5',
-            text='extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)',
-        ),
-        MappingSpec(
-            target='extensionAttribute4',
-            fn=_m8,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5',
-            text='extensionAttribute4 <- ConvertToUTF8Hex([externalId])',
-        ),
-        MappingSpec(
-            target='extensionAttribute5',
-            fn=_m9,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5',
-            text='extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")',
-        ),
-        MappingSpec(
-            target='extensionAttribute6',
-            fn=_m10,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5',
-            text='extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))',
-        ),
-        MappingSpec(
-            target='extensionAttribute7',
-            fn=_m11,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5',
-            text='extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))',
-        ),
-        MappingSpec(
-            target='extensionAttribute8',
-            fn=_m12,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5',
-            text='extensionAttribute8 <- Append([title], " (HR)")',
-        ),
-        MappingSpec(
-            target='extensionAttribute9',
-            fn=_m13,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5',
-            text='extensionAttribute9 <- CStr(Len([displayName]))',
-        ),
-        MappingSpec(
-            target='extensionAttribute10',
-            fn=_m14,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5',
-            text='extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))',
-        ),
-        MappingSpec(
-            target='extensionAttribute11',
-            fn=_m15,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5',
-            text='extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")',
-        ),
-        MappingSpec(
-            target='extensionAttribute12',
-            fn=_m16,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5',
-            text='extensionAttribute12 <- Guid()',
-        ),
-        MappingSpec(
-            target='passwordProfile.password',
-            fn=_m17,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5',
-            text='passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))',
-        ),
-        MappingSpec(
-            target='userPrincipalName',
-            fn=_m18,
-            flow='ObjectAddOnly',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5',
-            text='userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())',
-        ),
-        MappingSpec(
-            target='jobTitle',
-            fn=_m19,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5',
-            text='jobTitle <- Not(IsNullOrEmpty([title]))',
-        ),
-        MappingSpec(
-            target='department',
-            fn=_m20,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5',
-            text='department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1', 'employeeId <- [externalId]'),
+        ('displayName', mapping_over(_e1, ('name.givenName', 'name.familyName')), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5', 'displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")'),
+        ('mailNickname', mapping_over(_e2, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5', 'mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))'),
+        ('employeeHireDate', mapping_over(_e3, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'DateTime', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5', 'employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")'),
+        ('employeeType', mapping_over(_e4, ()), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5', 'employeeType <- Word("a,b,c", 2, ",")'),
+        ('extensionAttribute1', mapping_over(_e5, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5', 'extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)'),
+        ('extensionAttribute2', mapping_over(_e6, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5', 'extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
+        ('extensionAttribute3', mapping_over(_e7, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5', 'extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)'),
+        ('extensionAttribute4', mapping_over(_e8, ('externalId',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5', 'extensionAttribute4 <- ConvertToUTF8Hex([externalId])'),
+        ('extensionAttribute5', mapping_over(_e9, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5', 'extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")'),
+        ('extensionAttribute6', mapping_over(_e10, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5', 'extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))'),
+        ('extensionAttribute7', mapping_over(_e11, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5', 'extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))'),
+        ('extensionAttribute8', mapping_over(_e12, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5', 'extensionAttribute8 <- Append([title], " (HR)")'),
+        ('extensionAttribute9', mapping_over(_e13, ('displayName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5', 'extensionAttribute9 <- CStr(Len([displayName]))'),
+        ('extensionAttribute10', mapping_over(_e14, ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5', 'extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'),
+        ('extensionAttribute11', mapping_over(_e15, ('active',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5', 'extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")'),
+        ('extensionAttribute12', mapping_over(_e16, ()), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5', 'extensionAttribute12 <- Guid()'),
+        ('passwordProfile.password', mapping_over(_e17, ()), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5', 'passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))'),
+        ('userPrincipalName', mapping_over(_e18, ('userName',)), 'ObjectAddOnly', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5', 'userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())'),
+        ('jobTitle', mapping_over(_e19, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5', 'jobTitle <- Not(IsNullOrEmpty([title]))'),
+        ('department', mapping_over(_e20, ('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5', 'department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")'),
+    )),
     scope=(
     ),
 )
@@ -563,62 +251,34 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('active')
-        if s0.__class__ is bool:
+        if (s0 := user.get('active')).__class__ is bool or (s0 := source(user, 'active', 'Boolean', False)) is not None:
             a['active'] = s0
-        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-            a['active'] = s0
-        s1 = user.get('displayName')
-        if s1.__class__ is str:
+        if (s1 := user.get('displayName')).__class__ is str or (s1 := source(user, 'displayName', 'String', False)) is not None:
             a['displayName'] = s1
-        elif (s1 := source(user, 'displayName', 'String', False)) is not None:
-            a['displayName'] = s1
-        s2 = user.get('externalId')
-        if s2.__class__ is str:
-            a['externalId'] = s2
-        elif (s2 := source(user, 'externalId', 'String', False)) is not None:
+        if (s2 := user.get('externalId')).__class__ is str or (s2 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s2
         p0 = user.get('name')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s3 = p0.get('familyName')
-        if s3.__class__ is str:
+        if (s3 := p0.get('familyName')).__class__ is str or (s3 := source(user, 'name.familyName', 'String', False)) is not None:
             a['name.familyName'] = s3
-        elif (s3 := source(user, 'name.familyName', 'String', False)) is not None:
-            a['name.familyName'] = s3
-        s4 = p0.get('givenName')
-        if s4.__class__ is str:
+        if (s4 := p0.get('givenName')).__class__ is str or (s4 := source(user, 'name.givenName', 'String', False)) is not None:
             a['name.givenName'] = s4
-        elif (s4 := source(user, 'name.givenName', 'String', False)) is not None:
-            a['name.givenName'] = s4
-        s5 = user.get('title')
-        if s5.__class__ is str:
-            a['title'] = s5
-        elif (s5 := source(user, 'title', 'String', False)) is not None:
+        if (s5 := user.get('title')).__class__ is str or (s5 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s5
         p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
         if p1.__class__ is not dict:
             p1 = {}  # every member absent: the lookup decides
-        s6 = p1.get('Start')
-        if s6.__class__ is str:
+        if (s6 := p1.get('Start')).__class__ is str or (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
-        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start'] = s6
-        s7 = source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags', 'String', True)
-        if s7 is not None:
+        if (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags', 'String', True)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags'] = s7
         p2 = user.get('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')
         if p2.__class__ is not dict:
             p2 = {}  # every member absent: the lookup decides
-        s8 = p2.get('department')
-        if s8.__class__ is str:
+        if (s8 := p2.get('department')).__class__ is str or (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
-        elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'String', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'] = s8
-        s9 = user.get('userName')
-        if s9.__class__ is str:
-            a['userName'] = s9
-        elif (s9 := source(user, 'userName', 'String', False)) is not None:
+        if (s9 := user.get('userName')).__class__ is str or (s9 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s9
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed
@@ -640,219 +300,108 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
-        if s2 is not None:
-            values['employeeId'] = s2
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " '-")
+        w = None
         try:
+            # tests/cases/valid/expressions/02_every_function_shape/input.prov:11:1: employeeId <- [externalId]
+            if s2 is not None:
+                values['employeeId'] = s2
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")'
             v = _e1(s4, s3, ctx)
-        except NoFlow:
-            no_flow.append('displayName')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:14:5: displayName <- PCase(Join(" ", [name.givenName], [name.familyName]), " \'-")')
-        else:
             if v is not None:
                 values['displayName'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))
-        if create:
-            try:
+            if create:
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))'
                 v = _e2(s9, ctx)
-            except NoFlow:
-                no_flow.append('mailNickname')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:15:5: mailNickname <- StripSpaces(NormalizeDiacritics(ToLower([userName], )))')
-            else:
                 if v is not None:
                     values['mailNickname'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")
-        ctx.target = 'employeeHireDate'
-        try:
+            ctx.target = 'employeeHireDate'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")'
             v = _e3(s6, ctx)
-        except NoFlow:
-            no_flow.append('employeeHireDate')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:16:5: employeeHireDate <- FormatDateTime([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start], "yyyyMMdd", "yyyy-MM-ddTHH:mm:ssZ")')
-        else:
             if v is not None:
                 values['employeeHireDate'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")'
             v = _e4(ctx)
-        except NoFlow:
-            no_flow.append('employeeType')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:17:5: employeeType <- Word("a,b,c", 2, ",")')
-        else:
             if v is not None:
                 values['employeeType'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)'
             v = _e5(s7, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute1')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:18:5: extensionAttribute1 <- Item([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags], 1)')
-        else:
+            w = None
             if v is not None:
                 values['extensionAttribute1'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'
             v = _e6(s7, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute2')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:19:5: extensionAttribute2 <- CStr(Count([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-        else:
             if v is not None:
                 values['extensionAttribute2'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)'
             v = _e7(s9, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute3')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:20:5: extensionAttribute3 <- Left(ConvertToBase64([userName]), 8)')
-        else:
             if v is not None:
                 values['extensionAttribute3'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])'
             v = _e8(s2, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute4')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:21:5: extensionAttribute4 <- ConvertToUTF8Hex([externalId])')
-        else:
             if v is not None:
                 values['extensionAttribute4'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")'
             v = _e9(s9, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute5')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:22:5: extensionAttribute5 <- IIF(InStr([userName], "@", 1, vbTextCompare)>0, "has-at", "no-at")')
-        else:
             if v is not None:
                 values['extensionAttribute5'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))
-        ctx.target = 'extensionAttribute6'
-        try:
+            ctx.target = 'extensionAttribute6'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))'
             v = _e10(s6, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute6')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:23:5: extensionAttribute6 <- CStr(DateDiff("d", CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]), Now()))')
-        else:
             if v is not None:
                 values['extensionAttribute6'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))
-        ctx.target = 'extensionAttribute7'
-        try:
+            ctx.target = 'extensionAttribute7'
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))'
             v = _e11(s6, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute7')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:24:5: extensionAttribute7 <- DateAdd("m", 6, CDate([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Start]))')
-        else:
             if v is not None:
                 values['extensionAttribute7'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")'
             v = _e12(s5, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute8')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:25:5: extensionAttribute8 <- Append([title], " (HR)")')
-        else:
             if v is not None:
                 values['extensionAttribute8'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))'
             v = _e13(s1, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute9')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:26:5: extensionAttribute9 <- CStr(Len([displayName]))')
-        else:
             if v is not None:
                 values['extensionAttribute9'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))'
             v = _e14(s7, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute10')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:27:5: extensionAttribute10 <- Join(",", RemoveDuplicates([urn:ietf:params:scim:schemas:extension:acme:1.0:User:Tags]))')
-        else:
             if v is not None:
                 values['extensionAttribute10'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")'
             v = _e15(s0, ctx)
-        except NoFlow:
-            no_flow.append('extensionAttribute11')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:28:5: extensionAttribute11 <- IIF(CBool([active]="True"), "on", "off")')
-        else:
             if v is not None:
                 values['extensionAttribute11'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()
-        if create:
-            ctx.target = 'extensionAttribute12'
-            try:
+            if create:
+                ctx.target = 'extensionAttribute12'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()'
                 v = _e16(ctx)
-            except NoFlow:
-                no_flow.append('extensionAttribute12')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:29:5: extensionAttribute12 <- Guid()')
-            else:
                 if v is not None:
                     values['extensionAttribute12'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))
-        if create:
-            ctx.target = 'passwordProfile.password'
-            try:
+            if create:
+                ctx.target = 'passwordProfile.password'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))'
                 v = _e17(ctx)
-            except NoFlow:
-                no_flow.append('passwordProfile.password')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:30:5: passwordProfile.password <- Redact(RandomString(16, 2, 2, 2, 2, "0Oo1lI"))')
-            else:
+                w = None
                 if v is not None:
                     values['passwordProfile.password'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())
-        if create:
-            ctx.target = 'userPrincipalName'
-            try:
+            if create:
+                ctx.target = 'userPrincipalName'
+                w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())'
                 v = _e18(s9, ctx)
-            except NoFlow:
-                no_flow.append('userPrincipalName')
-            except ExpressionError as exc:
-                return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:31:5: userPrincipalName <- Join("", Replace([userName], , "(?<Suffix>@(.)*)", "Suffix", "", , ), RandomString(3, 3, 0, 0, 0, ), "@", DefaultDomain())')
-            else:
                 if v is not None:
                     values['userPrincipalName'] = v
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))'
             v = _e19(s5, ctx)
-        except NoFlow:
-            no_flow.append('jobTitle')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:32:5: jobTitle <- Not(IsNullOrEmpty([title]))')
-        else:
+            w = None
             if v is not None:
                 values['jobTitle'] = v if v.__class__ is str else normalise(v, 'String', False)
-        # tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")
-        try:
+            w = 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")'
             v = _e20(s8, ctx)
-        except NoFlow:
-            no_flow.append('department')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/02_every_function_shape/input.prov:33:5: department <- IIF(IsNull([urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department]), "None", "Set")')
-        else:
             if v is not None:
                 values['department'] = v
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            if w is None:
+                raise
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -31,13 +31,16 @@ from ._runtime.record import (
     errored,
     failure,
     leaving,
+    mapping_constant,
+    mapping_over,
+    mapping_read,
     matching_keys as _matching_keys,
     source_values,
     target_values,
     unmatchable,
     updated,
 )
-from ._runtime.errors import ExpressionError, NoFlow
+from ._runtime.errors import ExpressionError
 from ._runtime.functions import fn_Replace
 from ._runtime.scim import source
 
@@ -52,45 +55,19 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
-    return '%DomainFQDN%'
-
-
-def _e2(s2: Any, ctx: EvalContext) -> Any:
+def _e2(s2, ctx):
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
     return '@'.join(filter(None, (s2, '%DomainNetBios%')))
 
 
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    """_e2 over the flat source attributes (the generic path)."""
-    return _e2(a.get('userName'), ctx)
-
-
-def _e3(s1: Any, ctx: EvalContext) -> Any:
+def _e3(s1, ctx):
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
     return fn_Replace(ctx, s1, None, '\\,', None, ';', None, None)
 
 
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    """_e3 over the flat source attributes (the generic path)."""
-    return _e3(a.get('title'), ctx)
-
-
-def _e4(s1: Any, ctx: EvalContext) -> Any:
+def _e4(s1, ctx):
     # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
     return fn_Replace(ctx, s1, None, '\\d+', None, '#', None, None)
-
-
-def _m4(a: Any, ctx: EvalContext) -> Any:
-    """_e4 over the flat source attributes (the generic path)."""
-    return _e4(a.get('title'), ctx)
 
 
 JOB = JobModel(
@@ -103,63 +80,15 @@ JOB = JobModel(
         ('title', 'String', False),
         ('userName', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeId',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1',
-            text='employeeId <- [externalId]',
-        ),
-        MappingSpec(
-            target='companyName',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5',
-            text='companyName <- %DomainFQDN%',
-        ),
-        MappingSpec(
-            target='department',
-            fn=_m2,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5',
-            text='department <- Join("@", [userName], %DomainNetBios%)',
-        ),
-        MappingSpec(
-            target='jobTitle',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5',
-            text='jobTitle <- Replace([title], , "\\\\,", , ";", , )',
-        ),
-        MappingSpec(
-            target='officeLocation',
-            fn=_m4,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5',
-            text='officeLocation <- Replace([title], , "\\\\d+", , "#", , )',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1', 'employeeId <- [externalId]'),
+        ('companyName', mapping_constant('%DomainFQDN%'), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5', 'companyName <- %DomainFQDN%'),
+        ('department', mapping_over(_e2, ('userName',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5', 'department <- Join("@", [userName], %DomainNetBios%)'),
+        ('jobTitle', mapping_over(_e3, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5', 'jobTitle <- Replace([title], , "\\\\,", , ";", , )'),
+        ('officeLocation', mapping_over(_e4, ('title',)), 'Always', None, 0, 'String', False, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5', 'officeLocation <- Replace([title], , "\\\\d+", , "#", , )'),
+    )),
     scope=(
     ),
 )
@@ -212,20 +141,11 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('externalId')
-        if s0.__class__ is str:
+        if (s0 := user.get('externalId')).__class__ is str or (s0 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s0
-        elif (s0 := source(user, 'externalId', 'String', False)) is not None:
-            a['externalId'] = s0
-        s1 = user.get('title')
-        if s1.__class__ is str:
+        if (s1 := user.get('title')).__class__ is str or (s1 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s1
-        elif (s1 := source(user, 'title', 'String', False)) is not None:
-            a['title'] = s1
-        s2 = user.get('userName')
-        if s2.__class__ is str:
-            a['userName'] = s2
-        elif (s2 := source(user, 'userName', 'String', False)) is not None:
+        if (s2 := user.get('userName')).__class__ is str or (s2 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s2
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed
@@ -247,43 +167,28 @@ def evaluate(
         # an update the Always mappings only
         values: dict[str, Any] = {}
         no_flow: list[str] = []
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
-        if s0 is not None:
-            values['employeeId'] = s0
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
-        values['companyName'] = '%DomainFQDN%'
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)
         try:
+            # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:7:1: employeeId <- [externalId]
+            if s0 is not None:
+                values['employeeId'] = s0
+            # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:10:5: companyName <- %DomainFQDN%
+            values['companyName'] = '%DomainFQDN%'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)'
             v = _e2(s2, ctx)
-        except NoFlow:
-            no_flow.append('department')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:11:5: department <- Join("@", [userName], %DomainNetBios%)')
-        else:
             if v is not None:
                 values['department'] = v
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\,", , ";", , )
-        ctx.target = 'jobTitle'
-        try:
+            ctx.target = 'jobTitle'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\\\,", , ";", , )'
             v = _e3(s1, ctx)
-        except NoFlow:
-            no_flow.append('jobTitle')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:12:5: jobTitle <- Replace([title], , "\\\\,", , ";", , )')
-        else:
             if v is not None:
                 values['jobTitle'] = v
-        # tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\d+", , "#", , )
-        ctx.target = 'officeLocation'
-        try:
+            ctx.target = 'officeLocation'
+            w = 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\\\d+", , "#", , )'
             v = _e4(s1, ctx)
-        except NoFlow:
-            no_flow.append('officeLocation')
-        except ExpressionError as exc:
-            return failure(scope, keys, a, exc, 'tests/cases/valid/expressions/03_macro_constants_and_spelling/input.prov:13:5: officeLocation <- Replace([title], , "\\\\d+", , "#", , )')
-        else:
             if v is not None:
                 values['officeLocation'] = v
+        except ExpressionError as exc:  # in the mapping ``w`` names
+            return failure(scope, keys, a, exc, w)
         if create:  # what runtime.record.created builds, without the call
             changes = {k: (None, x) for k, x in values.items()}
             return Outcome('create', 'no user matched; created', scope, keys, values, changes, no_flow, None, None, a)

@@ -30,6 +30,7 @@ from ._runtime.record import (
     decide_scope,
     errored,
     leaving,
+    mapping_read,
     matching_keys as _matching_keys,
     source_values,
     target_values,
@@ -50,27 +51,6 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/imports/01_shared_extension/input.prov:8:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:7:5: givenName <- [name.givenName]
-    return a.get('name.givenName')
-
-
-def _m2(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/imports/01_shared_extension/shared.prov:8:5: surname <- [name.familyName]
-    return a.get('name.familyName')
-
-
-def _m3(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/imports/01_shared_extension/input.prov:11:5: extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]
-    return a.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode')
-
-
 JOB = JobModel(
     name='Imports a library',
     target='entra',
@@ -82,52 +62,14 @@ JOB = JobModel(
         ('name.givenName', 'String', False),
         ('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeId',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/imports/01_shared_extension/input.prov:8:1',
-            text='employeeId <- [externalId]',
-        ),
-        MappingSpec(
-            target='givenName',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/imports/01_shared_extension/shared.prov:7:5',
-            text='givenName <- [name.givenName]',
-        ),
-        MappingSpec(
-            target='surname',
-            fn=_m2,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/imports/01_shared_extension/shared.prov:8:5',
-            text='surname <- [name.familyName]',
-        ),
-        MappingSpec(
-            target='extensionAttribute1',
-            fn=_m3,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/imports/01_shared_extension/input.prov:11:5',
-            text='extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:8:1', 'employeeId <- [externalId]'),
+        ('givenName', mapping_read('name.givenName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:7:5', 'givenName <- [name.givenName]'),
+        ('surname', mapping_read('name.familyName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/shared.prov:8:5', 'surname <- [name.familyName]'),
+        ('extensionAttribute1', mapping_read('urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'), 'Always', None, 0, 'String', False, 'tests/cases/valid/imports/01_shared_extension/input.prov:11:5', 'extensionAttribute1 <- [urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode]'),
+    )),
     scope=(
     ),
 )
@@ -180,31 +122,19 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('externalId')
-        if s0.__class__ is str:
-            a['externalId'] = s0
-        elif (s0 := source(user, 'externalId', 'String', False)) is not None:
+        if (s0 := user.get('externalId')).__class__ is str or (s0 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s0
         p0 = user.get('name')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s1 = p0.get('familyName')
-        if s1.__class__ is str:
+        if (s1 := p0.get('familyName')).__class__ is str or (s1 := source(user, 'name.familyName', 'String', False)) is not None:
             a['name.familyName'] = s1
-        elif (s1 := source(user, 'name.familyName', 'String', False)) is not None:
-            a['name.familyName'] = s1
-        s2 = p0.get('givenName')
-        if s2.__class__ is str:
-            a['name.givenName'] = s2
-        elif (s2 := source(user, 'name.givenName', 'String', False)) is not None:
+        if (s2 := p0.get('givenName')).__class__ is str or (s2 := source(user, 'name.givenName', 'String', False)) is not None:
             a['name.givenName'] = s2
         p1 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
         if p1.__class__ is not dict:
             p1 = {}  # every member absent: the lookup decides
-        s3 = p1.get('CostCenterCode')
-        if s3.__class__ is str:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
-        elif (s3 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False)) is not None:
+        if (s3 := p1.get('CostCenterCode')).__class__ is str or (s3 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode', 'String', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:CostCenterCode'] = s3
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed

@@ -29,6 +29,7 @@ from ._runtime.record import (
     decide_scope,
     errored,
     leaving,
+    mapping_read,
     matching_keys as _matching_keys,
     out_of_scope,
     source_values,
@@ -51,17 +52,6 @@ __all__ = [
 ]
 
 
-
-def _m0(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/scoping/01_all_operators/input.prov:12:1: employeeId <- [externalId]
-    return a.get('externalId')
-
-
-def _m1(a: Any, ctx: EvalContext) -> Any:
-    # tests/cases/valid/scoping/01_all_operators/input.prov:38:5: displayName <- [displayName]
-    return a.get('displayName')
-
-
 JOB = JobModel(
     name='Every scoping operator',
     target='entra',
@@ -80,30 +70,12 @@ JOB = JobModel(
         ('userName', 'String', False),
         ('userType', 'String', False),
     ),
-    mappings=(
-        MappingSpec(
-            target='employeeId',
-            fn=_m0,
-            flow='Always',
-            default=None,
-            matching_priority=1,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/scoping/01_all_operators/input.prov:12:1',
-            text='employeeId <- [externalId]',
-        ),
-        MappingSpec(
-            target='displayName',
-            fn=_m1,
-            flow='Always',
-            default=None,
-            matching_priority=0,
-            target_type='String',
-            multivalued=False,
-            where='tests/cases/valid/scoping/01_all_operators/input.prov:38:5',
-            text='displayName <- [displayName]',
-        ),
-    ),
+    # MappingSpec(target, fn, flow, default, matching_priority, target_type, multivalued, where,
+    # text); fn: the mapping over the flat attributes (the generic path)
+    mappings=tuple(MappingSpec(*spec) for spec in (
+        ('employeeId', mapping_read('externalId'), 'Always', None, 1, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:12:1', 'employeeId <- [externalId]'),
+        ('displayName', mapping_read('displayName'), 'Always', None, 0, 'String', False, 'tests/cases/valid/scoping/01_all_operators/input.prov:38:5', 'displayName <- [displayName]'),
+    )),
     scope=(
         GroupSpec(
             'Text',
@@ -185,63 +157,30 @@ def evaluate(
     try:
         # ---- source attributes: the exact-case key first, else the general lookup
         a: dict[str, Any] = {}
-        s0 = user.get('active')
-        if s0.__class__ is bool:
+        if (s0 := user.get('active')).__class__ is bool or (s0 := source(user, 'active', 'Boolean', False)) is not None:
             a['active'] = s0
-        elif (s0 := source(user, 'active', 'Boolean', False)) is not None:
-            a['active'] = s0
-        s1 = user.get('displayName')
-        if s1.__class__ is str:
+        if (s1 := user.get('displayName')).__class__ is str or (s1 := source(user, 'displayName', 'String', False)) is not None:
             a['displayName'] = s1
-        elif (s1 := source(user, 'displayName', 'String', False)) is not None:
-            a['displayName'] = s1
-        s2 = user.get('externalId')
-        if s2.__class__ is str:
+        if (s2 := user.get('externalId')).__class__ is str or (s2 := source(user, 'externalId', 'String', False)) is not None:
             a['externalId'] = s2
-        elif (s2 := source(user, 'externalId', 'String', False)) is not None:
-            a['externalId'] = s2
-        s3 = user.get('locale')
-        if s3.__class__ is str:
+        if (s3 := user.get('locale')).__class__ is str or (s3 := source(user, 'locale', 'String', False)) is not None:
             a['locale'] = s3
-        elif (s3 := source(user, 'locale', 'String', False)) is not None:
-            a['locale'] = s3
-        s4 = user.get('nickName')
-        if s4.__class__ is str:
+        if (s4 := user.get('nickName')).__class__ is str or (s4 := source(user, 'nickName', 'String', False)) is not None:
             a['nickName'] = s4
-        elif (s4 := source(user, 'nickName', 'String', False)) is not None:
-            a['nickName'] = s4
-        s5 = user.get('title')
-        if s5.__class__ is str:
-            a['title'] = s5
-        elif (s5 := source(user, 'title', 'String', False)) is not None:
+        if (s5 := user.get('title')).__class__ is str or (s5 := source(user, 'title', 'String', False)) is not None:
             a['title'] = s5
         p0 = user.get('urn:ietf:params:scim:schemas:extension:acme:1.0:User')
         if p0.__class__ is not dict:
             p0 = {}  # every member absent: the lookup decides
-        s6 = p0.get('Flags')
-        if s6.__class__ is str:
+        if (s6 := p0.get('Flags')).__class__ is str or (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags', 'Integer', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
-        elif (s6 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags', 'Integer', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Flags'] = s6
-        s7 = p0.get('Level')
-        if s7.__class__ is str:
+        if (s7 := p0.get('Level')).__class__ is str or (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level', 'Integer', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
-        elif (s7 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level', 'Integer', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Level'] = s7
-        s8 = p0.get('Remote')
-        if s8.__class__ is bool:
+        if (s8 := p0.get('Remote')).__class__ is bool or (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote', 'Boolean', False)) is not None:
             a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
-        elif (s8 := source(user, 'urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote', 'Boolean', False)) is not None:
-            a['urn:ietf:params:scim:schemas:extension:acme:1.0:User:Remote'] = s8
-        s9 = user.get('userName')
-        if s9.__class__ is str:
+        if (s9 := user.get('userName')).__class__ is str or (s9 := source(user, 'userName', 'String', False)) is not None:
             a['userName'] = s9
-        elif (s9 := source(user, 'userName', 'String', False)) is not None:
-            a['userName'] = s9
-        s10 = user.get('userType')
-        if s10.__class__ is str:
-            a['userType'] = s10
-        elif (s10 := source(user, 'userType', 'String', False)) is not None:
+        if (s10 := user.get('userType')).__class__ is str or (s10 := source(user, 'userType', 'String', False)) is not None:
             a['userType'] = s10
 
         # ---- scope: the first group whose clauses all hold; groups are OR-ed

@@ -14,7 +14,10 @@ its job what the generic ``runtime.record.decide(JOB, ...)`` does, specialised a
 4. computes the target values, normalised per target type (no call where the value is known to
    be a string already), and builds the Outcome with the same ``runtime.record`` functions
    ``decide`` uses, so both paths give identical outcomes (a test runs every shipped job both
-   ways).
+   ways). The mappings run inside one ``try``: a store ``w = '<where>: <text>'`` before each
+   expression that may raise names the mapping a failure reports (a ``try`` per mapping made
+   the module much larger, and its one ``compile()`` slower); only a mapping calling
+   ``IgnoreFlowIfNullOrEmpty`` has its own, for ``NoFlow``.
 
 Side effects match ``decide``'s where they can be observed: mappings run in the same order
 (matching mappings again for the values unless their expression is a plain attribute read),
@@ -22,12 +25,13 @@ Side effects match ``decide``'s where they can be observed: mappings run in the 
 
 Each mapping expression is compiled once, into a module-level function ``_eN`` taking the
 source values it reads (the same locals ``evaluate`` holds) and the context: ``evaluate`` calls
-it (a plain attribute read or a constant is inlined), and the job model's ``_mN(a, ctx)`` calls
-it with the values of the flat attributes (the generic path: ``scope``, ``attributes_for_*``,
-``decide``). Both pass source values as ``source_values`` (``scim.flatten``) types them, so the
-function may rely on what the compiler knows of them (a single-valued text attribute is a
-``str`` or NULL). An instrumented build (``probes``: `prov test --coverage`) is this same
-code with coverage probes: ``hit`` in the branches of the ``_eN`` functions, one per mapping
+it (a plain attribute read or a constant is inlined), and the job model's mapping function
+(``MappingSpec.fn``, built at import by ``runtime.record.mapping_over``) calls it with the values
+of the flat attributes (the generic path: ``scope``, ``attributes_for_*``, ``decide``). Both
+pass source values as ``source_values`` (``scim.flatten``) types them, so the function may rely
+on what the compiler knows of them (a single-valued text attribute is a ``str`` or NULL). An
+instrumented build (``probes``: `prov test --coverage`) is this same code with coverage probes:
+``hit`` in the branches of the ``_eN`` functions, one per mapping
 where its value is computed, one per scoping clause outcome.
 
 Every constant and name from the .prov files reaches the code through ``py_literal``, every
@@ -85,12 +89,15 @@ class FusedMapping:
 class ExprFunction:
     """One mapping's expression as a module-level function: ``def <name>(<params>, ctx)``
     returning ``code``; ``reads`` holds the source attribute each parameter takes. A plain
-    attribute read or a constant has no function (``name`` empty; ``code`` reads ``a``)."""
+    attribute read or a constant has no function (``name`` empty; ``code`` reads ``a``).
+    ``generic`` builds the job model's mapping function (the generic path, over the flat
+    attributes) from it when the module is imported (``runtime.record.mapping_*``)."""
 
     name: str
     params: tuple[str, ...]
     reads: tuple[str, ...]
     code: str
+    generic: str
 
 
 @dataclass
@@ -115,6 +122,7 @@ class _Builder:
         self.lines: list[str] = []
         self.probes = probes
         self.functions: dict[int, ExprFunction] = {}
+        self.walked: dict[int, list[Expr]] = {}  # by id of a mapping's expression (``nodes``)
         self.constants: list[str] = []
         self.imports: dict[str, set[str]] = {}
         self.sources = sources
@@ -124,6 +132,9 @@ class _Builder:
             name for name, type_, multi in sources if type_ != "Boolean" and not multi
         }
         self.compiler = ExprCompiler(context_functions, probes, self.locals, frozenset(self.plain))
+        # the values section (``values``): whether a mapping names itself in ``w``, whether
+        # ``w`` may name one at this point, whether any code there may raise with ``w = None``
+        self.sets_w = self.armed = self.any_risky = False
 
         self.context_functions = context_functions
 
@@ -146,15 +157,26 @@ class _Builder:
     def function(self, index: int, expr: Expr) -> ExprFunction:
         """Compile a mapping's expression, once, into ``_e<index>`` (see the module
         docstring)."""
-        reads = tuple(dict.fromkeys(n.name for n in iter_nodes(expr) if isinstance(n, AttrRef)))
+        reads = tuple(dict.fromkeys(n.name for n in self.nodes(expr) if isinstance(n, AttrRef)))
         compiler = self.compiler
         compiler.reset()
-        if isinstance(expr, AttrRef) or constant_value(expr) is not None:
+        constant = constant_value(expr)
+        if isinstance(expr, AttrRef) or constant is not None:
             # a plain read or a constant: no function; evaluate reads or writes the value
-            made = ExprFunction("", (), reads, ExprCompiler(self.context_functions).compile(expr))
+            if isinstance(expr, AttrRef):
+                self.use("record", "mapping_read")
+                generic = f"mapping_read({py_literal(expr.name)})"
+            else:
+                self.use("record", "mapping_constant")
+                generic = f"mapping_constant({py_literal(constant)})"
+            code = ExprCompiler(self.context_functions).compile(expr)
+            made = ExprFunction("", (), reads, code, generic)
         else:
-            made = ExprFunction(f"_e{index}", tuple(self.locals[r] for r in reads), reads,
-                                compiler.compile(expr))
+            self.use("record", "mapping_over")
+            name = f"_e{index}"
+            generic = f"mapping_over({name}, {py_literal(reads)})"
+            made = ExprFunction(name, tuple(self.locals[r] for r in reads), reads,
+                                compiler.compile(expr), generic)
         self.functions[id(expr)] = made
         return made
 
@@ -170,12 +192,19 @@ class _Builder:
         return any(
             isinstance(n, Call)
             and (n.name in self.context_functions or n.name == "SelectUniqueValue")
-            for n in iter_nodes(expr)
+            for n in self.nodes(expr)
         )
 
-    @staticmethod
-    def may_raise(expr: Expr) -> bool:
-        return any(isinstance(n, Call | Compare) for n in iter_nodes(expr))
+    def nodes(self, expr: Expr) -> list[Expr]:
+        """``iter_nodes(expr)``, walked once per mapping expression (each is asked about
+        several times)."""
+        found = self.walked.get(id(expr))
+        if found is None:
+            found = self.walked[id(expr)] = list(iter_nodes(expr))
+        return found
+
+    def may_raise(self, expr: Expr) -> bool:
+        return any(isinstance(n, Call | Compare) for n in self.nodes(expr))
 
     def may_be_list(self, expr: Expr | None) -> bool:
         """Whether ``expr`` may yield a multi-valued value (a list): ``ir.values``, as the
@@ -210,21 +239,18 @@ class _Builder:
             store = f"a[{py_literal(name)}] = {var}"
             if multi:
                 self.use("scim", "source")
-                self.emit(f"{var} = source(user, {args})")
-                self.emit(f"if {var} is not None:")
+                self.emit(f"if ({var} := source(user, {args})) is not None:")
                 self.emit(store, 2)
             elif parts_of_filter is not None:
                 collection, key, wanted, attr = parts_of_filter
                 self.use("scim", "filtered", "value")
-                self.emit(
-                    f"{var} = filtered(user, {py_literal(collection)}, {py_literal(key)}, "
+                found = (
+                    f"filtered(user, {py_literal(collection)}, {py_literal(key)}, "
                     f"{py_literal(wanted.lower())}, {py_literal(attr)})"
                 )
-                self.emit(f"if {var}.__class__ is {cls}:")
-                self.emit(store, 2)
                 self.emit(
-                    f"elif {var} is not None and "
-                    f"({var} := value({var}, {py_literal(type_)}, False)) is not None:"
+                    f"if ({var} := {found}).__class__ is {cls} or ({var} is not None and "
+                    f"({var} := value({var}, {py_literal(type_)}, False)) is not None):"
                 )
                 self.emit(store, 2)
             else:
@@ -236,7 +262,7 @@ class _Builder:
                     parent_key, parts = parts[0], parts[1:]
                 self.use("scim", "source")
                 if not parts:
-                    self.emit(f"{var} = user.get({py_literal(parent_key)})")
+                    read = f"user.get({py_literal(parent_key)})"
                 elif len(parts) == 1:
                     parent = parents.get(parent_key)
                     if parent is None:
@@ -244,15 +270,19 @@ class _Builder:
                         self.emit(f"{parent} = user.get({py_literal(parent_key)})")
                         self.emit(f"if {parent}.__class__ is not dict:")
                         self.emit(f"{parent} = {{}}  # every member absent: the lookup decides", 2)
-                    self.emit(f"{var} = {parent}.get({py_literal(parts[0])})")
+                    read = f"{parent}.get({py_literal(parts[0])})"
                 else:
-                    self.emit(f"{var} = None")
+                    read = "None"
                 if type_ == "Reference":
+                    self.emit(f"{var} = {read}")
                     self.emit(f"if {var}.__class__ is dict:  # a reference: {{\"value\": ...}}")
                     self.emit(f"{var} = {var}.get('value')", 2)
-                self.emit(f"if {var}.__class__ is {cls}:")
-                self.emit(store, 2)
-                self.emit(f"elif ({var} := source(user, {args})) is not None:")
+                    read = var
+                # the exact-case key's value when it has the final class, else the lookup's
+                got = var if read == var else f"({var} := {read})"
+                self.emit(
+                    f"if {got}.__class__ is {cls} or ({var} := source(user, {args})) is not None:"
+                )
                 self.emit(store, 2)
 
     # ---- 2. scope -------------------------------------------------------------------------
@@ -349,22 +379,16 @@ class _Builder:
 
     # ---- 3. matching keys -----------------------------------------------------------------
 
-    def evaluate_into(self, var: str, m: FusedMapping, on_error: list[str], depth: int) -> bool:
-        """``var = <expression>``, inside ``try:`` with the ``on_error`` lines (except clauses
-        at ``depth``, their bodies deeper) when it may raise; returns whether it may."""
-        target = py_literal(m.info["target"])
+    def may_not_flow(self, expr: Expr) -> bool:
+        """Whether ``expr`` may raise ``NoFlow``: only ``IgnoreFlowIfNullOrEmpty`` does."""
+        return any(
+            isinstance(n, Call) and n.name == "IgnoreFlowIfNullOrEmpty" for n in self.nodes(expr)
+        )
+
+    def set_target(self, m: FusedMapping, depth: int) -> None:
+        """``ctx.target`` before a mapping whose expression reads the context."""
         if self.uses_ctx(m.expression):
-            self.emit(f"ctx.target = {target}", depth)
-        code = self.code(m.expression)
-        if not self.may_raise(m.expression):
-            self.emit(f"{var} = {code}", depth)
-            return False
-        self.use("errors", "ExpressionError", "NoFlow")
-        self.emit("try:", depth)
-        self.emit(f"{var} = {code}", depth + 1)
-        for line in on_error:
-            self.emit(line, depth + (0 if line.startswith("except") else 1))
-        return True
+            self.emit(f"ctx.target = {py_literal(m.info['target'])}", depth)
 
     def keys(self, matching: list[FusedMapping]) -> dict[int, tuple[str, str]]:
         """Emit the key computation; returns, by ``id`` of each reusable mapping, the names of
@@ -383,9 +407,20 @@ class _Builder:
                 raw = f"r{i}"
                 self.use("record", "key_error")
                 located = py_literal(f"{info['where']}: {info['text']}")
-                on_error = ["except NoFlow:", f"{raw} = None",
-                            "except ExpressionError as exc:", f"{raw} = key_error(exc, {located})"]
-                self.evaluate_into(raw, m, on_error, 1)
+                self.set_target(m, 1)
+                code = self.code(m.expression)
+                if not self.may_raise(m.expression):
+                    self.emit(f"{raw} = {code}")
+                else:
+                    self.use("errors", "ExpressionError")
+                    self.emit("try:")
+                    self.emit(f"{raw} = {code}", 2)
+                    if self.may_not_flow(m.expression):
+                        self.use("errors", "NoFlow")
+                        self.emit("except NoFlow:")
+                        self.emit(f"{raw} = None", 2)
+                    self.emit("except ExpressionError as exc:")
+                    self.emit(f"{raw} = key_error(exc, {located})", 2)
             text = self.compiler.is_text(m.expression)
             normalised = self.norm(raw, info, text)
             key = raw
@@ -431,15 +466,10 @@ class _Builder:
             self.emit("return not_created(scope, keys, a)", 2)
 
     def value(self, m: FusedMapping, reuse: dict[int, tuple[str, str]]) -> None:
+        """One mapping's value (see ``values``: ``w`` names the mapping whose expression runs,
+        None where an error is not a mapping's)."""
         info = m.info
         target = py_literal(info["target"])
-        self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
-        depth = 1
-        create_only = info["flow"] == "ObjectAddOnly"
-        if create_only:
-            self.emit("if create:")
-            depth = 2
-        self.mapping_probe(info, depth)
         default = info["default"]
         default_code = None
         if default is not None:
@@ -450,34 +480,69 @@ class _Builder:
             else:
                 default_code = py_literal(normalise(default, info["target_type"], False))
         constant = constant_value(m.expression)
+        evaluated = raises = False
         if constant is not None and not info["multivalued"]:
-            fixed = normalise(constant, info["target_type"], False)
-            self.emit(f"values[{target}] = {py_literal(fixed)}", depth)
-            return
-        if id(m) in reuse:
+            var = normalised = ""
+        elif id(m) in reuse:
             var, normalised = reuse[id(m)]
         elif isinstance(m.expression, AttrRef):
             var = self.locals[m.expression.name]
             normalised = self.norm(var, info, self.compiler.is_text(m.expression))
         else:
-            var = "v"
-            mapping = f"{info['where']}: {info['text']}"
-            raises = self.evaluate_into(var, m, [
-                "except NoFlow:",
-                f"no_flow.append({target})",
-                "except ExpressionError as exc:",
-                f"return failure(scope, keys, a, exc, {py_literal(mapping)})",
-            ], depth)
+            var, evaluated, raises = "v", True, self.may_raise(m.expression)
+            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+        # several values for a single-valued target: normalise raises, and decide turns that
+        # into a failed outcome (without a mapping, as target_values leaves it)
+        list_guard = (
+            id(m) not in reuse
+            and not info["multivalued"]
+            and normalised != var
+            and self.may_be_list(m.expression)
+        )
+        # normalising may raise too: an error there is not the mapping's (evaluate's own
+        # handler turns it into an errored outcome), so ``w`` is None before it
+        risky = (not list_guard and "normalise(" in normalised) or (
+            default_code is not None and "normalise(" in default_code
+        )
+        self.any_risky = self.any_risky or risky
+        if risky and self.armed and not raises:
+            self.emit("w = None")
+            self.armed = False
+
+        if not raises:  # otherwise ``w`` names the mapping below
+            self.emit(f"# {py_comment(info['where'])}: {py_comment(info['text'])}")
+        depth = 1
+        create_only = info["flow"] == "ObjectAddOnly"
+        if create_only:
+            self.emit("if create:")
+            depth = 2
+        self.mapping_probe(info, depth)
+        if constant is not None and not info["multivalued"]:
+            fixed = normalise(constant, info["target_type"], False)
+            self.emit(f"values[{target}] = {py_literal(fixed)}", depth)
+            return
+        if evaluated:
+            self.set_target(m, depth)
+            code = self.code(m.expression)
             if raises:
                 self.use("record", "failure")
+                mapping = f"{info['where']}: {info['text']}"
+                self.emit(f"w = {py_literal(mapping)}", depth)
+                self.sets_w = self.armed = True
+            if raises and self.may_not_flow(m.expression):
+                self.use("errors", "NoFlow")
+                self.emit("try:", depth)
+                self.emit(f"{var} = {code}", depth + 1)
+                self.emit("except NoFlow:", depth)
+                self.emit(f"no_flow.append({target})", depth + 1)
                 self.emit("else:", depth)
                 depth += 1
-            normalised = self.norm(var, info, self.compiler.is_text(m.expression))
+            else:
+                self.emit(f"{var} = {code}", depth)
+            if raises and risky:
+                self.emit("w = None", depth)
         self.emit(f"if {var} is not None:", depth)
-        if (id(m) not in reuse and not info["multivalued"] and normalised != var
-                and self.may_be_list(m.expression)):
-            # several values for a single-valued target: normalise raises, and decide turns
-            # that into a failed outcome (without a mapping, as target_values leaves it)
+        if list_guard:
             self.use("errors", "ExpressionError")
             self.use("record", "failure")
             self.emit("try:", depth + 1)
@@ -491,13 +556,34 @@ class _Builder:
             self.emit(f"values[{target}] = {default_code}", depth + 1)
 
     def values(self, mappings: list[FusedMapping], reuse: dict[int, tuple[str, str]]) -> None:
+        """The target values. The mappings whose expression may raise run inside one ``try``:
+        before each, ``w = '<where>: <text>'`` names it (a store, cheaper than a ``try`` of its
+        own per mapping, and much less code), and an ``ExpressionError`` fails the record
+        there (``failure``, as ``decide`` does). Code between them that may raise for another
+        reason (normalising a value) runs with ``w = None``: the error goes on to
+        ``evaluate``'s own handler, as it would without the ``try``."""
         self.emit("")
         self.emit("# ---- target values: a create takes every mapping and the defaults,")
         self.emit("# an update the Always mappings only")
         self.emit("values: dict[str, Any] = {}")
         self.emit("no_flow: list[str] = []")
+        self.sets_w = self.armed = self.any_risky = False
+        start = len(self.lines)
         for m in mappings:
             self.value(m, reuse)
+        if self.sets_w:
+            self.use("errors", "ExpressionError")
+            body = ["    " + line if line else line for line in self.lines[start:]]
+            del self.lines[start:]
+            if self.any_risky:
+                self.emit("w = None")
+            self.emit("try:")
+            self.lines.extend(body)
+            self.emit("except ExpressionError as exc:  # in the mapping ``w`` names")
+            if self.any_risky:
+                self.emit("if w is None:", 2)
+                self.emit("raise", 3)
+            self.emit("return failure(scope, keys, a, exc, w)", 2)
         self.use("record", "Outcome", "updated")
         self.emit("if create:  # what runtime.record.created builds, without the call")
         self.emit("changes = {k: (None, x) for k, x in values.items()}", 2)
