@@ -92,6 +92,7 @@ def test_every_cited_section_exists(where: str) -> None:
 
 def test_the_catalogue_cites_only_shipped_documents() -> None:
     text = _all_explain()
+    # the folder beside the repository that a user's clone does not have: never cited
     assert "../shared" not in text and "reference §" not in text
 
 

@@ -33,7 +33,7 @@ def _simple_upper_char(ch: str) -> str:
     return title if len(title) == 1 else ch
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # bounded: a culture may come from the record's data
 def casing_rule(culture: str | None) -> str:
     """How a .NET culture cases the Turkish letters: ``invariant`` (no culture: ``İ`` and ``ı``
     kept), ``turkic`` (``tr``, ``az``: ``i``↔``İ``, ``ı``↔``I``) or ``linguistic`` (any other
