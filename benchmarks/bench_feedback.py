@@ -21,9 +21,10 @@ printed beside them, as it is steadier on a shared machine. Rows:
 * ``prov upload --dry-run``: peak memory (the child's own ``VmHWM``) for 10x the users.
 
 * ``prov run --apply`` of 100,000 synthetic workers (``--run-records``) against the cycle floor
-  of ``benchmarks/bench_run.py`` (the least work any cycle must do, hand-written): both as
-  ``bench_run.py`` runs them, each a whole process (start-up and compiling the job included)
-  over a fresh directory.
+  of ``benchmarks/bench_run.py`` (the least work any cycle must do, hand-written, for this one
+  job; checked first to write the same log and directory as ``prov run`` over 20,000 records):
+  both as ``bench_run.py`` runs them, each a whole process (start-up and compiling the job
+  included) over a fresh directory.
 """
 
 from __future__ import annotations
@@ -218,6 +219,7 @@ def cycle(work: Path, records: int, repeat: int, goal: float) -> dict:
 
     job = work / "bench.prov"
     job.write_text(bench_run.JOB, encoding="utf-8")
+    bench_run.check_floor(job, work)  # the floor writes what prov run writes, or no figures
     source = work / "cycle.jsonl"
     bench_run.write_input(source, records)
     script = str(ROOT / "benchmarks" / "bench_run.py")

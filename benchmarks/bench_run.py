@@ -35,6 +35,7 @@ import json
 import os
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,8 @@ from typing import Any
 ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 NOW = "2024-05-01T09:00:00Z"
 SAMPLE = 50_000
+#: Records over which the cycle floor is checked to write what `prov run` writes.
+CHECKED = 20_000
 
 JOB = """
 job "Bench HR to Entra" {
@@ -269,38 +272,124 @@ def in_process(job_path: Path, users: list[dict[str, Any]]) -> dict[str, float]:
 # ---- the floor of a whole cycle ----------------------------------------------------------------
 
 
-def cycle_floor(job: str, input_path: str, db: str) -> None:
+def cycle_floor(job: str, input_path: str, db: str, log_path: str = os.devnull) -> None:
     """The least work any cycle written in CPython must do per record, timed like ``child``.
 
-    Per line: parse it (orjson); the generated ``evaluate`` with a ``find`` that is one indexed
-    SELECT by source anchor; for a create, one SELECT for the UPN uniqueness check and one for
-    the manager's anchor; the user row and its two index rows buffered and written with
-    ``executemany`` every 5000 records (the same schema, pragmas and commits as the directory);
-    a log record with the same fields as ``prov run``'s (six steps, modifiedProperties), encoded
-    by orjson and written.
+    It writes the same log and leaves the same directory as `prov run --apply` (``main``
+    checks both, byte for byte and row for row, before anything is timed), but knows this one
+    job and this one kind of input (new workers, an empty directory, no errors), so it can do
+    each thing the cheapest way. Per line: parse it (orjson); the few type checks the source
+    schema asks of the values this job reads; the generated ``evaluate`` with a ``find`` that
+    is one indexed SELECT by source anchor; for a create, the UPN uniqueness check (one SELECT
+    on the folded value), the target's rules for these eleven attributes (lengths, the UPN and
+    mail-nickname syntax), the manager's anchor looked up; the user row and its two index rows
+    buffered and written with ``executemany`` every 5000 records (the same schema, pragmas and
+    commits as the directory); the log record with the same fields, ids and text as
+    ``prov run``'s, encoded by orjson and written once its batch is committed.
 
-    What every cycle must also do, done the cheapest way: a manager that comes later in the
-    input (about half of them) must still be set in the same cycle, and memory must stay flat,
-    so such a record's log line is kept, encoded, in a scratch SQLite table with the manager's
-    anchor (written in batches); when the input ends each kept record is read back in input
-    order, its manager looked up, the user's row updated in SQL (``json_set``, in batches of
-    5000) and the record completed (a reference step, the modified property, or a warning) and
-    written. Nothing else: no plan/apply modes, no deletion threshold, no input validation or
-    error handling, no target rules, no log held until its batch commits. ``prov run`` does all
-    of those, so this is a floor, not a rival.
+    A manager that comes later in the input (about half of them) must still be set in the same
+    cycle, and memory must stay flat, so such a record is kept, encoded, in a scratch SQLite
+    table with the manager's anchor (written in batches); when the input ends each kept record
+    is read back in input order, its manager looked up, the user's row updated in SQL
+    (``json_set``, in batches of 5000) and the record completed (a reference step and the
+    modified property, or a warning) and written. Nothing else: no plan mode, no deletion
+    threshold, no matching of existing users, no handling of bad records, no other targets.
+    ``prov run`` does all of those, so this is a floor, not a rival.
     """
-    import sqlite3
-    import uuid
+    import re
+    from datetime import UTC, datetime
 
     import orjson
 
-    from syncrules.api import check_paths
+    from syncrules.api import check_paths, slug
     from syncrules.backends.python.load import load_evaluator
+    from syncrules.run.log import IdMaker, UserIds, stable_id
     from syncrules.runtime import EvalContext
+    from syncrules.runtime.text import ignore_case
 
     start = time.perf_counter()  # as ``child``'s: compiling the job included
-    ev = load_evaluator(check_paths([Path(job)]).compiled_jobs()[0])
-    ctx = EvalContext(now=ev.EvalContext().now, seed=1)
+    compiled = check_paths([Path(job)]).compiled_jobs()[0]
+    ev = load_evaluator(compiled)
+    ctx = EvalContext(now=datetime.fromisoformat(NOW.replace("Z", "+00:00")).astimezone(UTC))
+    # the log's ids, as prov run derives them (job, cycle 1, operation index)
+    cycle_id = stable_id("cycle", slug(compiled.name), 1)
+    record_id, change_id = IdMaker("record", cycle_id), IdMaker("change", cycle_id)
+    user_id_of = UserIds(compiled.name, 1)
+    head = {"activityDateTime": NOW, "cycleId": cycle_id, "jobId": slug(compiled.name),
+            "jobName": compiled.name}
+    source_system = {"id": None, "displayName": "API-driven provisioning", "details": {}}
+    target_system = {"id": None, "displayName": "Microsoft Entra ID", "details": {}}
+    alias_ok = re.compile(r"[A-Za-z0-9'._!#^~-]{1,64}").fullmatch
+    domain_ok = re.compile(
+        r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}").fullmatch
+    country_ok = re.compile(r"[A-Za-z]{2}").fullmatch
+    nickname_bad = re.compile(r'[\s@()\\\[\]";:<>,]|[^\x00-\x7f]').search
+    longest = {"employeeId": 16, "givenName": 64, "surname": 64, "displayName": 256,
+               "jobTitle": 128, "department": 64, "companyName": 64, "usageLocation": 2,
+               "userPrincipalName": 113, "mailNickname": 64}
+
+    def fold(value: str) -> str:
+        return value.upper() if value.isascii() else ignore_case(value)
+
+    def refused(values: dict[str, Any]) -> bool:
+        for name, value in values.items():
+            if value.__class__ is str:
+                if len(value) > longest.get(name, 1 << 30) and len(
+                        value.encode("utf-16-le")) // 2 > longest[name]:
+                    return True
+            elif name != "accountEnabled" or value.__class__ is not bool:
+                return True
+        if not values.get("displayName") or not values.get("userPrincipalName"):
+            return True
+        alias, _, domain = values["userPrincipalName"].rpartition("@")
+        if (not alias_ok(alias) or alias[0] == "." or alias[-1] == "." or ".." in alias
+                or not domain_ok(domain)):
+            return True
+        return bool(nickname_bad(values.get("mailNickname", ""))) or not country_ok(
+            values.get("usageLocation", "US"))
+
+    def bad_shape(user: dict[str, Any]) -> bool:
+        """The source schema's types, for what this job reads."""
+        name, ent = user.get("name", {}), user.get(ENT, {})
+        return not (
+            user.get("externalId").__class__ is str
+            and user.get("active", True).__class__ is bool
+            and name.__class__ is dict and ent.__class__ is dict
+            and all(v.__class__ is str for v in name.values())
+            and all(user.get(k, "").__class__ is str
+                    for k in ("userName", "displayName", "title", "userType"))
+            and ent.get("department", "").__class__ is str
+            and ent.get("manager", {}).__class__ is dict
+        )
+
+    def text(value: Any) -> Any:
+        return value if value.__class__ is str else ("True" if value else "False")
+
+    def step(name: str, kind: str, status: str, description: str,
+             details: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "description": description, "details": details,
+                "provisioningStepType": kind, "status": status}
+
+    def record(n: int, action: str, status: str, steps: list[Any], properties: list[Any],
+               source: tuple[Any, Any], target: tuple[Any, Any], error: Any = None
+               ) -> dict[str, Any]:
+        return {
+            "id": record_id(n), "activityDateTime": head["activityDateTime"],
+            "cycleId": cycle_id, "changeId": change_id(n), "jobId": head["jobId"],
+            "jobName": head["jobName"],
+            "provisioningAction": "create" if action == "create" else "other",
+            "provisioningStatusInfo": {"status": status, "errorInformation": error},
+            "provisioningSteps": steps, "modifiedProperties": properties,
+            "sourceIdentity": {"id": source[0], "displayName": source[1],
+                               "identityType": "User", "details": {}},
+            "targetIdentity": {"id": target[0], "displayName": target[1],
+                               "identityType": "User", "details": {}},
+            "sourceSystem": source_system, "targetSystem": target_system,
+            "syncrulesAction": action,
+            "syncrulesOperation": {"index": n, "bulkId": None, "location": source[2],
+                                   "applied": action == "create"},
+        }
+
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -319,6 +408,7 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
     values: list[tuple[str, str, str]] = []
     anchors: dict[str, str] = {}  # written since the last batch: lookups must see them
     upns: set[str] = set()
+    lines_out: list[bytes] = []  # logged once their batch is committed
     # records waiting for a manager later in the input: (index, user id, anchor, encoded record)
     scratch = sqlite3.connect("", isolation_level=None)
     scratch.execute("PRAGMA journal_mode=OFF")
@@ -339,85 +429,87 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
         return (None, None) if not keys or lookup(keys[0][1]) is None else ({}, True)
 
     conn.execute("BEGIN")
-    with open(input_path, "rb") as lines, open(os.devnull, "wb") as log:
+    with open(input_path, "rb") as lines, open(log_path, "wb") as log:
         for n, line in enumerate(lines, start=1):
             user = orjson.loads(line)
-            out = ev.evaluate(user, None, ctx, find=find)
+            if bad_shape(user):
+                raise SystemExit(f"line {n}: not of the source schema")  # the input has none
             anchor = user["externalId"]
-            user_id = str(uuid.UUID(int=n))
+            location = f"{input_path}:{n}"
+            source = (anchor, user.get("displayName") or user.get("userName"), location)
+            out = ev.evaluate(user, None, ctx, find=find)
+            scope = out.scope
             steps = [
-                {"name": "Import from API", "description": f"Received User '{anchor}'",
-                 "details": {"bulkId": None, "SourceAnchor": anchor},
-                 "provisioningStepType": "import", "status": "success"},
-                {"name": "Determine if User is in scope", "description": out.scope.reason,
-                 "details": {"ScopeEvaluationResult": "in scope" if out.scope.in_scope
-                             else "out of scope", "Group": out.scope.group},
-                 "provisioningStepType": "scoping", "status": "success"},
+                step("Import from API", "import", "success",
+                     f"Received User '{anchor}' ({location})",
+                     {"bulkId": None, "SourceAnchor": anchor}),
+                step("Determine if User is in scope", "scoping", "success", scope.reason,
+                     {"ScopeEvaluationResult": "in scope", "Group": scope.group})
+                if scope.in_scope else
+                step("Determine if User is in scope", "scoping", "skipped", scope.reason,
+                     {"ScopeEvaluationResult": "out of scope",
+                      "FailedClauses": "; ".join(f"{g}: {c}" for g, c in scope.failed)}),
+                step("Match user", "matching", "success",
+                     f"No target user matched employeeId = '{anchor}'",
+                     {"MatchingAttributes": f"employeeId = '{anchor}'"}),
             ]
-            if out.action == "create":
-                vals = out.values
+            if out.action != "create":  # out of scope: skipped
+                steps.append(step("Process user", "processing", "skipped", out.reason, {}))
+                lines_out.append(orjson.dumps(record(
+                    n, "skip", "skipped", steps, [], source, (None, None))))
+            else:
+                vals = dict(out.values)
                 upn = vals.get("userPrincipalName", "")
-                if upn in upns or conn.execute(upn_taken, (upn,)).fetchone():
-                    raise SystemExit(f"UPN collision: {upn}")  # the synthetic input has none
-                manager = vals.get("manager")
+                if refused(vals) or fold(upn) in upns or conn.execute(
+                        upn_taken, (fold(upn),)).fetchone():
+                    raise SystemExit(f"line {n}: refused")  # the synthetic input has none
+                user_id = user_id_of(n)
+                manager = vals.pop("manager", None)
                 target = lookup(manager) if manager else None
-                if target is None:
-                    vals.pop("manager", None)
-                else:
+                if target is not None:
                     vals["manager"] = target
                 users.append((user_id, anchor, orjson.dumps(vals).decode(),
-                               int(bool(vals.get("accountEnabled"))), 1, 1))
-                values.append(("employeeId", anchor, user_id))
-                values.append(("userPrincipalName", upn, user_id))
+                              int(bool(vals.get("accountEnabled", True))), 1, 1))
+                values.append(("employeeId", fold(anchor), user_id))
+                values.append(("userPrincipalName", fold(upn), user_id))
                 anchors[anchor] = user_id
-                upns.add(upn)
-                steps.append({"name": "Match user", "description": f"No target user matched "
-                              f"employeeId = '{anchor}'", "details": {"MatchingAttributes":
-                              f"employeeId = '{anchor}'"}, "provisioningStepType": "matching",
-                              "status": "success"})
-                steps.append({"name": "Process user", "description": out.reason, "details": {},
-                              "provisioningStepType": "processing", "status": "success"})
+                upns.add(fold(upn))
+                steps.append(step("Process user", "processing", "success", out.reason,
+                                  {"NoFlow": ", ".join(out.no_flow)} if out.no_flow else {}))
                 if target is not None:
-                    steps.append({"name": "Resolve references", "description": f"manager: "
-                                  f"'{manager}' resolved to user {target}", "details": {
-                                      "Attribute": "manager", "SourceAnchor": manager,
-                                      "TargetId": target},
-                                  "provisioningStepType": "referenceResolution",
-                                  "status": "success"})
-                steps.append({"name": "Provision User", "description": f"Created user {user_id}",
-                              "details": {"Applied": "True"}, "provisioningStepType": "export",
-                              "status": "success"})
-            record = {
-                "id": user_id, "activityDateTime": NOW, "cycleId": user_id, "changeId": user_id,
-                "jobId": "bench", "jobName": "Bench HR to Entra",
-                "provisioningAction": "create" if out.action == "create" else "other",
-                "provisioningStatusInfo": {"status": "success" if out.action == "create"
-                                           else "skipped", "errorInformation": None},
-                "provisioningSteps": steps,
-                "modifiedProperties": [
-                    {"displayName": k, "oldValue": None, "newValue": str(v)}
-                    for k, v in out.values.items()] if out.action == "create" else [],
-                "sourceIdentity": {"id": anchor, "displayName": user.get("displayName")},
-                "targetIdentity": {"id": user_id if out.action == "create" else None},
-            }
-            if out.action == "create" and manager and target is None:
-                kept.append((n, user_id, manager, orjson.dumps(record)))
-                if len(kept) >= 1000:
-                    scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?)", kept)
-                    kept = []
-            else:
-                log.write(orjson.dumps(record) + b"\n")
+                    steps.append(step("Resolve references", "referenceResolution", "success",
+                                      f"manager: '{manager}' resolved to user {target}",
+                                      {"Attribute": "manager", "SourceAnchor": manager,
+                                       "TargetId": target}))
+                steps.append(step("Provision User", "export", "success",
+                                  f"Created user {user_id}", {"Applied": "True"}))
+                data = orjson.dumps(record(
+                    n, "create", "success", steps,
+                    [{"displayName": k, "oldValue": None, "newValue": text(v)}
+                     for k, v in vals.items()],
+                    source, (user_id, vals.get("displayName"))))
+                if manager and target is None:
+                    kept.append((n, user_id, manager, data))
+                    if len(kept) >= 1000:
+                        scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?)", kept)
+                        kept = []
+                else:
+                    lines_out.append(data)
             if n % 5000 == 0:
                 conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
                 conn.executemany("INSERT INTO attr_values VALUES (?, ?, ?)", values)
                 conn.execute("COMMIT")
                 conn.execute("BEGIN")
-                users, values = [], []
+                log.write(b"\n".join(lines_out) + b"\n")
+                users, values, lines_out = [], [], []
                 anchors.clear()
                 upns.clear()
         conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
         conn.executemany("INSERT INTO attr_values VALUES (?, ?, ?)", values)
         conn.execute("COMMIT")
+        if lines_out:
+            log.write(b"\n".join(lines_out) + b"\n")
+        lines_out = []
         # the end of the cycle: the kept records, in input order, their managers set
         scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?)", kept)
         anchors.clear()
@@ -428,39 +520,40 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
         cursor = scratch.execute("SELECT user_id, anchor, record FROM kept ORDER BY op_index")
         while rows := cursor.fetchmany(1000):
             for user_id, manager, data in rows:
-                record = orjson.loads(data)
+                done = orjson.loads(data)
                 target = lookup(manager)
-                steps = record["provisioningSteps"]
+                steps = done["provisioningSteps"]
                 if target is None:
                     reason = (f"manager not set: no user provisioned from externalId "
                               f"'{manager}' exists by the end of the cycle")
-                    steps.insert(-1, {"name": "Resolve references", "description": reason,
-                                      "details": {"Attribute": "manager",
-                                                  "SourceAnchor": manager},
-                                      "provisioningStepType": "referenceResolution",
-                                      "status": "warning"})
-                    record["provisioningStatusInfo"] = {
+                    steps.insert(-1, step("Resolve references", "referenceResolution",
+                                          "warning", reason,
+                                          {"Attribute": "manager", "SourceAnchor": manager}))
+                    done["provisioningStatusInfo"] = {
                         "status": "warning",
-                        "errorInformation": {"errorCode": "ReferenceNotFound", "reason": reason}}
+                        "errorInformation": {"errorCode": "ReferenceNotFound", "reason": reason,
+                                             "additionalDetails": None,
+                                             "errorCategory": "nonServiceFailure"}}
                 else:
-                    steps.insert(-1, {"name": "Resolve references", "description": f"manager: "
-                                      f"'{manager}' resolved at the end of the cycle to user "
-                                      f"{target}", "details": {
-                                          "Attribute": "manager", "SourceAnchor": manager,
-                                          "TargetId": target},
-                                      "provisioningStepType": "referenceResolution",
-                                      "status": "success"})
-                    record["modifiedProperties"].append(
+                    steps.insert(-1, step("Resolve references", "referenceResolution",
+                                          "success", f"manager: '{manager}' resolved at the "
+                                          f"end of the cycle to user {target}",
+                                          {"Attribute": "manager", "SourceAnchor": manager,
+                                           "TargetId": target}))
+                    done["modifiedProperties"].append(
                         {"displayName": "manager", "oldValue": None, "newValue": target})
                     updates.append((target, user_id))
-                log.write(orjson.dumps(record) + b"\n")
+                lines_out.append(orjson.dumps(done))
                 if len(updates) >= 5000:
                     conn.executemany(set_manager, updates)
                     conn.execute("COMMIT")
                     conn.execute("BEGIN")
-                    updates = []
+                    log.write(b"\n".join(lines_out) + b"\n")
+                    updates, lines_out = [], []
         conn.executemany(set_manager, updates)
         conn.execute("COMMIT")
+        if lines_out:
+            log.write(b"\n".join(lines_out) + b"\n")
     conn.close()
     scratch.close()
     seconds = time.perf_counter() - start
@@ -470,14 +563,14 @@ def cycle_floor(job: str, input_path: str, db: str) -> None:
 # ---- end to end, in a subprocess --------------------------------------------------------------
 
 
-def child(job: str, input_path: str, db: str) -> None:
+def child(job: str, input_path: str, db: str, log_path: str = os.devnull) -> None:
     """Run `prov run --apply` in this process; print wall seconds and peak RSS as JSON."""
     from syncrules.cli import main
 
     start = time.perf_counter()
     try:
         main(["run", job, "--input", input_path, "--directory", db, "--apply", "--format",
-              "json", "--output", os.devnull, "--now", NOW], standalone_mode=False)
+              "json", "--output", log_path, "--now", NOW], standalone_mode=False)
     except SystemExit as exc:  # pragma: no cover
         if exc.code:
             raise
@@ -499,11 +592,13 @@ def peak_rss_kib() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux, bytes on macOS
 
 
-def end_to_end(job: Path, input_path: Path, db: Path, mode: str = "--child"
-               ) -> dict[str, float]:
-    """``child`` (or with ``mode="--floor"``, ``cycle_floor``) in a fresh interpreter."""
+def end_to_end(job: Path, input_path: Path, db: Path, mode: str = "--child",
+               log: Path | None = None) -> dict[str, float]:
+    """``child`` (or with ``mode="--floor"``, ``cycle_floor``) in a fresh interpreter; the log
+    goes to ``log`` (default: nowhere)."""
     proc = subprocess.run(
-        [sys.executable, __file__, mode, str(job), str(input_path), str(db)],
+        [sys.executable, __file__, mode, str(job), str(input_path), str(db),
+         str(log or os.devnull)],
         capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:
@@ -511,12 +606,42 @@ def end_to_end(job: Path, input_path: Path, db: Path, mode: str = "--child"
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
+def check_floor(job: Path, folder: Path, n: int = CHECKED) -> None:
+    """The cycle floor must do what `prov run --apply` does: over ``n`` records, both write the
+    same log (byte for byte) and leave the same users and index rows in the directory. Raises
+    SystemExit when they differ (then the floor's figures would mean nothing)."""
+    input_path = folder / f"check-{n}.jsonl"
+    write_input(input_path, n)
+    logs, rows = [], []
+    for mode in ("--child", "--floor"):
+        db, log = folder / f"check{mode}.sqlite", folder / f"check{mode}.jsonl"
+        end_to_end(job, input_path, db, mode, log)
+        logs.append(log.read_bytes())
+        conn = sqlite3.connect(db)
+        rows.append((
+            [(r[0], r[1], json.loads(r[2]), *r[3:]) for r in conn.execute(
+                "SELECT id, anchor, attributes, enabled, created_cycle, updated_cycle FROM users"
+                " ORDER BY id")],
+            conn.execute("SELECT * FROM attr_values ORDER BY 1, 2, 3").fetchall(),
+        ))
+        conn.close()
+    if logs[0] != logs[1]:
+        run_lines, floor_lines = logs[0].splitlines(), logs[1].splitlines()
+        pairs = zip(run_lines, floor_lines, strict=False)
+        first = next((i for i, (a, b) in enumerate(pairs) if a != b),
+                     min(len(run_lines), len(floor_lines)))
+        raise SystemExit(f"the cycle floor's log differs from prov run's at line {first + 1} "
+                         f"({len(floor_lines)} vs {len(run_lines)} lines)")
+    if rows[0] != rows[1]:
+        raise SystemExit("the cycle floor's directory differs from prov run's")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", help="sizes (default: --quick)")
     parser.add_argument("--quick", action="store_true", help="10k and 100k (the default)")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--floor", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -530,6 +655,7 @@ def main() -> None:
         folder = Path(tmp)
         job = folder / "bench.prov"
         job.write_text(JOB, encoding="utf-8")
+        check_floor(job, folder)
         for n in sizes:
             input_path = folder / f"users-{n}.jsonl"
             write_input(input_path, n)
