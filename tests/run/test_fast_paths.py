@@ -67,6 +67,12 @@ def test_record_text_is_the_records_json_on_one_line() -> None:
             assert json.loads(text) == record.data() == build_record(info, result)
             assert [s["provisioningStepType"] for s in record.data()["provisioningSteps"]] == \
                 sorted((s[0] for s in result.steps), key=list(STEP_NAMES).index)
+            # sealed (encoded at once, the OpResult let go): the same text, line and data
+            line = record.line()
+            record.seal()
+            assert record.result is None
+            assert (record.line(), record.text()) == (line, text)
+            assert record.data() == build_record(info, result)
 
 
 @pytest.mark.parametrize("value", [42, 2**70, "lone \ud800 surrogate", "😀 \u2028"])
@@ -77,10 +83,14 @@ def test_record_text_is_utf8_json_whatever_the_values(value: Any) -> None:
                    target="entra", apply=False, redacted=frozenset())
     result = OpResult(1, None, "x")
     result.source_name = value
-    text = LogRecord(info, result).text()
+    record = LogRecord(info, result)
+    text = record.text()
     text.encode("utf-8")
     assert encode(build_record(info, result)) == text
     assert json.loads(text)["sourceIdentity"]["displayName"] == value
+    record.seal()
+    assert record.text() == text
+    assert record.data() == build_record(info, result)
 
 
 def test_bloom_never_forgets_a_key() -> None:

@@ -40,7 +40,10 @@ _directory_option = click.option(
 
 class _Sink:
     """Writes records as they come: JSON Lines to a file/stdout, text lines to stdout (both in
-    chunks)."""
+    chunks). It reads a record only through ``line``, ``text`` and ``data``, so a run may hand
+    it sealed records (``takes_sealed``: see ``run.runner.HeldRecords``)."""
+
+    takes_sealed = True
 
     def __init__(self, fmt: str, output: IO[bytes] | None) -> None:
         self.fmt = fmt

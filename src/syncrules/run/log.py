@@ -336,20 +336,35 @@ def encode(record: dict[str, Any]) -> str:
 
 class LogRecord:
     """One record handed to the run's sink: as a dict (``data``) or as the JSON text `prov run`
-    writes (``text``), each built on demand."""
+    writes (``text``, ``line``), each built on demand; ``seal`` encodes it at once."""
 
-    __slots__ = ("info", "result")
+    __slots__ = ("_line", "info", "result")
 
     def __init__(self, info: RunInfo, result: OpResult) -> None:
         self.info = info
-        self.result = result
+        self.result: OpResult | None = result
+        self._line: bytes | None = None
+
+    def seal(self) -> None:
+        """Encode the record now and let go of its ``OpResult``: a record held until its batch
+        commits (`prov run --apply`) then costs only its bytes, and it is encoded while what it
+        is made of is still fresh in memory. ``data()`` reads the bytes back."""
+        if self.result is not None:
+            self._line = jsoncodec.dumps_bytes(build_record(self.info, self.result))
+            self.result = None
 
     def data(self) -> dict[str, Any]:
+        if self.result is None:
+            assert self._line is not None
+            return dict(json.loads(self._line))  # the standard parser: any text dumps wrote
         return build_record(self.info, self.result)
 
     def text(self) -> str:
-        return encode(build_record(self.info, self.result))
+        return self.line().decode()
 
     def line(self) -> bytes:
         """``text()`` as UTF-8 bytes, without the newline."""
+        if self._line is not None:
+            return self._line
+        assert self.result is not None
         return jsoncodec.dumps_bytes(build_record(self.info, self.result))
