@@ -80,7 +80,9 @@ def replay(
     outcomes: dict[int, Any] = {}
 
     def emit(record: LogRecord) -> None:
-        results[record.result.index] = record.result
+        result = record.result
+        assert result is not None  # records come unsealed here (see run.runner.HeldRecords)
+        results[result.index] = result
 
     def observe(index: int, outcome: Any) -> None:
         outcomes[index] = outcome
