@@ -185,3 +185,39 @@ def test_json_codec_agrees_with_the_standard_library() -> None:
         text = jsoncodec.dumps(value)
         text.encode("utf-8")
         assert json.loads(text) == value
+
+
+def test_users_prepared_as_written_are_stored_as_write_batch_would_store_them(
+    tmp_path: Path,
+) -> None:
+    """A write-through overlay prepares each user's stored text and index rows as it is
+    written (``directory.prepare``); what reaches the file must be what ``write_batch`` makes
+    of the user itself, and reads must find the same users before and after the flush."""
+    rng = random.Random(11)
+    store = Store.open(tmp_path / "d.sqlite", writable=True)
+    store.ensure_indexed({"mail", "proxyAddresses"})
+    state = WorkingState(store, write_through=True, cycle=1)
+    values = ["a@x", "A@X", "b@x", "Ünï@x", "", None, ["smtp:a@x", "SMTP:B@x", ""], [], True]
+    ids = [f"u{i}" for i in range(40)]
+    for step in range(400):
+        user_id = rng.choice(ids)
+        attributes = {name: rng.choice(values) for name in ("employeeId", "mail",
+                                                             "proxyAddresses", "displayName")
+                      if rng.random() < 0.7}
+        roll = rng.random()
+        if roll < 0.1:
+            state.delete(user_id)
+        elif state.get(user_id) is None:
+            state.create(TargetUser(user_id, rng.choice([None, f"A{step}"]), attributes))
+        else:
+            state.update(user_id, attributes)
+        if rng.random() < 0.1:
+            lookups = {(a, str(v)): state.find(a, v) for a in ("mail", "employeeId")
+                       for v in values[:5]}
+            state.flush()
+            assert store.verify() == []
+            assert lookups == {(a, str(v)): state.find(a, v) for a in ("mail", "employeeId")
+                               for v in values[:5]}
+    state.flush()
+    assert store.verify() == []
+    store.close()

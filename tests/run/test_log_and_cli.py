@@ -177,7 +177,7 @@ def test_one_writer_at_a_time(scim_job: Path, tmp_path: Path) -> None:
 def test_a_sqlite_failure_mid_run_is_a_message_not_a_traceback(
     scim_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(self: Store, changes: object) -> None:
+    def full(self: Store, changes: object, prepared: object = None) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Store, "write_batch", full)

@@ -40,7 +40,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -113,7 +113,8 @@ class Directory(Protocol):
     def find_anchor(self, anchor: str) -> list[str]: ...
     def reserved(self, folded: str) -> bool: ...
     def write_batch(
-        self, changes: list[tuple[TargetUser | None, TargetUser | None]]
+        self, changes: list[tuple[TargetUser | None, TargetUser | None]],
+        prepared: Mapping[str, Prepared] | None = None,
     ) -> None: ...
     def last_cycle(self) -> int: ...
     def set_cycle(self, cycle: int) -> None: ...
@@ -154,6 +155,17 @@ def is_enabled(attributes: dict[str, Any]) -> bool:
     if "accountDisabled" in attributes:
         return not _truthy(attributes["accountDisabled"])
     return True
+
+
+#: A user as ``Store.write_batch`` writes it: its stored attributes text (``dumps_attributes``)
+#: and its index rows (``_index_rows`` over the store's indexed attributes, sorted).
+Prepared = tuple[str, list[tuple[str, str, str]]]
+
+
+def prepare(user: TargetUser, indexed: list[str]) -> Prepared:
+    """What ``write_batch`` would make of a new ``user``, made now: `prov run` prepares a user
+    as it writes it to its buffer, while its values are still in the processor's caches."""
+    return dumps_attributes(user.attributes), _index_rows(user, indexed)
 
 
 def _index_rows(user: TargetUser, indexed: list[str]) -> list[tuple[str, str, str]]:
@@ -206,6 +218,7 @@ class Store:
         self.after_commit: list[Callable[[], None]] = []
         self._indexed = self._load_indexed()
         self._temp: set[str] = set()
+        self._reindexed()
         # A directory that starts empty (the first, bulk load) gets a Bloom filter of every
         # value this store writes, so lookups that cannot match skip the query; one that holds
         # users already does not (filling the filter would read the whole directory).
@@ -342,6 +355,7 @@ class Store:
         the attributes a run needs are indexed into a temporary table)."""
         if not self.writable:
             self._indexed = set()
+            self._reindexed()
             return
         self.begin()
         self.conn.execute("DELETE FROM attr_values")
@@ -375,7 +389,12 @@ class Store:
 
     @property
     def indexed(self) -> frozenset[str]:
-        return frozenset(self._indexed | self._temp)
+        return self._indexed_view
+
+    def _reindexed(self) -> None:
+        """Call after ``_indexed`` or ``_temp`` changes (``indexed`` is read on every write)."""
+        self._indexed_view = frozenset(self._indexed | self._temp)
+        self._indexed_order = sorted(self._indexed)
 
     def ensure_indexed(self, attributes: Iterable[str]) -> None:
         """Index ``attributes`` too (a scan of every user, once per attribute)."""
@@ -387,6 +406,7 @@ class Store:
             for attr in missing:
                 self._index_all(attr, "attr_values")
             self._indexed.update(missing)
+            self._reindexed()
             self._set_meta("indexed", json.dumps(sorted(self._indexed)))
             self.commit()
             return
@@ -397,6 +417,7 @@ class Store:
         for attr in missing:
             self._index_all(attr, "temp.temp_values")
         self._temp.update(missing)
+        self._reindexed()
 
     def _index_all(self, attr: str, table: str) -> None:
         rows = self.conn.execute("SELECT id, attributes FROM users").fetchall()
@@ -463,14 +484,17 @@ class Store:
     def delete(self, user: TargetUser) -> None:
         self.write_batch([(user, None)])
 
-    def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]]) -> None:
+    def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]],
+                    prepared: Mapping[str, Prepared] | None = None) -> None:
         """Write many users at once: each pair is (the stored version or None, the new version
-        or None for a delete); index rows follow the indexed values that changed.
+        or None for a delete); index rows follow the indexed values that changed. ``prepared``
+        may give, by id, a new version's stored text and index rows (``prepare``) made earlier.
 
         One ``executemany`` per kind of statement, in a fixed order (index rows removed, users
         deleted, inserted, updated, index rows added), inside the caller's transaction.
         """
-        indexed = sorted(self._indexed)
+        indexed = self._indexed_order
+        ready = prepared or {}
         bloom = self._bloom
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
@@ -484,12 +508,13 @@ class Store:
                     remove.extend(_index_rows(old, indexed))
                 continue
             attributes = new.attributes
-            text = dumps_attributes(attributes)
+            made = ready.get(new.id)
+            text = made[0] if made is not None else dumps_attributes(attributes)
             enabled = int(is_enabled(attributes))
             if old is None:
                 inserts.append((new.id, new.anchor, text, enabled, new.created_cycle,
                                 new.updated_cycle))
-                rows = _index_rows(new, indexed)
+                rows = made[1] if made is not None else _index_rows(new, indexed)
             else:
                 updates.append((new.anchor, text, enabled, new.updated_cycle, new.id))
                 # index rows change only for the indexed attributes whose values changed

@@ -13,9 +13,9 @@ fails with ``AzureActiveDirectoryConflict``, as a user holding it would make it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
-from syncrules.run.directory import DEFAULT_INDEXED, TargetUser, fold, folded_values
+from syncrules.run.directory import DEFAULT_INDEXED, Prepared, TargetUser, fold, folded_values
 
 
 class MemoryStore:
@@ -66,7 +66,8 @@ class MemoryStore:
     def reserved(self, folded: str) -> bool:
         return folded in self._reserved
 
-    def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]]) -> None:
+    def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]],
+                    prepared: Mapping[str, Prepared] | None = None) -> None:
         for old, new in changes:
             if old is not None:
                 self._remove(old.id)

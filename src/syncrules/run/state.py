@@ -24,11 +24,19 @@ Every lookup merges the layers; results are sorted ids, so the first match is de
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncrules.run.directory import Directory, TargetUser, fold, folded_values
+from syncrules.run.directory import (
+    Directory,
+    Prepared,
+    TargetUser,
+    fold,
+    folded_values,
+    prepare,
+)
 
 DELETED = None
 
@@ -49,6 +57,9 @@ class _Layer:
     index: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     anchors: dict[str, set[str]] = field(default_factory=dict)
     base: dict[str, TargetUser | None] = field(default_factory=dict)
+    #: A write-behind buffer's users as the store will write them (``directory.prepare``),
+    #: made as each is written; None in a layer that is never flushed.
+    prepared: dict[str, Prepared] | None = None
 
     def _unindex(self, user: TargetUser, indexed: frozenset[str]) -> None:
         for attr in indexed & user.attributes.keys():
@@ -63,11 +74,20 @@ class _Layer:
             self._unindex(old, indexed)
         self.users[user_id] = user
         if user is None:
+            if self.prepared is not None:
+                self.prepared.pop(user_id, None)
             return
-        attributes = user.attributes
-        for attr in indexed & attributes.keys():
-            for value in folded_values(attributes[attr]):
-                self.index.setdefault((attr, value), set()).add(user_id)
+        if self.prepared is not None:
+            # the index rows the store will write are this layer's index entries too
+            made = self.prepared[user_id] = prepare(user, _order(indexed))
+            index = self.index
+            for attr, value, _ in made[1]:
+                index.setdefault((attr, value), set()).add(user_id)
+        else:
+            attributes = user.attributes
+            for attr in indexed & attributes.keys():
+                for value in folded_values(attributes[attr]):
+                    self.index.setdefault((attr, value), set()).add(user_id)
         if user.anchor is not None:
             self.anchors.setdefault(user.anchor, set()).add(user_id)
 
@@ -83,6 +103,12 @@ class _Layer:
         ids = {i for i in base if i not in self.users}
         ids |= mine
         return sorted(ids)
+
+
+@functools.cache
+def _order(indexed: frozenset[str]) -> list[str]:
+    """The indexed attributes in the order the store writes their rows (sorted)."""
+    return sorted(indexed)
 
 
 @dataclass
@@ -101,7 +127,7 @@ class WorkingState:
         self.store = store
         self.write_through = write_through
         self.cycle = cycle
-        self.overlay = _Layer()
+        self.overlay = self._buffer()
         self.held: list[HeldChange] = []
         self._held_view = _Layer()  # users as the held layer shows them
         self.writes = 0
@@ -192,9 +218,14 @@ class WorkingState:
             return
         overlay = self.overlay
         self.store.write_batch(
-            [(overlay.base.get(user_id), user) for user_id, user in overlay.users.items()]
+            [(overlay.base.get(user_id), user) for user_id, user in overlay.users.items()],
+            overlay.prepared,
         )
-        self.overlay = _Layer()
+        self.overlay = self._buffer()
+
+    def _buffer(self) -> _Layer:
+        """An empty overlay (one that prepares its users for the store when it is flushed)."""
+        return _Layer(prepared={} if self.write_through else None)
 
     # ---- held changes -----------------------------------------------------------------------
 
