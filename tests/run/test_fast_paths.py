@@ -198,19 +198,30 @@ def test_users_prepared_as_written_are_stored_as_write_batch_would_store_them(
     store.ensure_indexed({"mail", "proxyAddresses"})
     state = WorkingState(store, write_through=True, cycle=1)
     values = ["a@x", "A@X", "b@x", "Ünï@x", "", None, ["smtp:a@x", "SMTP:B@x", ""], [], True]
-    ids = [f"u{i}" for i in range(40)]
+    ids = ["u0"]
+    state.create(TargetUser("u0", None, {}))
     for step in range(400):
-        user_id = rng.choice(ids)
         attributes = {name: rng.choice(values) for name in ("employeeId", "mail",
                                                              "proxyAddresses", "displayName")
                       if rng.random() < 0.7}
         roll = rng.random()
-        if roll < 0.1:
-            state.delete(user_id)
-        elif state.get(user_id) is None:
+        if roll < 0.4:  # a new user (ids are never reused, as in a cycle)
+            user_id = f"u{step + 1}"
+            ids.append(user_id)
             state.create(TargetUser(user_id, rng.choice([None, f"A{step}"]), attributes))
         else:
-            state.update(user_id, attributes)
+            user_id = rng.choice(ids)
+            if roll < 0.5:
+                state.delete(user_id)
+            else:
+                state.update(user_id, attributes)
+        if rng.random() < 0.05 and state.get(user_id) is not None:  # a held disable/delete
+            state.hold(step, user_id, rng.choice([None, {"accountEnabled": False}]))
+        # the batched reads answer as the single ones do, whatever layer holds the user
+        wanted = [*rng.sample(ids, min(10, len(ids))), "nobody"]
+        assert state.get_many(wanted) == {i: state.get(i) for i in wanted}
+        anchors = [f"A{rng.randrange(step + 1)}" for _ in range(10)] + ["none"]
+        assert state.find_anchors(anchors) == {a: state.find_anchor(a) for a in anchors}
         if rng.random() < 0.1:
             lookups = {(a, str(v)): state.find(a, v) for a in ("mail", "employeeId")
                        for v in values[:5]}
@@ -221,3 +232,14 @@ def test_users_prepared_as_written_are_stored_as_write_batch_would_store_them(
     state.flush()
     assert store.verify() == []
     store.close()
+
+
+def test_batched_reads_of_a_memory_store_answer_as_single_ones() -> None:
+    from syncrules.run.memory import MemoryStore
+
+    store = MemoryStore([TargetUser("u1", "A1", {"employeeId": "1"}),
+                         TargetUser("u2", "A1", {"employeeId": "2"}),
+                         TargetUser("u3", None, {})])
+    assert store.get_many(["u1", "u3", "nobody"]) == {
+        "u1": store.get("u1"), "u3": store.get("u3")}
+    assert store.find_anchors(["A1", "A2"]) == {"A1": ["u1", "u2"]}

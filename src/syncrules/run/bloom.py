@@ -7,8 +7,9 @@ costs only the query it would have cost anyway; keys are never removed (a delete
 "maybe").
 
 The bit array has a fixed size (``BITS``), so memory does not grow with the directory; with
-three probes and four keys per user the false-positive rate stays under 1% up to about a
-million users and rises slowly after that. Keys are hashed with Python's ``hash``, which is
+two probes and four keys per user the false-positive rate is about 0.01% at 100,000 users and
+1.3% at a million, and rises slowly after that (a third probe would bring a million users to
+0.4%, for a probe more on every lookup and write). Keys are hashed with Python's ``hash``, which is
 randomised per process: the filter lives only in memory and is never stored.
 """
 
@@ -31,24 +32,17 @@ class Bloom:
 
     def add(self, key: Hashable) -> None:
         h = hash(key)
-        step = (h >> 32) | 1  # double hashing: probes h, h + step, h + 2 step
         bits = self.bits
         i = h & _MASK
         bits[i >> 3] |= 1 << (i & 7)
-        i = (h + step) & _MASK
-        bits[i >> 3] |= 1 << (i & 7)
-        i = (h + 2 * step) & _MASK
+        i = (h >> 32) & _MASK  # the hash's high half: a second, independent probe
         bits[i >> 3] |= 1 << (i & 7)
 
     def __contains__(self, key: Hashable) -> bool:
         h = hash(key)
-        step = (h >> 32) | 1
         bits = self.bits
         i = h & _MASK
         if not bits[i >> 3] & (1 << (i & 7)):
             return False
-        i = (h + step) & _MASK
-        if not bits[i >> 3] & (1 << (i & 7)):
-            return False
-        i = (h + 2 * step) & _MASK
+        i = (h >> 32) & _MASK
         return bool(bits[i >> 3] & (1 << (i & 7)))

@@ -109,8 +109,10 @@ class Directory(Protocol):
     def indexed(self) -> frozenset[str]: ...
     def ensure_indexed(self, attributes: Iterable[str]) -> None: ...
     def get(self, user_id: str) -> TargetUser | None: ...
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, TargetUser]: ...
     def find(self, attribute: str, folded: str) -> list[str]: ...
     def find_anchor(self, anchor: str) -> list[str]: ...
+    def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]: ...
     def reserved(self, folded: str) -> bool: ...
     def write_batch(
         self, changes: list[tuple[TargetUser | None, TargetUser | None]],
@@ -194,6 +196,15 @@ def dumps_attributes(attributes: dict[str, Any]) -> str:
     """Stored form of a user's attributes: compact JSON (the export sorts keys, the store need
     not)."""
     return jsoncodec.dumps(attributes)
+
+
+#: Values per query of the ``*_many`` reads (under SQLite's oldest limit of 999 parameters).
+MANY = 500
+
+
+def _parts(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), MANY):
+        yield items[start:start + MANY]
 
 
 _FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
@@ -441,6 +452,19 @@ class Store:
             return None
         return TargetUser(row[0], row[1], loads_attributes(row[2]), row[3], row[4])
 
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, TargetUser]:
+        """``get`` of many users at once (a query per ``MANY`` ids): the users found, by id."""
+        found: dict[str, TargetUser] = {}
+        for part in _parts(list(user_ids)):
+            marks = ", ".join("?" * len(part))
+            for row in self.conn.execute(
+                "SELECT id, anchor, attributes, created_cycle, updated_cycle FROM users "
+                f"WHERE id IN ({marks})", part,
+            ):
+                found[row[0]] = TargetUser(row[0], row[1], loads_attributes(row[2]), row[3],
+                                           row[4])
+        return found
+
     def find(self, attribute: str, folded: str) -> list[str]:
         """Ids of users whose ``attribute`` has the (``fold``-ed) value ``folded``, sorted."""
         if attribute in self._indexed:
@@ -457,6 +481,20 @@ class Store:
         if self._bloom is not None and (anchor,) not in self._bloom:
             return []
         return [r[0] for r in self.conn.execute(_FIND_ANCHOR, (anchor,))]
+
+    def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]:
+        """``find_anchor`` of many anchors at once: the sorted ids of each anchor found."""
+        bloom = self._bloom
+        wanted = [a for a in anchors if bloom is None or (a,) in bloom]
+        found: dict[str, list[str]] = {}
+        for part in _parts(wanted):
+            marks = ", ".join("?" * len(part))
+            for anchor, user_id in self.conn.execute(
+                f"SELECT anchor, id FROM users WHERE anchor IN ({marks}) ORDER BY anchor, id",
+                part,
+            ):
+                found.setdefault(anchor, []).append(user_id)
+        return found
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM users").fetchone()[0])

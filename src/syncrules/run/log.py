@@ -181,7 +181,7 @@ class OpResult:
     def from_row(cls, row: tuple[Any, ...]) -> OpResult:
         values = list(row)
         values[_STEPS] = list(values[_STEPS])
-        values[_CHANGES] = [tuple(c) for c in values[_CHANGES]]
+        values[_CHANGES] = list(values[_CHANGES])  # marshal gives the tuples back
         return cls(*values)
 
 

@@ -55,6 +55,17 @@ class MemoryStore:
         return TargetUser(user.id, user.anchor, dict(user.attributes), user.created_cycle,
                           user.updated_cycle)
 
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, TargetUser]:
+        found = {}
+        for user_id in user_ids:
+            user = self.get(user_id)
+            if user is not None:
+                found[user_id] = user
+        return found
+
+    def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]:
+        return {a: ids for a in anchors if (ids := self.find_anchor(a))}
+
     def find(self, attribute: str, folded: str) -> list[str]:
         if attribute not in self._indexed:
             raise AssertionError(f"{attribute} is not indexed: call ensure_indexed first")

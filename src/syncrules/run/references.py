@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from syncrules.run.log import OpResult
@@ -26,9 +26,8 @@ from syncrules.run.state import WorkingState
 _DDL = """
 CREATE TABLE pending (
     user_id TEXT NOT NULL, attribute TEXT NOT NULL, op_index INTEGER NOT NULL,
-    anchor TEXT NOT NULL
-);
-CREATE INDEX pending_by_key ON pending(user_id, attribute, op_index);
+    anchor TEXT NOT NULL, PRIMARY KEY (user_id, attribute, op_index)
+) WITHOUT ROWID;
 CREATE INDEX pending_by_op ON pending(op_index);
 CREATE TABLE deferred (op_index INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE verdicts (
@@ -80,6 +79,10 @@ class References:
         """The target id of the user provisioned from ``anchor`` (None when there is none)."""
         ids = self.state.find_anchor(anchor)
         return ids[0] if ids else None
+
+    def resolve_many(self, anchors: Iterable[str]) -> dict[str, str | None]:
+        """``resolve`` of each anchor, read at once."""
+        return {a: ids[0] if ids else None for a, ids in self.state.find_anchors(anchors).items()}
 
     def escrow(self, user_id: str, ref: PendingRef) -> None:
         self._pending.append((user_id, ref.attribute, ref.index, ref.anchor))

@@ -9,7 +9,9 @@ record is read back once, completed and written, in input order.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from syncrules.run.log import LogRecord, OpResult, provisioning_action
 from syncrules.run.references import PendingRef
@@ -17,9 +19,22 @@ from syncrules.run.references import PendingRef
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
     from syncrules.run.cycle import Emit, RunOptions, Summary
+    from syncrules.run.directory import TargetUser
     from syncrules.run.log import RunInfo
     from syncrules.run.references import DeferredRecords, References
     from syncrules.run.state import WorkingState
+
+
+#: Escrowed (user, attribute) groups settled together: their users and anchors read at once.
+CHUNK = 500
+
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 class Settling:
@@ -53,9 +68,14 @@ class Settling:
         """
         self._ending = True
         batch = self.options.batch_size
-        for user_id, attribute, refs in self.refs.drain():
-            self._settle_references(user_id, attribute, refs)
-            self.checkpoint(pending=batch)
+        for chunk in _chunks(self.refs.drain(), CHUNK):
+            # the users and anchors of a chunk are read at once: settling changes reference
+            # attributes only, never a user's anchor or whether it exists
+            users = self.state.get_many({user_id for user_id, _, _ in chunk})
+            targets = self.refs.resolve_many({r.anchor for _, _, refs in chunk for r in refs})
+            for user_id, attribute, refs in chunk:
+                self._settle_references(user_id, attribute, refs, users, targets)
+                self.checkpoint(pending=batch)
         released = bool(self.state.held)
         if released:
             self.state.release_held()
@@ -84,15 +104,17 @@ class Settling:
             self._write(result)
 
     def _settle_references(
-        self, user_id: str, attribute: str, refs: list[PendingRef]
+        self, user_id: str, attribute: str, refs: list[PendingRef],
+        users: dict[str, TargetUser | None], targets: dict[str, str | None],
     ) -> None:
-        """Decide the escrowed values of one user's attribute: the latest that resolves wins."""
-        user = self.state.get(user_id)
+        """Decide the escrowed values of one user's attribute: the latest that resolves wins.
+        ``users`` and ``targets``: the chunk's users (kept current here) and resolved anchors."""
+        user = users[user_id]
         chosen: PendingRef | None = None
         target: str | None = None
         if user is not None:
             for ref in reversed(refs):
-                target = self.refs.resolve(ref.anchor)
+                target = targets[ref.anchor]
                 if target is not None:
                     chosen = ref
                     break
@@ -108,6 +130,7 @@ class Settling:
                 changed = target != current
                 if changed:
                     self.state.update(user_id, {attribute: target}, current=user)
+                    users[user_id] = self.state.get(user_id)  # another attribute may follow
                 self.refs.decide(ref, "resolved", target, current, int(changed))
             else:
                 self.refs.decide(ref, "missing")

@@ -149,6 +149,34 @@ class WorkingState:
             return self._held_view.users[user_id]
         return self._lower_get(user_id)
 
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, TargetUser | None]:
+        """``get`` of each id, the store's users read at once."""
+        found: dict[str, TargetUser | None] = {}
+        held, overlay = self._held_view.users, self.overlay.users
+        unread = []
+        for user_id in user_ids:
+            if user_id in held:
+                found[user_id] = held[user_id]
+            elif user_id in overlay:
+                found[user_id] = overlay[user_id]
+            else:
+                unread.append(user_id)
+        stored = self.store.get_many(unread) if unread else {}
+        for user_id in unread:
+            found[user_id] = stored.get(user_id)
+        return found
+
+    def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]:
+        """``find_anchor`` of each anchor, the store's read at once."""
+        wanted = list(anchors)
+        stored = self.store.find_anchors(wanted) if wanted else {}
+        found = {}
+        held = self._held_view
+        for anchor in wanted:
+            ids = self.overlay.merge(stored.get(anchor, []), anchor, self.overlay.anchors)
+            found[anchor] = held.merge(ids, anchor, held.anchors) if held.users else ids
+        return found
+
     def find(self, attribute: str, value: Any) -> list[str]:
         """Ids of users whose ``attribute`` equals ``value`` (compared as ``fold`` does), sorted."""
         key = (attribute, fold(value))
