@@ -136,6 +136,8 @@ class Cycle(Settling):
         self._ending = False
         self.summary = Summary(job.name, state.cycle, options.apply,
                                threshold=job.deletion_threshold)
+        self._handlers = {action: getattr(self, f"_on_{action}") for action in (
+            "skip", "fail", "create", "update", "none", "enable", "disable", "delete")}
         matching = {m.target for m in self.model.mappings if m.matching_priority}
         unique = _calls(job, "SelectUniqueValue")
         state.store.ensure_indexed(matching | set(UNIQUE_ATTRIBUTES) | unique)
@@ -211,8 +213,7 @@ class Cycle(Settling):
         if existing is not None:
             result.target_id = existing.id
             result.target_name = _scalar_text(existing.attributes.get("displayName"))
-        handler = getattr(self, f"_on_{outcome.action}")
-        handler(result, outcome, existing, anchor)
+        self._handlers[outcome.action](result, outcome, existing, anchor)
 
     def _find(self, keys: list[tuple[str, Any]]) -> tuple[dict[str, Any] | None, bool | None]:
         """The evaluator's ``find``: match the keys against the working state (noting what was

@@ -150,7 +150,10 @@ class OpResult:
             if value is not None and value.__class__ is not str:
                 details[key] = _text(value)
         steps, order = self.steps, STEP_ORDER[kind]
-        i = len(steps)
+        if not steps or STEP_ORDER[steps[-1][0]] <= order:  # the common case: in order
+            steps.append((kind, status, description, details))
+            return
+        i = len(steps) - 1
         while i and STEP_ORDER[steps[i - 1][0]] > order:
             i -= 1
         steps.insert(i, (kind, status, description, details))
