@@ -172,6 +172,27 @@ def test_a_linked_worker_is_matched_by_its_link_first(scim_job: Path, tmp_path: 
     assert [u["employeeId"] for u in users(db)] == ["w1"]
 
 
+def test_a_matched_user_no_source_owned_is_linked_and_stays_linked(
+    scim_job: Path, tmp_path: Path
+) -> None:
+    """A user matched by employeeId that no source owned yet is linked to the worker's anchor
+    (the directory's anchor column and its index change together, even when nothing else
+    does): the next cycle finds it by the link."""
+    db = tmp_path / "dir.sqlite"
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps([{"_id": "u1", "_anchor": None, "employeeId": "w1",
+                                  "accountEnabled": True, "displayName": "Ada Lovelace"}]),
+                     encoding="utf-8")
+    assert prov("directory", "import", start, "--directory", db).exit_code == 0
+    path = jsonl(tmp_path / "a.jsonl", scim_user("w1", "Ada", "Lovelace"))
+    [first] = records(run(scim_job, path, db, "--apply"))
+    assert first["targetIdentity"]["id"] == "u1"
+    assert [(u["_id"], u["_anchor"]) for u in users(db)] == [("u1", "w1")]
+    [again] = records(run(scim_job, path, db, "--apply"))
+    matching = [s for s in again["provisioningSteps"] if s["provisioningStepType"] == "matching"]
+    assert "link to source anchor 'w1'" in matching[0]["description"]
+
+
 def test_enable_maps_to_update(scim_job: Path, tmp_path: Path) -> None:
     path = jsonl(tmp_path / "in.jsonl", scim_user("w1", "A", "B", active=False),
                  scim_user("w1", "A", "B", active=True))

@@ -517,7 +517,9 @@ class Store:
                 before[name] = old[name]
             else:
                 before.pop(name, None)
-        self.write_batch([(TargetUser(user.id, user.anchor, before), user)])
+        row = self.conn.execute("SELECT anchor FROM users WHERE id = ?", (user.id,)).fetchone()
+        anchor = row[0] if row is not None else None  # as stored: write_batch relinks on change
+        self.write_batch([(TargetUser(user.id, anchor, before), user)])
 
     def delete(self, user: TargetUser) -> None:
         self.write_batch([(user, None)])
@@ -525,8 +527,10 @@ class Store:
     def write_batch(self, changes: list[tuple[TargetUser | None, TargetUser | None]],
                     prepared: Mapping[str, Prepared] | None = None) -> None:
         """Write many users at once: each pair is (the stored version or None, the new version
-        or None for a delete); index rows follow the indexed values that changed. ``prepared``
-        may give, by id, a new version's stored text and index rows (``prepare``) made earlier.
+        or None for a delete); index rows follow the indexed values that changed, and the
+        anchor is rewritten only when it changed (the stored version's must be the file's).
+        ``prepared`` may give, by id, a new version's stored text and index rows (``prepare``)
+        made earlier.
 
         One ``executemany`` per kind of statement, in a fixed order (index rows removed, users
         deleted, inserted, updated, index rows added), inside the caller's transaction.
@@ -536,6 +540,7 @@ class Store:
         bloom = self._bloom
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        relinks: list[tuple[Any, ...]] = []  # updates that link the user to a source anchor
         deletes: list[tuple[str]] = []
         remove: list[tuple[str, str, str]] = []
         add: list[tuple[str, str, str]] = []
@@ -554,7 +559,10 @@ class Store:
                                 new.updated_cycle))
                 rows = made[1] if made is not None else _index_rows(new, indexed)
             else:
-                updates.append((new.anchor, text, enabled, new.updated_cycle, new.id))
+                if new.anchor == old.anchor:  # the anchor's index entry stays as it is
+                    updates.append((text, enabled, new.updated_cycle, new.id))
+                else:
+                    relinks.append((new.anchor, text, enabled, new.updated_cycle, new.id))
                 # index rows change only for the indexed attributes whose values changed
                 was = old.attributes
                 changed = [a for a in indexed if was.get(a) != attributes.get(a)]
@@ -581,8 +589,11 @@ class Store:
             execute("INSERT INTO users(id, anchor, attributes, enabled, created_cycle, "
                     "updated_cycle) VALUES (?, ?, ?, ?, ?, ?)", inserts)
         if updates:
+            execute("UPDATE users SET attributes = ?, enabled = ?, updated_cycle = ? "
+                    "WHERE id = ?", updates)
+        if relinks:
             execute("UPDATE users SET anchor = ?, attributes = ?, enabled = ?, "
-                    "updated_cycle = ? WHERE id = ?", updates)
+                    "updated_cycle = ? WHERE id = ?", relinks)
         if add:
             execute("INSERT OR IGNORE INTO attr_values(attribute, value, user_id) "
                     "VALUES (?, ?, ?)", add)
