@@ -80,8 +80,9 @@ def _start() -> Net:
             f"the oracle extra is not installed ({exc.name} is missing): "
             'pip install -e ".[test,oracle]"') from exc
     root = Path(dotnetcore2.__file__).parent / "bin"
-    # the runtime's own layout inside the wheel (bin/shared/Microsoft.NETCore.App/<version>)
-    versions = sorted((root / "shared" / "Microsoft.NETCore.App").glob("*"))
+    # the runtime's own layout inside the wheel: bin/<framework folder>/Microsoft.NETCore.App/
+    # <version>
+    versions = sorted(root.glob("*/Microsoft.NETCore.App/*"))
     if not versions:
         raise OracleUnavailable(f"no .NET runtime inside the dotnetcore2 wheel ({root})")
     version = versions[-1].name
