@@ -334,8 +334,9 @@ def cycle_floor(job: str, input_path: str, db: str, log_path: str = os.devnull) 
     def refused(values: dict[str, Any]) -> bool:
         for name, value in values.items():
             if value.__class__ is str:
-                if len(value) > longest.get(name, 1 << 30) and len(
-                        value.encode("utf-16-le")) // 2 > longest[name]:
+                # UTF-16 code units, as .NET counts them
+                units = len(value) if value.isascii() else len(value.encode("utf-16-le")) // 2
+                if units > longest.get(name, 1 << 30):
                     return True
             elif name != "accountEnabled" or value.__class__ is not bool:
                 return True

@@ -42,8 +42,9 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
 from syncrules.canonicaljson import canonical
 from syncrules.filesystem import os_reason
@@ -52,6 +53,8 @@ from syncrules.run import jsoncodec
 from syncrules.run.bloom import Bloom
 from syncrules.runtime.text import ignore_case
 from syncrules.safeio import cannot_read, resolved
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = Path(".prov/directory.sqlite")
@@ -202,9 +205,11 @@ def dumps_attributes(attributes: dict[str, Any]) -> str:
 MANY = 500
 
 
-def _parts(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), MANY):
-        yield items[start:start + MANY]
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they are needed."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 _FIND = "SELECT user_id FROM attr_values WHERE attribute = ? AND value = ? ORDER BY user_id"
@@ -455,7 +460,7 @@ class Store:
     def get_many(self, user_ids: Iterable[str]) -> dict[str, TargetUser]:
         """``get`` of many users at once (a query per ``MANY`` ids): the users found, by id."""
         found: dict[str, TargetUser] = {}
-        for part in _parts(list(user_ids)):
+        for part in batches(user_ids, MANY):
             marks = ", ".join("?" * len(part))
             for row in self.conn.execute(
                 "SELECT id, anchor, attributes, created_cycle, updated_cycle FROM users "
@@ -487,7 +492,7 @@ class Store:
         bloom = self._bloom
         wanted = [a for a in anchors if bloom is None or (a,) in bloom]
         found: dict[str, list[str]] = {}
-        for part in _parts(wanted):
+        for part in batches(wanted, MANY):
             marks = ", ".join("?" * len(part))
             for anchor, user_id in self.conn.execute(
                 f"SELECT anchor, id FROM users WHERE anchor IN ({marks}) ORDER BY anchor, id",

@@ -9,10 +9,9 @@ record is read back once, completed and written, in input order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from syncrules.run.directory import batches
 from syncrules.run.log import LogRecord, OpResult, provisioning_action
 from syncrules.run.references import PendingRef
 
@@ -27,15 +26,6 @@ if TYPE_CHECKING:
 
 #: Escrowed (user, attribute) groups settled together: their users and anchors read at once.
 CHUNK = 500
-
-T = TypeVar("T")
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
 
 class Settling:
     """Methods of ``Cycle`` that keep, settle and write records."""
@@ -68,7 +58,7 @@ class Settling:
         """
         self._ending = True
         batch = self.options.batch_size
-        for chunk in _chunks(self.refs.drain(), CHUNK):
+        for chunk in batches(self.refs.drain(), CHUNK):
             # the users and anchors of a chunk are read at once: settling changes reference
             # attributes only, never a user's anchor or whether it exists
             users = self.state.get_many({user_id for user_id, _, _ in chunk})
