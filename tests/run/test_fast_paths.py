@@ -243,3 +243,50 @@ def test_batched_reads_of_a_memory_store_answer_as_single_ones() -> None:
     assert store.get_many(["u1", "u3", "nobody"]) == {
         "u1": store.get("u1"), "u3": store.get("u3")}
     assert store.find_anchors(["A1", "A2"]) == {"A1": ["u1", "u2"]}
+
+
+@pytest.mark.parametrize("sqlite_can", [True, False])  # False: SQLite older than 3.38
+@pytest.mark.parametrize("attribute", ["manager", "employeeId", "odd.name", "accountEnabled"])
+def test_one_attribute_read_and_set_in_place_as_whole_users_would_be(
+    tmp_path: Path, attribute: str, sqlite_can: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``attribute_values`` and ``set_attribute`` (the end of a cycle settling references) read
+    and write one attribute in place in SQLite when nothing depends on it, and as whole users
+    otherwise (an indexed attribute, the account state, a name that is no plain JSON path, a
+    held change): the users end the same either way, and the same as in a memory store."""
+    from syncrules.run.memory import MemoryStore
+
+    def play(store: Any, write_through: bool) -> dict[str, Any]:
+        state = WorkingState(store, write_through=write_through, cycle=3)
+        for i in range(6):
+            state.create(TargetUser(f"u{i}", f"a{i}", {"displayName": f"U {i}",
+                                                       attribute: f"old{i}" if i % 2 else None}))
+        state.flush()
+        state.create(TargetUser("u9", "a9", {attribute: "new9"}))  # still in the overlay
+        ids = ["u0", "u1", "u2", "u9", "nobody"]
+        expected = {i: u.attributes.get(attribute)
+                    for i in ids if (u := state.get(i)) is not None}
+        assert state.attribute_values(ids, attribute) == expected
+        state.set_attribute("u1", attribute, "set1")
+        state.set_attribute("u9", attribute, "set9")
+        assert state.get("u1").attributes[attribute] == "set1"  # seen before any flush
+        state.set_attribute("u2", attribute, "set2")
+        assert state.attribute_values(["u2", "u3"], attribute) == {"u2": "set2", "u3": "old3"}
+        state.hold(1, "u4", {"displayName": "held"})  # now nothing is set in place
+        state.set_attribute("u5", attribute, "set5")
+        state.release_held()
+        state.flush()
+        return {i: (u.attributes, u.updated_cycle) for i in [*ids, "u4", "u5"]
+                if (u := state.get(i)) is not None}
+
+    monkeypatch.setattr(Store, "sets_in_place", sqlite_can and Store.sets_in_place)
+    sqlite = Store.open(tmp_path / "d.sqlite", writable=True)
+    sqlite.ensure_indexed({"employeeId"})
+    sqlite.begin()
+    in_sqlite = play(sqlite, True)
+    assert sqlite.verify() == []
+    sqlite.close()
+    memory = MemoryStore()
+    memory.ensure_indexed({"employeeId"})
+    assert in_sqlite == play(memory, False)
+    assert in_sqlite["u1"] == ({"displayName": "U 1", attribute: "set1"}, 3)

@@ -172,7 +172,7 @@ class Cycle(Settling):
         state = self.state
         if not state.write_through:
             return
-        if pending is not None and len(state.overlay.users) < pending:
+        if pending is not None and state.buffered < pending:
             return
         state.flush()
         state.store.commit()

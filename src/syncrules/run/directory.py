@@ -107,6 +107,8 @@ class Directory(Protocol):
     (``write_batch``)."""
 
     reserves: bool
+    #: Whether ``attribute_values`` and ``set_in_place`` read and write one attribute in place.
+    sets_in_place: bool
 
     @property
     def indexed(self) -> frozenset[str]: ...
@@ -116,6 +118,8 @@ class Directory(Protocol):
     def find(self, attribute: str, folded: str) -> list[str]: ...
     def find_anchor(self, anchor: str) -> list[str]: ...
     def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]: ...
+    def attribute_values(self, user_ids: Iterable[str], attribute: str) -> dict[str, Any]: ...
+    def set_in_place(self, patches: list[tuple[str, str, Any]], cycle: int) -> None: ...
     def reserved(self, folded: str) -> bool: ...
     def write_batch(
         self, changes: list[tuple[TargetUser | None, TargetUser | None]],
@@ -223,6 +227,8 @@ class Store:
     """One SQLite directory. ``writable=False`` opens the file read-only (plans)."""
 
     reserves = False  # no value is used outside a SQLite directory
+    #: ``attribute_values`` reads one attribute with ``->`` (SQLite 3.38 and later).
+    sets_in_place = sqlite3.sqlite_version_info >= (3, 38, 0)
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, writable: bool) -> None:
         self.conn = conn
@@ -500,6 +506,30 @@ class Store:
             ):
                 found.setdefault(anchor, []).append(user_id)
         return found
+
+    def attribute_values(self, user_ids: Iterable[str], attribute: str) -> dict[str, Any]:
+        """For each of ``user_ids`` stored, the value of one attribute (None when unset), read
+        without the rest of the user. ``attribute`` is a plain name (a JSON path as it is)."""
+        found: dict[str, Any] = {}
+        for part in batches(user_ids, MANY):
+            marks = ", ".join("?" * len(part))
+            for user_id, text in self.conn.execute(
+                f"SELECT id, attributes -> ? FROM users WHERE id IN ({marks})",
+                [f"$.{attribute}", *part],
+            ):
+                found[user_id] = None if text is None else loads_attributes(text)
+        return found
+
+    def set_in_place(self, patches: list[tuple[str, str, Any]], cycle: int) -> None:
+        """Set one attribute of each user, ``(id, attribute, value)``, in place (``json_set``),
+        in the caller's transaction. Only for attributes no index, anchor or ``enabled``
+        depends on (``WorkingState._in_place`` decides)."""
+        self.conn.executemany(
+            "UPDATE users SET attributes = json_set(attributes, ?, json(?)), updated_cycle = ? "
+            "WHERE id = ?",
+            [(f"$.{attr}", dumps_attributes(value), cycle, user_id)
+             for user_id, attr, value in patches],
+        )
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM users").fetchone()[0])

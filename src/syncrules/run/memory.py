@@ -14,12 +14,16 @@ fails with ``AzureActiveDirectoryConflict``, as a user holding it would make it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from syncrules.run.directory import DEFAULT_INDEXED, Prepared, TargetUser, fold, folded_values
 
 
 class MemoryStore:
     """A directory held in memory (see the module docstring)."""
+
+    #: A cycle over this store keeps every write in its overlay: nothing is set in place.
+    sets_in_place = False
 
     def __init__(self, users: Iterable[TargetUser] = (), reserved: Iterable[str] = ()) -> None:
         self._users: dict[str, TargetUser] = {}
@@ -65,6 +69,15 @@ class MemoryStore:
 
     def find_anchors(self, anchors: Iterable[str]) -> dict[str, list[str]]:
         return {a: ids for a in anchors if (ids := self.find_anchor(a))}
+
+    def attribute_values(self, user_ids: Iterable[str], attribute: str) -> dict[str, Any]:
+        return {i: u.attributes.get(attribute) for i in user_ids if (u := self._users.get(i))}
+
+    def set_in_place(self, patches: list[tuple[str, str, Any]], cycle: int) -> None:
+        for user_id, attribute, value in patches:
+            user = self._users[user_id]
+            user.attributes[attribute] = value
+            user.updated_cycle = cycle
 
     def find(self, attribute: str, folded: str) -> list[str]:
         if attribute not in self._indexed:

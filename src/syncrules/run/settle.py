@@ -18,7 +18,6 @@ from syncrules.run.references import PendingRef
 if TYPE_CHECKING:
     from syncrules.ir.nodes import Job
     from syncrules.run.cycle import Emit, RunOptions, Summary
-    from syncrules.run.directory import TargetUser
     from syncrules.run.log import RunInfo
     from syncrules.run.references import DeferredRecords, References
     from syncrules.run.state import WorkingState
@@ -59,12 +58,15 @@ class Settling:
         self._ending = True
         batch = self.options.batch_size
         for chunk in batches(self.refs.drain(), CHUNK):
-            # the users and anchors of a chunk are read at once: settling changes reference
+            # the chunk's current values and anchors are read at once: settling sets reference
             # attributes only, never a user's anchor or whether it exists
-            users = self.state.get_many({user_id for user_id, _, _ in chunk})
+            wanted: dict[str, set[str]] = {}
+            for user_id, attribute, _ in chunk:
+                wanted.setdefault(attribute, set()).add(user_id)
+            values = {a: self.state.attribute_values(ids, a) for a, ids in wanted.items()}
             targets = self.refs.resolve_many({r.anchor for _, _, refs in chunk for r in refs})
             for user_id, attribute, refs in chunk:
-                self._settle_references(user_id, attribute, refs, users, targets)
+                self._settle_references(user_id, attribute, refs, values[attribute], targets)
                 self.checkpoint(pending=batch)
         released = bool(self.state.held)
         if released:
@@ -94,33 +96,33 @@ class Settling:
             self._write(result)
 
     def _settle_references(
-        self, user_id: str, attribute: str, refs: list[PendingRef],
-        users: dict[str, TargetUser | None], targets: dict[str, str | None],
+        self, user_id: str, attribute: str, refs: list[PendingRef], values: dict[str, Any],
+        targets: dict[str, str | None],
     ) -> None:
         """Decide the escrowed values of one user's attribute: the latest that resolves wins.
-        ``users`` and ``targets``: the chunk's users (kept current here) and resolved anchors."""
-        user = users[user_id]
+        ``values``: the attribute's current value by user (users that exist); ``targets``: the
+        chunk's anchors resolved."""
+        exists = user_id in values
         chosen: PendingRef | None = None
         target: str | None = None
-        if user is not None:
+        if exists:
             for ref in reversed(refs):
                 target = targets[ref.anchor]
                 if target is not None:
                     chosen = ref
                     break
         for ref in refs:
-            if user is None:
+            if not exists:
                 self.refs.decide(ref, "gone")
             elif chosen is None:
                 self.refs.decide(ref, "missing")
             elif ref.index < chosen.index:
                 self.refs.decide(ref, "superseded", other=chosen.index)
             elif ref is chosen:
-                current = user.attributes.get(attribute)
+                current = values[user_id]
                 changed = target != current
                 if changed:
-                    self.state.update(user_id, {attribute: target}, current=user)
-                    users[user_id] = self.state.get(user_id)  # another attribute may follow
+                    self.state.set_attribute(user_id, attribute, target)
                 self.refs.decide(ref, "resolved", target, current, int(changed))
             else:
                 self.refs.decide(ref, "missing")

@@ -25,6 +25,7 @@ Every lookup merges the layers; results are sorted ids, so the first match is de
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,10 @@ from syncrules.run.directory import (
 )
 
 DELETED = None
+#: Attributes the store derives a column from (``enabled``): never set in place.
+ACCOUNT_STATES = frozenset({"accountEnabled", "accountDisabled"})
+#: Attribute names that are a JSON path as they are (``$.name``).
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 _NOT_READ = object()  # the store's version of a user was not read yet
@@ -131,6 +136,9 @@ class WorkingState:
         self.held: list[HeldChange] = []
         self._held_view = _Layer()  # users as the held layer shows them
         self.writes = 0
+        # attributes set in place (``set_attribute``): (user id, attribute, value), written at
+        # the next flush, and before anything reads the store
+        self._patches: list[tuple[str, str, Any]] = []
 
     @property
     def indexed(self) -> frozenset[str]:
@@ -142,6 +150,8 @@ class WorkingState:
         users = self.overlay.users
         if user_id in users:
             return users[user_id]
+        if self._patches:
+            self._write_patches()
         return self.store.get(user_id)
 
     def get(self, user_id: str) -> TargetUser | None:
@@ -161,6 +171,8 @@ class WorkingState:
                 found[user_id] = overlay[user_id]
             else:
                 unread.append(user_id)
+        if unread and self._patches:
+            self._write_patches()
         stored = self.store.get_many(unread) if unread else {}
         for user_id in unread:
             found[user_id] = stored.get(user_id)
@@ -208,6 +220,8 @@ class WorkingState:
         """Write to the overlay; ``stored`` is the store's version when the caller read it."""
         overlay = self.overlay
         if user_id not in overlay.users and user_id not in overlay.base:
+            if stored is _NOT_READ and self._patches:
+                self._write_patches()
             overlay.base[user_id] = self.store.get(user_id) if stored is _NOT_READ else stored
         overlay.put(user_id, user, self.indexed)
 
@@ -240,16 +254,58 @@ class WorkingState:
         self._put(user_id, DELETED)
 
     def flush(self) -> None:
-        """Write the overlay to the store and empty it (``write_through``); otherwise the
-        overlay keeps every write."""
-        if not self.write_through or not self.overlay.users:
+        """Write the overlay (and the attributes set in place) to the store and empty it
+        (``write_through``); otherwise the overlay keeps every write."""
+        if not self.write_through:
             return
         overlay = self.overlay
-        self.store.write_batch(
-            [(overlay.base.get(user_id), user) for user_id, user in overlay.users.items()],
-            overlay.prepared,
-        )
-        self.overlay = self._buffer()
+        if overlay.users:
+            self.store.write_batch(
+                [(overlay.base.get(user_id), user) for user_id, user in overlay.users.items()],
+                overlay.prepared,
+            )
+            self.overlay = self._buffer()
+        if self._patches:
+            self._write_patches()
+
+    @property
+    def buffered(self) -> int:
+        """Writes waiting for the next flush."""
+        return len(self.overlay.users) + len(self._patches)
+
+    # ---- one attribute at a time (references settled when the cycle ends) --------------------
+
+    def _in_place(self, attribute: str) -> bool:
+        """Whether ``attribute`` may be read and set in place in the store: nothing else
+        depends on it (no index, anchor or account state) and no layer above the store holds
+        a version of any user (nothing is held; the overlay is flushed first)."""
+        return (self.write_through and self.store.sets_in_place and not self.held
+                and not self._held_view.users and attribute not in self.indexed
+                and attribute not in ACCOUNT_STATES and _PLAIN_NAME.fullmatch(attribute)
+                is not None)
+
+    def attribute_values(self, user_ids: Iterable[str], attribute: str) -> dict[str, Any]:
+        """For each of ``user_ids`` that exists, the current value of ``attribute`` (None when
+        unset); users that do not exist are left out. Read in place when it may be
+        (``_in_place``: only that attribute of each user is read), else whole users."""
+        if self._in_place(attribute):
+            self.flush()
+            return self.store.attribute_values(user_ids, attribute)
+        found = self.get_many(user_ids)
+        return {i: u.attributes.get(attribute) for i, u in found.items() if u is not None}
+
+    def set_attribute(self, user_id: str, attribute: str, value: Any) -> None:
+        """Set one attribute of an existing user: in place in the store (at the next flush)
+        when it may be, else as ``update`` does."""
+        if self._in_place(attribute) and user_id not in self.overlay.users:
+            self.writes += 1
+            self._patches.append((user_id, attribute, value))
+            return
+        self.update(user_id, {attribute: value})
+
+    def _write_patches(self) -> None:
+        patches, self._patches = self._patches, []
+        self.store.set_in_place(patches, self.cycle)
 
     def _buffer(self) -> _Layer:
         """An empty overlay (one that prepares its users for the store when it is flushed)."""
