@@ -290,3 +290,28 @@ def test_one_attribute_read_and_set_in_place_as_whole_users_would_be(
     memory.ensure_indexed({"employeeId"})
     assert in_sqlite == play(memory, False)
     assert in_sqlite["u1"] == ({"displayName": "U 1", attribute: "set1"}, 3)
+
+
+def test_kept_results_read_back_as_they_were() -> None:
+    """A result kept until the cycle ends (``OpResult.encode``: JSON when every value survives
+    it, marshal otherwise) reads back with the same fields and makes the same record."""
+    info = RunInfo(job_name="J", job_id="j", cycle=1, activity="2024-05-01T09:00:00Z",
+                   target="entra", apply=True, redacted=frozenset({"secret"}))
+    rng = random.Random(3)
+    odd: list[Any] = [2**70, float("nan"), float("inf"), "lone \ud800", ("t", 1), [1.5, [2**70]],
+                      {"k": float("-inf")}, -0.0]
+    for index in range(1, 300):
+        result = _result(rng, index)
+        if index % 3 == 0:
+            result.changes.append(("odd", None, rng.choice(odd)))
+        result.waiting, result.held = index % 2, index % 5 == 0
+        data = result.encode()
+        again = OpResult.decode(data)
+        assert build_record(info, again) == build_record(info, result)
+        for name in ("index", "bulk_id", "location", "action", "status", "waiting", "held",
+                     "applied", "error_details", "steps"):
+            assert getattr(again, name) == getattr(result, name), name
+        assert [(n, type(o), type(v)) for n, o, v in again.changes] == [
+            (n, list if type(o) is tuple and data[:1] == b"[" else type(o),
+             list if type(v) is tuple and data[:1] == b"[" else type(v))
+            for n, o, v in result.changes]

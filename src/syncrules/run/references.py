@@ -15,7 +15,6 @@ reads their table.
 
 from __future__ import annotations
 
-import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -158,7 +157,8 @@ class References:
 
 
 class DeferredRecords:
-    """Records kept until the end of what they wait for, by operation index (marshalled)."""
+    """Records kept until the end of what they wait for, by operation index
+    (``OpResult.encode``)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -177,7 +177,7 @@ class DeferredRecords:
         if not result.spilled:
             self.count += 1
         result.spilled = True
-        self._unwritten[result.index] = marshal.dumps(result.to_row())
+        self._unwritten[result.index] = result.encode()
         if len(self._unwritten) >= BATCH:
             self._flush()
 
@@ -190,7 +190,7 @@ class DeferredRecords:
             if row is None:
                 return None
             data = row[0]
-        return OpResult.from_row(marshal.loads(data))
+        return OpResult.decode(data)
 
     def discard(self, result: OpResult) -> None:
         if result.spilled:
@@ -213,7 +213,7 @@ class DeferredRecords:
                 break
             for index, data in rows:
                 last = index
-                result = OpResult.from_row(marshal.loads(data))
+                result = OpResult.decode(data)
                 result.spilled = False
                 yield result
         self.conn.execute("DELETE FROM deferred")
