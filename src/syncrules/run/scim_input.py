@@ -61,7 +61,7 @@ class BinaryLines(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per line, and a frozen one costs 3x as much
 class Line:
     """A line that is not blank: the user object it holds, or why it holds none (``problem``,
     with the parser's ``error`` for NOT_UTF8, NOT_JSON and UNUSABLE and the ``value`` read for
