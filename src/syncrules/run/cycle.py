@@ -136,6 +136,7 @@ class Cycle(Settling):
         self._ending = False
         self.summary = Summary(job.name, state.cycle, options.apply,
                                threshold=job.deletion_threshold)
+        self._mode_text = "" if options.apply else " (plan: not written; run with --apply)"
         self._handlers = {action: getattr(self, f"_on_{action}") for action in (
             "skip", "fail", "create", "update", "none", "enable", "disable", "delete")}
         matching = {m.target for m in self.model.mappings if m.matching_priority}
@@ -311,7 +312,7 @@ class Cycle(Settling):
         result.step("processing", "success", outcome.reason, **_no_flow(outcome))
         self.state.create(TargetUser(new_id, anchor, values))
         result.applied = self.options.apply
-        result.step("export", "success", f"Created user {new_id}" + self._mode(),
+        result.step("export", "success", f"Created user {new_id}" + self._mode_text,
                     Applied=self.options.apply)
         self._settle(result)
 
@@ -349,7 +350,7 @@ class Cycle(Settling):
         self.state.update(existing.id, patch, anchor=anchor, current=existing)
         result.applied = self.options.apply
         result.step("export", "success",
-                    f"Updated {len(changes)} attribute(s) of user {existing.id}" + self._mode(),
+                    f"Updated {len(changes)} attribute(s) of user {existing.id}" + self._mode_text,
                     Applied=self.options.apply)
         self._settle(result)
 
@@ -371,7 +372,7 @@ class Cycle(Settling):
             return
         self.state.update(existing.id, patch)
         result.applied = self.options.apply
-        result.step("export", "success", f"Disabled user {existing.id}" + self._mode(),
+        result.step("export", "success", f"Disabled user {existing.id}" + self._mode_text,
                     Applied=self.options.apply)
         self._settle(result)
 
@@ -385,14 +386,14 @@ class Cycle(Settling):
             return
         self.state.delete(existing.id)
         result.applied = self.options.apply
-        result.step("export", "success", f"Deleted user {existing.id}" + self._mode(),
+        result.step("export", "success", f"Deleted user {existing.id}" + self._mode_text,
                     Applied=self.options.apply)
         self._settle(result)
 
     # ---- pieces -----------------------------------------------------------------------------
 
     def _mode(self) -> str:
-        return "" if self.options.apply else " (plan: not written; run with --apply)"
+        return self._mode_text
 
     def _conflict(self, result: OpResult, upn: Any, own: str | None) -> bool:
         if not isinstance(upn, str) or not upn:

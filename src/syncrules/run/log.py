@@ -321,16 +321,26 @@ def build_record(info: RunInfo, result: OpResult) -> dict[str, Any]:
             "errorCategory": "failure" if status == "failure" else "nonServiceFailure",
         }
     redacted = info.redacted
-    properties = []
-    for name, old, new in result.changes:
-        if name in redacted:
-            old = None if old is None else "[Redact]"
-            new = None if new is None else "[Redact]"
-        properties.append({
-            "displayName": name,
-            "oldValue": old if old is None or old.__class__ is str else _text(old),
-            "newValue": new if new is None or new.__class__ is str else _text(new),
-        })
+    if not redacted:  # the common case, in one comprehension
+        properties = [
+            {
+                "displayName": name,
+                "oldValue": old if old is None or old.__class__ is str else _text(old),
+                "newValue": new if new is None or new.__class__ is str else _text(new),
+            }
+            for name, old, new in result.changes
+        ]
+    else:
+        properties = []
+        for name, old, new in result.changes:
+            if name in redacted:
+                old = None if old is None else "[Redact]"
+                new = None if new is None else "[Redact]"
+            properties.append({
+                "displayName": name,
+                "oldValue": old if old is None or old.__class__ is str else _text(old),
+                "newValue": new if new is None or new.__class__ is str else _text(new),
+            })
     index = result.index
     return {
         "id": info.record_id(index),
