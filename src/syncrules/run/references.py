@@ -112,13 +112,13 @@ class References:
         return [PendingRef(index, attr, a) for attr, a in rows]
 
     def drain(self) -> Iterator[tuple[str, str, list[PendingRef]]]:
-        """Every (user id, attribute, escrowed values in input order), ordered by the first."""
+        """Every (user id, attribute, escrowed values in input order), in the table's key
+        order (each group's rows together: no sort). The order of the groups decides nothing:
+        each group is decided on its own, and sets only its own user's attribute."""
         self._flush()
         cursor = self.conn.execute(
-            "SELECT p.user_id, p.attribute, p.op_index, p.anchor FROM pending p JOIN "
-            "(SELECT user_id, attribute, min(op_index) AS first FROM pending "
-            " GROUP BY user_id, attribute) f USING (user_id, attribute) "
-            "ORDER BY f.first, p.op_index"
+            "SELECT user_id, attribute, op_index, anchor FROM pending "
+            "ORDER BY user_id, attribute, op_index"
         )
         rows = cursor.fetchmany(1000)
         key: tuple[str, str] | None = None

@@ -182,8 +182,10 @@ class WorkingState:
         """``find_anchor`` of each anchor, the store's read at once."""
         wanted = list(anchors)
         stored = self.store.find_anchors(wanted) if wanted else {}
-        found = {}
         held = self._held_view
+        if not self.overlay.users and not held.users:  # the store answers alone
+            return {anchor: stored.get(anchor, []) for anchor in wanted}
+        found = {}
         for anchor in wanted:
             ids = self.overlay.merge(stored.get(anchor, []), anchor, self.overlay.anchors)
             found[anchor] = held.merge(ids, anchor, held.anchors) if held.users else ids
