@@ -20,6 +20,11 @@ Layers, bottom to top:
    dropped (the operations are reported as staged).
 
 Every lookup merges the layers; results are sorted ids, so the first match is deterministic.
+
+One attribute at a time (``attribute_values``, ``set_attribute``: the references settled when the
+cycle ends) bypasses the overlay when nothing depends on the attribute and nothing is held: it
+is read and set in place in SQLite, the sets buffered like the overlay and written before
+anything else reads the store.
 """
 
 from __future__ import annotations
